@@ -1,0 +1,67 @@
+"""Entry point for the API: base views that open the association scope.
+
+`TenantAPIView` resolves `association_slug`, opens the scope around the whole request, then (once
+DRF has authenticated the caller) checks the caller's role and the view's capability. Another
+association's object, or an association the caller holds no role in, answers 404.
+
+Subclasses cannot bypass this: overriding `dispatch`, `initial`, `get_queryset` or `get_object`
+raises at import time. They implement `scoped_queryset()` instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from rest_framework import exceptions, generics, permissions
+
+from associations.capabilities import has_capability
+from associations.models import AccessToken, Association
+from associations.selectors import role_of
+from associations.tenancy import association_scope, current_association_id
+
+_SEALED = ("dispatch", "initial", "get_queryset", "get_object")
+
+
+class TenantAPIView(generics.GenericAPIView):
+    # Capability for GET/HEAD/OPTIONS, and for writes.
+    read_capability: str = "association.view"
+    write_capability: str | None = None
+
+    association: Association | None = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in _SEALED:
+            if name in cls.__dict__:
+                raise TypeError(
+                    f"{cls.__name__} overrides {name}(); tenant API views implement scoped_queryset() "
+                    "instead, so the scope and role checks cannot be bypassed."
+                )
+
+    def dispatch(self, request, *args, **kwargs):
+        slug = kwargs.get("association_slug")
+        self.association = Association.objects.filter(slug=slug, is_active=True).first() if slug else None
+        scope = association_scope(self.association) if self.association else contextlib.nullcontext()
+        with scope:
+            return super().dispatch(request, *args, **kwargs)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authentication, permissions, throttling
+        if self.association is None:
+            raise exceptions.NotFound
+        if isinstance(request.auth, AccessToken) and request.auth.association_id != self.association.pk:
+            raise exceptions.NotFound  # a token works in its own association only
+        self.role = role_of(user=request.user)
+        if self.role is None:
+            raise exceptions.NotFound
+        safe = request.method in permissions.SAFE_METHODS
+        capability = self.read_capability if safe else self.write_capability
+        if capability is None or not has_capability(self.role.kind, capability):
+            raise exceptions.PermissionDenied
+
+    def get_queryset(self):
+        current_association_id()  # raises if, somehow, no scope is open
+        return self.scoped_queryset()
+
+    def scoped_queryset(self):
+        raise NotImplementedError(f"{type(self).__name__} must implement scoped_queryset()")

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class AssociationsConfig(AppConfig):
+    name = "associations"
+    verbose_name = "Associations"
+
+    def ready(self) -> None:
+        from associations.rls import install_row_level_security
+
+        # Runs once per migrate, after every app: covers tenant models of all apps.
+        post_migrate.connect(install_row_level_security, sender=self, dispatch_uid="wasl_rls")

@@ -1,0 +1,111 @@
+"""Roles and what they may do: one table in code, read by views, API and templates alike.
+
+A view declares the capability it needs (`@requires("roles.manage")`, or `required_capability`
+on an API view); templates ask `{% if can.finance_post %}` through the `can` context variable.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RoleKind(models.TextChoices):
+    PRESIDENT = "president", _("President")
+    VICE_PRESIDENT = "vice_president", _("Vice-president")
+    SECRETARY_GENERAL = "secretary_general", _("Secretary-general")
+    TREASURER = "treasurer", _("Treasurer")
+    DEPUTY = "deputy", _("Deputy officer")
+    BOARD_MEMBER = "board_member", _("Board member")
+    STAFF = "staff", _("Staff")
+    MEMBER = "member", _("Member")
+
+
+# Every capability the product knows, with what it lets a person do.
+CAPABILITIES: dict[str, str] = {
+    "association.view": "See the association's workspace and public profile.",
+    "association.manage": "Edit the association's profile and statutory settings.",
+    "roles.view": "See who holds which role.",
+    "roles.manage": "Invite people, change and revoke roles.",
+    "audit.view": "Browse the audit trail.",
+    "members.view": "See the member register.",
+    "members.manage": "Admit, edit and remove members.",
+    "members.view_sensitive": "See CIN numbers and sensitive personal data.",
+    "finance.view": "See dues, receipts and the books.",
+    "finance.post": "Record payments, issue receipts and post entries.",
+    "governance.view": "See assemblies, minutes and elections.",
+    "governance.convene": "Convene general assemblies and run elections.",
+    "training.manage": "Manage trainings and enrolments.",
+    "api.tokens": "Create personal API tokens for this association.",
+}
+
+_OFFICER_COMMON = {
+    "association.view",
+    "roles.view",
+    "audit.view",
+    "members.view",
+    "finance.view",
+    "governance.view",
+    "api.tokens",
+}
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    RoleKind.PRESIDENT: frozenset(
+        _OFFICER_COMMON
+        | {
+            "association.manage",
+            "roles.manage",
+            "members.manage",
+            "members.view_sensitive",
+            "governance.convene",
+            "training.manage",
+        }
+    ),
+    RoleKind.VICE_PRESIDENT: frozenset(_OFFICER_COMMON | {"members.manage", "governance.convene"}),
+    RoleKind.SECRETARY_GENERAL: frozenset(
+        _OFFICER_COMMON
+        | {"association.manage", "members.manage", "members.view_sensitive", "governance.convene", "training.manage"}
+    ),
+    RoleKind.TREASURER: frozenset(_OFFICER_COMMON | {"finance.post", "members.view_sensitive"}),
+    RoleKind.DEPUTY: frozenset(_OFFICER_COMMON | {"members.manage"}),
+    RoleKind.BOARD_MEMBER: frozenset(_OFFICER_COMMON),
+    RoleKind.STAFF: frozenset({"association.view", "members.view", "members.manage", "training.manage", "api.tokens"}),
+    RoleKind.MEMBER: frozenset({"association.view"}),
+}
+
+# Officers (and ministry reviewers) must use two-factor login when WASL_REQUIRE_MFA is on.
+OFFICER_ROLES = frozenset(
+    {
+        RoleKind.PRESIDENT,
+        RoleKind.VICE_PRESIDENT,
+        RoleKind.SECRETARY_GENERAL,
+        RoleKind.TREASURER,
+        RoleKind.DEPUTY,
+        RoleKind.BOARD_MEMBER,
+    }
+)
+
+
+def capabilities_of(role_kind: str | None) -> frozenset[str]:
+    if role_kind is None:
+        return frozenset()
+    return ROLE_CAPABILITIES.get(role_kind, frozenset())
+
+
+def has_capability(role_kind: str | None, capability: str) -> bool:
+    if capability not in CAPABILITIES:
+        raise KeyError(f"Unknown capability {capability!r}")
+    return capability in capabilities_of(role_kind)
+
+
+class CapabilityFlags:
+    """Template-friendly view of capabilities: `{% if can.roles_manage %}`."""
+
+    def __init__(self, role_kind: str | None) -> None:
+        self._capabilities = capabilities_of(role_kind)
+
+    def __getattr__(self, name: str) -> bool:
+        capability = name.replace("_", ".", 1)
+        if capability not in CAPABILITIES:
+            raise AttributeError(name)
+        return capability in self._capabilities

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from associations.capabilities import RoleKind
+from associations.models import Association, Province, Region, Sector
+from associations.services import ASSOCIATION_EDITABLE_FIELDS
+
+MONTHS = [
+    (1, _("January")), (2, _("February")), (3, _("March")), (4, _("April")), (5, _("May")), (6, _("June")),
+    (7, _("July")), (8, _("August")), (9, _("September")), (10, _("October")), (11, _("November")),
+    (12, _("December")),
+]  # fmt: skip
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class AssociationForm(forms.ModelForm):
+    """Field-level checks only; business rules live in services and come back as field errors."""
+
+    fiscal_year_start_month = forms.TypedChoiceField(
+        label=_("Fiscal year starts in"), choices=MONTHS, coerce=int, initial=1
+    )
+
+    class Meta:
+        model = Association
+        fields = list(ASSOCIATION_EDITABLE_FIELDS)
+        widgets = {
+            "provisional_receipt_date": DateInput(),
+            "final_receipt_date": DateInput(),
+            "founded_on": DateInput(),
+            "name_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+            "name_fr": forms.TextInput(attrs={"dir": "ltr", "lang": "fr"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.all()
+        self.fields["sector"].queryset = Sector.objects.all()
+        self.fields["region"].widget.attrs.update(
+            {"hx-get": "/provinces/", "hx-target": "#id_province", "hx-trigger": "change"}
+        )
+        region_id = self.data.get(self.add_prefix("region")) or getattr(self.instance, "region_id", None)
+        try:
+            region_id = int(region_id) if region_id else None
+        except (TypeError, ValueError):
+            region_id = None
+        provinces = Province.objects.filter(region_id=region_id) if region_id else Province.objects.none()
+        self.fields["province"].queryset = provinces
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            if isinstance(field.widget, forms.CheckboxInput):
+                css = "form-check-input"
+            field.widget.attrs.setdefault("class", css)
+
+    def cleaned_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ASSOCIATION_EDITABLE_FIELDS}
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"class": "form-control", "dir": "ltr"}))
+    kind = forms.ChoiceField(label=_("Role"), choices=RoleKind.choices, widget=forms.Select(attrs={"class": "form-select"}))
+
+
+class RoleChangeForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Role"), choices=RoleKind.choices, widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+
+
+class AccessTokenForm(forms.Form):
+    name = forms.CharField(label=_("Token name"), max_length=80, widget=forms.TextInput(attrs={"class": "form-control"}))
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(label=_("Action"), required=False, widget=forms.TextInput(attrs={"class": "form-control", "dir": "ltr"}))
+    actor = forms.CharField(label=_("Actor e-mail"), required=False, widget=forms.TextInput(attrs={"class": "form-control", "dir": "ltr"}))
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput(attrs={"class": "form-control"}))
+    until = forms.DateField(label=_("To"), required=False, widget=DateInput(attrs={"class": "form-control"}))
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100, widget=forms.TextInput(attrs={"class": "form-control", "type": "search"}))
+    region = forms.ChoiceField(label=_("Region"), required=False, widget=forms.Select(attrs={"class": "form-select"}))
+    sector = forms.ChoiceField(label=_("Sector"), required=False, widget=forms.Select(attrs={"class": "form-select"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", _("All regions"))] + [(r.code, r.name) for r in Region.objects.all()]
+        self.fields["sector"].choices = [("", _("All sectors"))] + [(s.code, s.name) for s in Sector.objects.all()]

@@ -1,0 +1,104 @@
+"""Reads for associations, roles, invitations, tokens and the audit log.
+
+Tenant reads run inside the scope their entry point opened. The only cross-tenant reads here are
+a person's own roles (for /me/, the association switch and the two-factor rule).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import User
+from associations.capabilities import OFFICER_ROLES
+from associations.models import AccessToken, Association, AuditEvent, Invitation, Province, Role
+from associations.tenancy import cross_tenant_read
+from associations.text import normalise_for_search
+
+
+@dataclass(frozen=True)
+class Membership:
+    """One of a person's roles, with its association (a plain value, safe outside any scope)."""
+
+    association: Association
+    role_kind: str
+    role_label: str
+
+
+def memberships_of(*, user: User) -> list[Membership]:
+    if not user.is_authenticated:
+        return []
+    with cross_tenant_read(reason="a person's own roles across associations"):
+        roles = list(
+            Role.objects.filter(user=user, association__is_active=True)
+            .select_related("association")
+            .order_by("association__name_fr")
+        )
+    return [Membership(r.association, r.kind, str(r.get_kind_display())) for r in roles]
+
+
+def user_is_officer_anywhere(*, user: User) -> bool:
+    with cross_tenant_read(reason="two-factor rule for officers"):
+        return Role.objects.filter(user=user, kind__in=OFFICER_ROLES).exists()
+
+
+def role_of(*, user: User) -> Role | None:
+    """The user's role in the current association (scope already open)."""
+    if not user.is_authenticated:
+        return None
+    return Role.objects.filter(user=user).first()
+
+
+def association_directory(
+    *, query: str = "", region_code: str = "", sector_code: str = ""
+) -> QuerySet[Association]:
+    """Public directory: public facts only, searchable in Arabic and Latin script."""
+    associations = Association.objects.filter(is_active=True).select_related("region", "province", "sector")
+    needle = normalise_for_search(query)
+    if needle:
+        associations = associations.filter(search_text__contains=needle)
+    if region_code:
+        associations = associations.filter(region__code=region_code)
+    if sector_code:
+        associations = associations.filter(sector__code=sector_code)
+    return associations.order_by("name_fr", "pk")
+
+
+def provinces_of_region(*, region_id: int | None) -> QuerySet[Province]:
+    if not region_id:
+        return Province.objects.none()
+    return Province.objects.filter(region_id=region_id).order_by("name_fr")
+
+
+def role_list() -> QuerySet[Role]:
+    return Role.objects.select_related("user", "granted_by").order_by("kind", "user__email")
+
+
+def invitation_list_pending() -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.filter(accepted_at=None, revoked_at=None)
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )
+
+
+def access_token_list(*, user: User) -> QuerySet[AccessToken]:
+    return AccessToken.objects.filter(user=user).order_by("-created_at")
+
+
+def audit_event_list(*, action: str = "", actor_email: str = "", since=None, until=None) -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.select_related("actor").order_by("-seq")
+    if action:
+        events = events.filter(Q(action=action) | Q(action__startswith=action.rstrip(".") + "."))
+    if actor_email:
+        events = events.filter(actor_label__icontains=actor_email.strip())
+    if since:
+        events = events.filter(created_at__date__gte=since)
+    if until:
+        events = events.filter(created_at__date__lte=until)
+    return events
+
+
+def audit_action_keys() -> list[str]:
+    return list(AuditEvent.objects.order_by().values_list("action", flat=True).distinct())

@@ -1,0 +1,178 @@
+"""Tenant scope: the first property of Wasl. One forgotten filter must not leak data.
+
+Three layers (DESIGN.md, "Tenancy"):
+
+1. Fail-closed ORM scope. The current association lives in a ContextVar. Every tenant model's
+   managers raise `ScopeError` when no scope is active and filter by the association when one is.
+2. PostgreSQL row-level security. `association_scope()` also sets `app.association_id`
+   transaction-locally; the RLS policy installed on every tenant table (see `rls.py`) compares
+   each row's `association_id` with it. With no setting, a table returns no rows at all.
+3. Entry points open the scope in exactly one place each: `AssociationScopeMiddleware`
+   (/a/<slug>/), `TenantAPIView` (API), `TenantTask` (Celery) and `scoped_command` (CLI).
+
+Crossing tenants is a read-only, greppable escape: `cross_tenant_read(reason=...)`, allowed only
+in the modules listed in `CROSS_TENANT_MODULES` (an architecture test enforces the list).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import connection, models, transaction
+
+if TYPE_CHECKING:
+    from associations.models import Association
+
+# Modules allowed to call cross_tenant_read(); tests/test_architecture.py greps for the rest.
+CROSS_TENANT_MODULES = frozenset(
+    {
+        "associations/selectors.py",  # a person's own roles across associations (/me/, switcher)
+        "ministry/",  # aggregates only
+    }
+)
+
+
+class ScopeError(RuntimeError):
+    """A tenant model was queried without an active association scope, or across scopes."""
+
+
+@dataclass(frozen=True)
+class _Scope:
+    association_id: int | None  # None together with cross_tenant=True: read every association
+    cross_tenant: bool = False
+
+
+_current: ContextVar[_Scope | None] = ContextVar("wasl_association_scope", default=None)
+
+
+def current_association_id() -> int:
+    """The association of the active scope; raises when none (or a cross-tenant read) is active."""
+    scope = _current.get()
+    if scope is None or scope.association_id is None:
+        raise ScopeError("No association scope is active.")
+    return scope.association_id
+
+
+def scope_is_active() -> bool:
+    return _current.get() is not None
+
+
+def _set_db_scope(association_id: int | None, cross_tenant: bool) -> None:
+    """Make the scope visible to PostgreSQL's row-level security for this transaction only."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('app.association_id', %s, true), set_config('app.cross_tenant', %s, true)",
+            ["" if association_id is None else str(association_id), "on" if cross_tenant else ""],
+        )
+
+
+@contextlib.contextmanager
+def _enter(scope: _Scope) -> Iterator[None]:
+    previous = _current.get()
+    token = _current.set(scope)
+    try:
+        # The scope is one transaction: the RLS setting is transaction-local, so it cannot leak
+        # into the next request served by the same pooled connection.
+        with transaction.atomic():
+            _set_db_scope(scope.association_id, scope.cross_tenant)
+            yield
+            # Hand the enclosing transaction (if any) back the setting it had.
+            if connection.in_atomic_block:
+                _set_db_scope(
+                    previous.association_id if previous else None,
+                    previous.cross_tenant if previous else False,
+                )
+    finally:
+        _current.reset(token)
+
+
+@contextlib.contextmanager
+def association_scope(association: Association | int) -> Iterator[None]:
+    """Open the scope of one association: ORM filter, RLS setting and a transaction."""
+    association_id = association if isinstance(association, int) else association.pk
+    if association_id is None:
+        raise ScopeError("Cannot scope to an unsaved association.")
+    with _enter(_Scope(association_id=int(association_id))):
+        yield
+
+
+@contextlib.contextmanager
+def cross_tenant_read(*, reason: str) -> Iterator[None]:
+    """Read across every association. Read-only on PostgreSQL (the RLS escape is SELECT-only).
+
+    Evaluate querysets inside the block. Allowed only in CROSS_TENANT_MODULES.
+    """
+    if not reason:
+        raise ScopeError("cross_tenant_read() needs a reason.")
+    with _enter(_Scope(association_id=None, cross_tenant=True)):
+        yield
+
+
+class TenantQuerySet(models.QuerySet):
+    pass
+
+
+class TenantManager(models.Manager.from_queryset(TenantQuerySet)):  # type: ignore[misc]
+    """Default (and base) manager of every tenant model: fail-closed."""
+
+    # Historical models in migrations get a plain manager: migrations never need a scope.
+    use_in_migrations = False
+
+    def get_queryset(self) -> models.QuerySet:
+        scope = _current.get()
+        if scope is None:
+            raise ScopeError(
+                f"{self.model.__name__} queried with no association scope. Open one with "
+                "association_scope(), or read across associations with cross_tenant_read()."
+            )
+        queryset = super().get_queryset()
+        if scope.cross_tenant:
+            return queryset
+        return queryset.filter(association_id=scope.association_id)
+
+
+class TenantModel(models.Model):
+    """Base of every association-owned model.
+
+    Subclasses inherit Meta (`class Meta(TenantModel.Meta):`) so related-object access and
+    saves go through the scoped manager too; every unique constraint and composite index leads
+    with `association`. tests/test_architecture.py checks all of this for every model.
+    """
+
+    association = models.ForeignKey(
+        "associations.Association", on_delete=models.PROTECT, related_name="+", db_index=True
+    )
+
+    objects = TenantManager()
+
+    class Meta:
+        abstract = True
+        base_manager_name = "objects"
+
+    def save(self, *args, **kwargs) -> None:
+        scope_association_id = current_association_id()
+        if self.association_id is None:
+            self.association_id = scope_association_id
+        elif self.association_id != scope_association_id:
+            raise ScopeError(
+                f"{type(self).__name__} of association {self.association_id} saved "
+                f"in the scope of association {scope_association_id}."
+            )
+        super().save(*args, **kwargs)
+
+
+def tenant_models() -> list[type[models.Model]]:
+    """Every concrete tenant model, found by introspection so new models are covered."""
+    from django.apps import apps
+
+    return [
+        model
+        for model in apps.get_models()
+        if not model._meta.abstract and not model._meta.proxy and issubclass(model, TenantModel)
+    ]

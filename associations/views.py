@@ -1,0 +1,280 @@
+"""HTML views: the public directory, onboarding, /me/, and the association workspace.
+
+Views parse, call a service or selector, and render. Workspace views run inside the scope the
+middleware opened and declare their capability with @requires (or @allow_non_members).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from associations import selectors, services
+from associations.decorators import allow_non_members, requires
+from associations.errors import NotFound, WaslError
+from associations.forms import (
+    AccessTokenForm,
+    AssociationForm,
+    AuditFilterForm,
+    DirectoryFilterForm,
+    InvitationForm,
+    RoleChangeForm,
+)
+
+
+def _form_error(form, exc: WaslError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+# --- Public -----------------------------------------------------------------------------------
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Landing page and public directory of associations (public facts only)."""
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    associations = selectors.association_directory(
+        query=filters.get("q", ""), region_code=filters.get("region", ""), sector_code=filters.get("sector", "")
+    )
+    page = Paginator(associations, 20).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page}
+    template = "associations/home.html#directory" if request.htmx else "associations/home.html"
+    return render(request, template, context)
+
+
+@require_GET
+def province_options(request: HttpRequest) -> HttpResponse:
+    """<option>s of one region's provinces, for the onboarding form (HTMX)."""
+    region_id = request.GET.get("region", "")
+    provinces = selectors.provinces_of_region(region_id=int(region_id) if region_id.isdigit() else None)
+    return render(request, "associations/_province_options.html", {"provinces": provinces})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def association_register(request: HttpRequest) -> HttpResponse:
+    form = AssociationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            association = services.association_register(actor=request.user, **form.cleaned_values())
+        except WaslError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The association is registered. You are its president."))
+            return redirect("associations:dashboard", association_slug=association.slug)
+    return render(request, "associations/register.html", {"form": form})
+
+
+@login_required
+@require_GET
+def me(request: HttpRequest) -> HttpResponse:
+    """The member portal: every association the person belongs to."""
+    return render(request, "associations/me.html", {"my_memberships": selectors.memberships_of(user=request.user)})
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database and broker reachability, for load balancers and monitoring."""
+    from django.conf import settings
+
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means "unreachable"
+        checks["database"] = f"error: {type(exc).__name__}"
+    if settings.REDIS_URL:
+        try:
+            import redis
+
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2).ping()
+            checks["broker"] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            checks["broker"] = f"error: {type(exc).__name__}"
+    else:
+        checks["broker"] = "ok (eager, no broker configured)"
+    healthy = all(value.startswith("ok") for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+
+
+# --- Workspace (/a/<slug>/) -------------------------------------------------------------------
+
+
+@requires("association.view")
+@require_GET
+def dashboard(request: HttpRequest, association_slug: str) -> HttpResponse:
+    return render(request, "associations/dashboard.html", {"roles_count": selectors.role_list().count()})
+
+
+@requires("association.manage")
+@require_http_methods(["GET", "POST"])
+def association_settings(request: HttpRequest, association_slug: str) -> HttpResponse:
+    association = request.association
+    form = AssociationForm(request.POST or None, instance=association)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.association_update(actor=request.user, association=association, **form.cleaned_values())
+        except WaslError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("associations:settings", association_slug=association_slug)
+    return render(request, "associations/settings.html", {"form": form})
+
+
+@requires("roles.view")
+@require_GET
+def role_list(request: HttpRequest, association_slug: str) -> HttpResponse:
+    context = {
+        "roles": selectors.role_list(),
+        "invitations": selectors.invitation_list_pending() if request.can.roles_manage else [],
+        "invite_form": InvitationForm(),
+        "change_form": RoleChangeForm(),
+    }
+    return render(request, "associations/roles.html", context)
+
+
+@requires("roles.manage")
+@require_POST
+def invitation_create(request: HttpRequest, association_slug: str) -> HttpResponse:
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                actor=request.user, email=form.cleaned_data["email"], kind=form.cleaned_data["kind"]
+            )
+        except WaslError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            return redirect("associations:roles", association_slug=association_slug)
+    context = {
+        "roles": selectors.role_list(),
+        "invitations": selectors.invitation_list_pending(),
+        "invite_form": form,
+        "change_form": RoleChangeForm(),
+    }
+    return render(request, "associations/roles.html", context, status=400)
+
+
+def _role_action(request, association_slug, action) -> HttpResponse:
+    try:
+        action()
+    except NotFound as exc:
+        raise Http404 from exc
+    except WaslError as exc:
+        messages.error(request, exc.message)
+    return redirect("associations:roles", association_slug=association_slug)
+
+
+@requires("roles.manage")
+@require_POST
+def role_change(request: HttpRequest, association_slug: str, role_id: int) -> HttpResponse:
+    form = RoleChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid role."))
+        return redirect("associations:roles", association_slug=association_slug)
+
+    def change():
+        services.role_change(actor=request.user, role_id=role_id, kind=form.cleaned_data["kind"])
+        messages.success(request, _("Role changed."))
+
+    return _role_action(request, association_slug, change)
+
+
+@requires("roles.manage")
+@require_POST
+def role_revoke(request: HttpRequest, association_slug: str, role_id: int) -> HttpResponse:
+    def revoke():
+        services.role_revoke(actor=request.user, role_id=role_id)
+        messages.success(request, _("Role revoked."))
+
+    return _role_action(request, association_slug, revoke)
+
+
+@requires("roles.manage")
+@require_POST
+def invitation_revoke(request: HttpRequest, association_slug: str, invitation_id: int) -> HttpResponse:
+    def revoke():
+        services.invitation_revoke(actor=request.user, invitation_id=invitation_id)
+        messages.success(request, _("Invitation withdrawn."))
+
+    return _role_action(request, association_slug, revoke)
+
+
+@allow_non_members
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, association_slug: str, token: str) -> HttpResponse:
+    """An invitation link: only the person it was sent to (same e-mail) can see or accept it."""
+    try:
+        invitation = services.invitation_for_token(raw_token=token, user=request.user)
+    except NotFound as exc:
+        raise Http404 from exc
+    except WaslError as exc:
+        return render(request, "associations/invitation_problem.html", {"message": exc.message}, status=410)
+    if request.method == "POST":
+        try:
+            services.invitation_accept(actor=request.user, raw_token=token)
+        except WaslError as exc:
+            return render(request, "associations/invitation_problem.html", {"message": exc.message}, status=409)
+        messages.success(request, _("Welcome! You joined the association."))
+        return redirect("associations:dashboard", association_slug=association_slug)
+    return render(request, "associations/invitation_accept.html", {"invitation": invitation})
+
+
+@requires("audit.view")
+@require_GET
+def audit_log(request: HttpRequest, association_slug: str) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = selectors.audit_event_list(
+        action=filters.get("action") or "",
+        actor_email=filters.get("actor") or "",
+        since=filters.get("since"),
+        until=filters.get("until"),
+    )
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "associations/audit.html",
+        {"form": form, "page": page, "query": query.urlencode(), "actions": selectors.audit_action_keys()},
+    )
+
+
+@requires("api.tokens")
+@require_http_methods(["GET", "POST"])
+def access_tokens(request: HttpRequest, association_slug: str) -> HttpResponse:
+    form = AccessTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_token = services.access_token_create(actor=request.user, name=form.cleaned_data["name"])
+        except WaslError as exc:
+            _form_error(form, exc)
+        else:
+            form = AccessTokenForm()
+    context = {"form": form, "tokens": selectors.access_token_list(user=request.user), "new_token": new_token}
+    return render(request, "associations/tokens.html", context)
+
+
+@requires("api.tokens")
+@require_POST
+def access_token_revoke(request: HttpRequest, association_slug: str, token_id: int) -> HttpResponse:
+    try:
+        services.access_token_revoke(actor=request.user, token_id=token_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    messages.success(request, _("Token revoked."))
+    return redirect("associations:tokens", association_slug=association_slug)

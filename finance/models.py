@@ -1,0 +1,1 @@
+"""finance models: to come. Every model here subclasses associations.tenancy.TenantModel."""

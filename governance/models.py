@@ -1,0 +1,1 @@
+"""governance models: to come. Every model here subclasses associations.tenancy.TenantModel."""

@@ -1,0 +1,1 @@
+"""Member register (issue 4). Every model here subclasses associations.tenancy.TenantModel."""

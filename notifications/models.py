@@ -1,0 +1,1 @@
+"""notifications models: to come. Every model here subclasses associations.tenancy.TenantModel."""

@@ -1,0 +1,1 @@
+"""training models: to come. Every model here subclasses associations.tenancy.TenantModel."""
