@@ -146,7 +146,7 @@ class InvitationListView(TenantAPIView):
     def post(self, request, association_slug: str):
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        invitation = services.invitation_create(
+        invitation, _raw_token = services.invitation_create(
             actor=request.user, email=payload.validated_data["email"], kind=payload.validated_data["kind"]
         )
         return Response(self.get_serializer(invitation).data, status=status.HTTP_201_CREATED)

@@ -28,6 +28,8 @@ class TenantAPIView(generics.GenericAPIView):
     write_capability: str | None = None
 
     association: Association | None = None
+    # No OPTIONS metadata: it would answer 200 about an object without looking it up.
+    metadata_class = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

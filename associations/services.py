@@ -246,7 +246,9 @@ def _send_invitation_email(*, invitation_id: int, raw_token: str, association_id
 
 
 @transaction.atomic
-def invitation_create(*, actor: User, email: str, kind: str) -> Invitation:
+def invitation_create(*, actor: User, email: str, kind: str) -> tuple[Invitation, str]:
+    """Create an invitation and e-mail its link after commit. Returns the row and the raw token
+    (stored only as a hash; the caller may show it once, e.g. to print or send by other means)."""
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -275,7 +277,7 @@ def invitation_create(*, actor: User, email: str, kind: str) -> Invitation:
             invitation_id=invitation.pk, raw_token=raw_token, association_id=association_id, language=language
         )
     )
-    return invitation
+    return invitation, raw_token
 
 
 def invitation_for_token(*, raw_token: str, user: User) -> Invitation:

@@ -82,8 +82,9 @@ def _enter(scope: _Scope) -> Iterator[None]:
         with transaction.atomic():
             _set_db_scope(scope.association_id, scope.cross_tenant)
             yield
-            # Hand the enclosing transaction (if any) back the setting it had.
-            if connection.in_atomic_block:
+            # Hand the enclosing transaction (if any) back the setting it had. A block marked for
+            # rollback reverts the setting itself (and accepts no further query).
+            if connection.in_atomic_block and not connection.needs_rollback:
                 _set_db_scope(
                     previous.association_id if previous else None,
                     previous.cross_tenant if previous else False,

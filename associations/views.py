@@ -150,7 +150,7 @@ def invitation_create(request: HttpRequest, association_slug: str) -> HttpRespon
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
-            invitation = services.invitation_create(
+            invitation, _raw_token = services.invitation_create(
                 actor=request.user, email=form.cleaned_data["email"], kind=form.cleaned_data["kind"]
             )
         except WaslError as exc:

@@ -1,0 +1,98 @@
+"""Fixtures shared by every app's tests. Two associations, A and B, each with officers and data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import connection
+
+from associations import services
+from associations.capabilities import RoleKind
+from associations.models import Association, Role
+from associations.tenancy import association_scope
+from associations.tests.factories import AssociationFactory, RoleFactory, UserFactory
+
+
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    skip_redis = pytest.mark.skip(reason="needs Redis (set REDIS_URL)")
+    for item in items:
+        if "postgres" in item.keywords and "postgresql" not in engine:
+            item.add_marker(skip_pg)
+        if "redis" in item.keywords and not settings.REDIS_URL:
+            item.add_marker(skip_redis)
+
+
+@dataclass
+class Tenant:
+    """One association with a president, a treasurer and a plain member, plus private data."""
+
+    association: Association
+    president: object
+    treasurer: object
+    member: object
+    roles: dict = field(default_factory=dict)
+    invitation: object = None
+    invitation_token: str = ""
+    access_token: object = None
+    access_token_raw: str = ""
+    secrets: list[str] = field(default_factory=list)  # strings that must never reach another tenant
+
+
+def build_tenant(label: str) -> Tenant:
+    association = AssociationFactory(slug=f"assoc-{label}", name_fr=f"Association {label.upper()}")
+    president = UserFactory(email=f"president-{label}@example.ma", full_name=f"President {label.upper()} Secretname")
+    treasurer = UserFactory(email=f"treasurer-{label}@example.ma", full_name=f"Treasurer {label.upper()} Hiddenname")
+    member = UserFactory(email=f"member-{label}@example.ma")
+    roles = {
+        "president": RoleFactory(association=association, user=president, kind=RoleKind.PRESIDENT),
+        "treasurer": RoleFactory(association=association, user=treasurer, kind=RoleKind.TREASURER),
+        "member": RoleFactory(association=association, user=member, kind=RoleKind.MEMBER),
+    }
+    tenant = Tenant(association, president, treasurer, member, roles)
+    with association_scope(association):
+        invitation, invitation_token = services.invitation_create(
+            actor=president, email=f"invitee-{label}@example.ma", kind="treasurer"
+        )
+        token, raw = services.access_token_create(actor=president, name=f"token-of-{label}")
+    tenant.invitation, tenant.invitation_token = invitation, invitation_token
+    tenant.access_token, tenant.access_token_raw = token, raw
+    tenant.secrets = [
+        president.email,
+        treasurer.email,
+        member.email,
+        f"invitee-{label}@example.ma",
+        f"President {label.upper()} Secretname",
+        f"Treasurer {label.upper()} Hiddenname",
+        f"token-of-{label}",
+    ]
+    return tenant
+
+
+@pytest.fixture
+def tenant_a(db) -> Tenant:
+    return build_tenant("a")
+
+
+@pytest.fixture
+def tenant_b(db) -> Tenant:
+    return build_tenant("b")
+
+
+@pytest.fixture
+def scope_a(tenant_a):
+    with association_scope(tenant_a.association):
+        yield tenant_a
+
+
+def role_count(association) -> int:
+    with association_scope(association):
+        return Role.objects.count()

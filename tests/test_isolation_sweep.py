@@ -1,0 +1,150 @@
+"""Layer 3: every URL under /a/<slug>/ and /api/v1/, found in the resolver, requested with every
+HTTP method as an officer of association B against A's slug and A's object ids.
+
+Never a 2xx, never a byte of A's private data in the body, and A's data unchanged afterwards.
+A new pattern is swept without editing this file; a pattern whose parameters the sweep cannot
+fill fails the test (add A's object to `fillers()`), it is never skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from associations.models import AccessToken, Association, AuditEvent, Invitation, Role
+from associations.tenancy import association_scope
+
+METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
+SWEPT_PREFIXES = ("a/<slug:association_slug>/", "api/v1/")
+# Bodies a careless view would happily act on: if scoping broke, these writes would succeed.
+FORM_BODY = "kind=member&email=sweep%40example.ma&name=sweep&name_fr=Hijacked&name_ar=x"
+JSON_BODY = json.dumps({"kind": "member", "email": "sweep@example.ma", "name": "sweep", "name_fr": "Hijacked"})
+PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
+
+
+def swept_patterns() -> list[tuple[str, URLPattern]]:
+    found = []
+
+    def walk(patterns, prefix):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern):
+                route = prefix + str(entry.pattern)
+                if route.startswith(SWEPT_PREFIXES):
+                    found.append((route, entry))
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def fillers(tenant, slug: str) -> dict[str, str]:
+    """A's object for every URL parameter name the project uses."""
+    return {
+        "association_slug": slug,
+        "role_id": str(tenant.roles["president"].pk),
+        "invitation_id": str(tenant.invitation.pk),
+        "token": tenant.invitation_token,
+        "token_id": str(tenant.access_token.pk),
+    }
+
+
+def fill(route: str, values: dict[str, str]) -> str:
+    if "(?P<" in route or "^" in route:
+        pytest.fail(f"/{route}: regex route; the sweep fills only path() routes")
+
+    def substitute(match):
+        name = match.group("name")
+        if name not in values:
+            pytest.fail(f"The sweep cannot fill <{name}> in /{route}: add A's object to fillers()")
+        return values[name]
+
+    return "/" + PARAM.sub(substitute, route)
+
+
+def object_params(route: str) -> set[str]:
+    return {m.group("name") for m in PARAM.finditer(route)} - {"association_slug"}
+
+
+def is_public(pattern: URLPattern) -> bool:
+    view_class = getattr(pattern.callback, "view_class", None)
+    return bool(getattr(view_class, "public_endpoint", False))
+
+
+def snapshot(association: Association) -> dict:
+    with association_scope(association):
+        return {
+            "association": Association.objects.filter(pk=association.pk).values().get(),
+            "roles": sorted(Role.objects.values_list("user_id", "kind")),
+            "invitations": sorted(Invitation.objects.values_list("pk", "accepted_at", "revoked_at")),
+            "tokens": sorted(AccessToken.objects.values_list("pk", "revoked_at")),
+            "audit_events": AuditEvent.objects.count(),
+        }
+
+
+def request(client: Client, method: str, path: str, *, api: bool, headers: dict | None = None):
+    body = JSON_BODY if api else FORM_BODY
+    content_type = "application/json" if api else "application/x-www-form-urlencoded"
+    return client.generic(method, path, data=body if method not in {"GET", "HEAD"} else "",
+                          content_type=content_type, headers=headers or {})
+
+
+def assert_no_leak(response, tenant, where: str) -> None:
+    body = response.content.decode("utf-8", errors="replace")
+    for secret in tenant.secrets:
+        assert secret not in body, f"{where}: body contains A's data {secret!r}"
+
+
+def test_the_sweep_finds_the_tenant_urls():
+    routes = {route for route, _ in swept_patterns()}
+    assert "a/<slug:association_slug>/roles/<int:role_id>/revoke/" in routes
+    assert "api/v1/associations/<slug:association_slug>/roles/<int:role_id>/" in routes
+    assert len(routes) >= 15
+
+
+@pytest.mark.django_db
+def test_officer_of_b_gets_nothing_of_a(tenant_a, tenant_b):
+    before = snapshot(tenant_a.association)
+    session = Client()
+    session.force_login(tenant_b.president)
+    token_headers = {"Authorization": f"Bearer {tenant_b.access_token_raw}"}
+    checked = 0
+    for route, pattern in swept_patterns():
+        api = route.startswith("api/")
+        clients = [(session, {})] + ([(Client(), token_headers)] if api else [])
+        in_association = "association_slug" in route  # else a per-person route such as /api/v1/me/…
+        for slug, must_fail in (
+            (tenant_a.association.slug, in_association),  # A's workspace, A's objects
+            (tenant_b.association.slug, in_association and bool(object_params(route))),  # B's, A's objects
+        ):
+            path = fill(route, fillers(tenant_a, slug))
+            for client, headers in clients:
+                for method in METHODS:
+                    response = request(client, method, path, api=api, headers=headers)
+                    where = f"{method} {path} ({'token' if headers else 'session'})"
+                    assert response.status_code < 500, f"{where}: {response.status_code}"
+                    if must_fail and not is_public(pattern):
+                        assert not 200 <= response.status_code < 300, f"{where}: answered {response.status_code}"
+                    assert_no_leak(response, tenant_a, where)
+                    checked += 1
+    assert checked > 100
+    assert snapshot(tenant_a.association) == before, "a request as B changed A's data"
+
+
+@pytest.mark.django_db
+def test_sweep_requests_succeed_for_as_own_officer(tenant_a):
+    """The sweep must be able to fail: the same URLs answer 2xx for A's own president (GET)."""
+    client = Client()
+    client.force_login(tenant_a.president)
+    ok = 0
+    for route, _pattern in swept_patterns():
+        if "<str:token>" in route:
+            continue  # the invitation link is for the invitee's e-mail only
+        response = client.get(fill(route, fillers(tenant_a, tenant_a.association.slug)))
+        if response.status_code == 200:
+            ok += 1
+    assert ok >= 8

@@ -1,0 +1,70 @@
+"""Layer 1: the fail-closed ORM scope."""
+
+import pytest
+
+from associations.models import AuditEvent, Invitation, Role
+from associations.tenancy import (
+    ScopeError,
+    association_scope,
+    cross_tenant_read,
+    current_association_id,
+    tenant_models,
+)
+
+
+@pytest.mark.parametrize("model", tenant_models(), ids=lambda m: m._meta.label)
+def test_query_without_scope_raises(model, db):
+    with pytest.raises(ScopeError):
+        list(model.objects.all())
+    with pytest.raises(ScopeError):
+        model._base_manager.count()
+
+
+def test_related_access_without_scope_raises(tenant_a):
+    with pytest.raises(ScopeError):
+        list(Role.objects.filter(user=tenant_a.president))
+
+
+def test_scope_filters_to_its_association(tenant_a, tenant_b):
+    with association_scope(tenant_a.association):
+        emails = set(Role.objects.values_list("user__email", flat=True))
+        assert emails == {tenant_a.president.email, tenant_a.treasurer.email, tenant_a.member.email}
+        assert not Role.objects.filter(pk=tenant_b.roles["president"].pk).exists()
+        assert Invitation.objects.get().email == "invitee-a@example.ma"
+
+
+def test_saving_another_associations_row_in_a_scope_raises(tenant_a, tenant_b):
+    role_b = tenant_b.roles["member"]
+    with association_scope(tenant_a.association), pytest.raises(ScopeError):
+        role_b.save()
+
+
+def test_new_rows_take_the_scope_association(tenant_a):
+    with association_scope(tenant_a.association):
+        invitation = Invitation.objects.first()
+        assert invitation.association_id == tenant_a.association.pk
+
+
+def test_nested_scope_restores_the_outer_one(tenant_a, tenant_b):
+    with association_scope(tenant_a.association):
+        with association_scope(tenant_b.association):
+            assert current_association_id() == tenant_b.association.pk
+        assert current_association_id() == tenant_a.association.pk
+        assert Role.objects.count() == 3
+    with pytest.raises(ScopeError):
+        current_association_id()
+
+
+def test_cross_tenant_read_sees_every_association_and_needs_a_reason(tenant_a, tenant_b):
+    with cross_tenant_read(reason="test"):
+        assert AuditEvent.objects.values("association").distinct().count() == 2
+    with pytest.raises(ScopeError):
+        with cross_tenant_read(reason=""):
+            pass
+
+
+def test_scope_is_closed_after_an_exception(tenant_a):
+    with pytest.raises(ValueError), association_scope(tenant_a.association):
+        raise ValueError
+    with pytest.raises(ScopeError):
+        Role.objects.count()
