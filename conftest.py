@@ -31,6 +31,31 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_redis)
 
 
+@pytest.fixture(autouse=True)
+def _restore_reference_data_after_transactional_tests(request, django_db_blocker):
+    """A transactional test ends by flushing every table, including the regions, provinces and
+    sectors that migration 0002 loads; put them back for the tests that follow."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")) and "transactional_db" not in request.fixturenames:
+        return
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("associations.migrations.0002_reference_territories_and_sectors")
+    with django_db_blocker.unblock():
+        migration.load(apps, None)
+
+
+@pytest.fixture
+def client():
+    """Test client speaking English unless a test asks otherwise (the default language is Arabic)."""
+    from django.test import Client
+
+    return Client(headers={"Accept-Language": "en"})
+
+
 @dataclass
 class Tenant:
     """One association with a president, a treasurer and a plain member, plus private data."""
