@@ -74,8 +74,12 @@ class Tenant:
 
 def build_tenant(label: str) -> Tenant:
     association = AssociationFactory(slug=f"assoc-{label}", name_fr=f"Association {label.upper()}")
-    president = UserFactory(email=f"president-{label}@example.ma", full_name=f"President {label.upper()} Secretname")
-    treasurer = UserFactory(email=f"treasurer-{label}@example.ma", full_name=f"Treasurer {label.upper()} Hiddenname")
+    president = UserFactory(
+        email=f"president-{label}@example.ma", full_name=f"President {label.upper()} Secretname"
+    )
+    treasurer = UserFactory(
+        email=f"treasurer-{label}@example.ma", full_name=f"Treasurer {label.upper()} Hiddenname"
+    )
     member = UserFactory(email=f"member-{label}@example.ma")
     roles = {
         "president": RoleFactory(association=association, user=president, kind=RoleKind.PRESIDENT),

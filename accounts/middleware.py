@@ -7,9 +7,8 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from config.errors import json_error
-
 from associations.selectors import user_is_officer_anywhere
+from config.errors import json_error
 
 # Paths a person must reach to set two-factor up (and to leave).
 _EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz")

@@ -102,6 +102,7 @@ class RoleListView(TenantAPIView):
     def scoped_queryset(self):
         return selectors.role_list()
 
+    @extend_schema(operation_id="roles_list")
     def get(self, request, association_slug: str):
         return Response(self.get_serializer(self.get_queryset(), many=True).data)
 
@@ -140,6 +141,7 @@ class InvitationListView(TenantAPIView):
     def scoped_queryset(self):
         return selectors.invitation_list_pending()
 
+    @extend_schema(operation_id="invitations_list")
     def get(self, request, association_slug: str):
         return Response(self.get_serializer(self.get_queryset(), many=True).data)
 

@@ -4,7 +4,11 @@ from associations import api
 
 urlpatterns = [
     path("me/associations/", api.MyAssociationsView.as_view(), name="api-my-associations"),
-    path("associations/<slug:association_slug>/", api.AssociationPublicProfileView.as_view(), name="api-association"),
+    path(
+        "associations/<slug:association_slug>/",
+        api.AssociationPublicProfileView.as_view(),
+        name="api-association",
+    ),
     path("associations/<slug:association_slug>/roles/", api.RoleListView.as_view(), name="api-roles"),
     path(
         "associations/<slug:association_slug>/roles/<int:role_id>/",

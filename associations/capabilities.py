@@ -64,12 +64,20 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     RoleKind.VICE_PRESIDENT: frozenset(_OFFICER_COMMON | {"members.manage", "governance.convene"}),
     RoleKind.SECRETARY_GENERAL: frozenset(
         _OFFICER_COMMON
-        | {"association.manage", "members.manage", "members.view_sensitive", "governance.convene", "training.manage"}
+        | {
+            "association.manage",
+            "members.manage",
+            "members.view_sensitive",
+            "governance.convene",
+            "training.manage",
+        }
     ),
     RoleKind.TREASURER: frozenset(_OFFICER_COMMON | {"finance.post", "members.view_sensitive"}),
     RoleKind.DEPUTY: frozenset(_OFFICER_COMMON | {"members.manage"}),
     RoleKind.BOARD_MEMBER: frozenset(_OFFICER_COMMON),
-    RoleKind.STAFF: frozenset({"association.view", "members.view", "members.manage", "training.manage", "api.tokens"}),
+    RoleKind.STAFF: frozenset(
+        {"association.view", "members.view", "members.manage", "training.manage", "api.tokens"}
+    ),
     RoleKind.MEMBER: frozenset({"association.view"}),
 }
 

@@ -64,31 +64,64 @@ class AssociationForm(forms.ModelForm):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"class": "form-control", "dir": "ltr"}))
-    kind = forms.ChoiceField(label=_("Role"), choices=RoleKind.choices, widget=forms.Select(attrs={"class": "form-select"}))
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"class": "form-control", "dir": "ltr"})
+    )
+    kind = forms.ChoiceField(
+        label=_("Role"), choices=RoleKind.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
 
 
 class RoleChangeForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Role"), choices=RoleKind.choices, widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+    kind = forms.ChoiceField(
+        label=_("Role"),
+        choices=RoleKind.choices,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
 
 
 class AccessTokenForm(forms.Form):
-    name = forms.CharField(label=_("Token name"), max_length=80, widget=forms.TextInput(attrs={"class": "form-control"}))
+    name = forms.CharField(
+        label=_("Token name"), max_length=80, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(label=_("Action"), required=False, widget=forms.TextInput(attrs={"class": "form-control", "dir": "ltr"}))
-    actor = forms.CharField(label=_("Actor e-mail"), required=False, widget=forms.TextInput(attrs={"class": "form-control", "dir": "ltr"}))
-    since = forms.DateField(label=_("From"), required=False, widget=DateInput(attrs={"class": "form-control"}))
+    action = forms.CharField(
+        label=_("Action"),
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control", "dir": "ltr"}),
+    )
+    actor = forms.CharField(
+        label=_("Actor e-mail"),
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control", "dir": "ltr"}),
+    )
+    since = forms.DateField(
+        label=_("From"), required=False, widget=DateInput(attrs={"class": "form-control"})
+    )
     until = forms.DateField(label=_("To"), required=False, widget=DateInput(attrs={"class": "form-control"}))
 
 
 class DirectoryFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100, widget=forms.TextInput(attrs={"class": "form-control", "type": "search"}))
-    region = forms.ChoiceField(label=_("Region"), required=False, widget=forms.Select(attrs={"class": "form-select"}))
-    sector = forms.ChoiceField(label=_("Sector"), required=False, widget=forms.Select(attrs={"class": "form-select"}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "form-control", "type": "search"}),
+    )
+    region = forms.ChoiceField(
+        label=_("Region"), required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    sector = forms.ChoiceField(
+        label=_("Sector"), required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", _("All regions"))] + [(r.code, r.name) for r in Region.objects.all()]
-        self.fields["sector"].choices = [("", _("All sectors"))] + [(s.code, s.name) for s in Sector.objects.all()]
+        self.fields["region"].choices = [("", _("All regions"))] + [
+            (r.code, r.name) for r in Region.objects.all()
+        ]
+        self.fields["sector"].choices = [("", _("All sectors"))] + [
+            (s.code, s.name) for s in Sector.objects.all()
+        ]

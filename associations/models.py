@@ -66,15 +66,15 @@ class Sector(models.Model):
     class Meta:
         ordering = ["code"]
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         language = get_language() or "ar"
         if language.startswith("ar"):
             return self.name_ar
         return self.name_fr if language.startswith("fr") else self.name_en
-
-    def __str__(self) -> str:
-        return self.name
 
 
 # --- The tenant -----------------------------------------------------------------------------
@@ -167,7 +167,9 @@ class Association(models.Model):
 class Role(TenantModel):
     """What one user is in one association. One role per user per association."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="association_roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="association_roles"
+    )
     kind = models.CharField(_("role"), max_length=24, choices=RoleKind.choices)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -224,7 +226,9 @@ class AccessToken(TenantModel):
 
     class Meta(TenantModel.Meta):
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["association", "token_hash"], name="token_hash_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["association", "token_hash"], name="token_hash_unique")
+        ]
 
 
 class AuditChainHead(TenantModel):

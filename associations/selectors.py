@@ -87,7 +87,9 @@ def access_token_list(*, user: User) -> QuerySet[AccessToken]:
     return AccessToken.objects.filter(user=user).order_by("-created_at")
 
 
-def audit_event_list(*, action: str = "", actor_email: str = "", since=None, until=None) -> QuerySet[AuditEvent]:
+def audit_event_list(
+    *, action: str = "", actor_email: str = "", since=None, until=None
+) -> QuerySet[AuditEvent]:
     events = AuditEvent.objects.select_related("actor").order_by("-seq")
     if action:
         events = events.filter(Q(action=action) | Q(action__startswith=action.rstrip(".") + "."))

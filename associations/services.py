@@ -27,7 +27,16 @@ from accounts.models import User
 from associations.audit import audit_record
 from associations.capabilities import RoleKind
 from associations.errors import NotFound, WaslError
-from associations.models import AccessToken, Association, AuditChainHead, Invitation, Province, Region, Role, Sector
+from associations.models import (
+    AccessToken,
+    Association,
+    AuditChainHead,
+    Invitation,
+    Province,
+    Region,
+    Role,
+    Sector,
+)
 from associations.tenancy import association_scope, current_association_id
 from associations.text import normalise_for_search
 
@@ -131,9 +140,15 @@ def association_register(*, actor: User, **values) -> Association:
             actor=actor,
             action="associations.association.registered",
             target=association,
-            changes={"slug": association.slug, "name_ar": association.name_ar, "name_fr": association.name_fr},
+            changes={
+                "slug": association.slug,
+                "name_ar": association.name_ar,
+                "name_fr": association.name_fr,
+            },
         )
-        audit_record(actor=actor, action="associations.role.granted", target=role, changes={"kind": role.kind})
+        audit_record(
+            actor=actor, action="associations.role.granted", target=role, changes={"kind": role.kind}
+        )
     return association
 
 
@@ -179,7 +194,12 @@ def role_grant(*, actor: User, user: User, kind: str) -> Role:
     if Role.objects.filter(user=user).exists():
         raise WaslError(_("This person already holds a role in the association."), field="user")
     role = Role.objects.create(user=user, kind=kind, granted_by=actor)
-    audit_record(actor=actor, action="associations.role.granted", target=role, changes={"kind": kind, "user": user.email})
+    audit_record(
+        actor=actor,
+        action="associations.role.granted",
+        target=role,
+        changes={"kind": kind, "user": user.email},
+    )
     return role
 
 
@@ -200,13 +220,20 @@ def role_change(*, actor: User, role_id: int, kind: str) -> Role:
     if role.kind == kind:
         return role
     if role.kind == RoleKind.PRESIDENT and len(presidents) == 1:
-        raise WaslError(_("The association must keep at least one president."), field="kind", code="last_president")
+        raise WaslError(
+            _("The association must keep at least one president."), field="kind", code="last_president"
+        )
     old = role.kind
     role.kind = kind
     role.granted_by = actor
     role.granted_at = timezone.now()
     role.save(update_fields=["kind", "granted_by", "granted_at"])
-    audit_record(actor=actor, action="associations.role.changed", target=role, changes={"kind": {"from": old, "to": kind}})
+    audit_record(
+        actor=actor,
+        action="associations.role.changed",
+        target=role,
+        changes={"kind": {"from": old, "to": kind}},
+    )
     return role
 
 
@@ -269,7 +296,12 @@ def invitation_create(*, actor: User, email: str, kind: str) -> tuple[Invitation
         invited_by=actor,
         expires_at=now + timedelta(days=settings.WASL_INVITATION_DAYS),
     )
-    audit_record(actor=actor, action="associations.invitation.created", target=invitation, changes={"email": email, "kind": kind})
+    audit_record(
+        actor=actor,
+        action="associations.invitation.created",
+        target=invitation,
+        changes={"email": email, "kind": kind},
+    )
     association_id = invitation.association_id
     language = translation.get_language() or settings.LANGUAGE_CODE
     transaction.on_commit(
@@ -290,7 +322,9 @@ def invitation_for_token(*, raw_token: str, user: User) -> Invitation:
     if invitation.revoked_at is not None:
         raise WaslError(_("This invitation was withdrawn."), code="invitation_revoked")
     if invitation.expires_at <= timezone.now():
-        raise WaslError(_("This invitation has expired. Ask the association for a new one."), code="invitation_expired")
+        raise WaslError(
+            _("This invitation has expired. Ask the association for a new one."), code="invitation_expired"
+        )
     return invitation
 
 
@@ -310,7 +344,12 @@ def invitation_accept(*, actor: User, raw_token: str) -> Role:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = actor
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    audit_record(actor=actor, action="associations.invitation.accepted", target=invitation, changes={"kind": invitation.kind})
+    audit_record(
+        actor=actor,
+        action="associations.invitation.accepted",
+        target=invitation,
+        changes={"kind": invitation.kind},
+    )
     audit_record(actor=actor, action="associations.role.granted", target=role, changes={"kind": role.kind})
     return role
 
@@ -325,7 +364,12 @@ def invitation_revoke(*, actor: User, invitation_id: int) -> Invitation:
     if invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action="associations.invitation.revoked", target=invitation, changes={"email": invitation.email})
+        audit_record(
+            actor=actor,
+            action="associations.invitation.revoked",
+            target=invitation,
+            changes={"email": invitation.email},
+        )
     return invitation
 
 
@@ -365,4 +409,6 @@ def access_token_revoke(*, actor: User, token_id: int) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action="associations.token.revoked", target=token, changes={"name": token.name})
+        audit_record(
+            actor=actor, action="associations.token.revoked", target=token, changes={"name": token.name}
+        )

@@ -30,7 +30,10 @@ def _is_api(request) -> bool:
 
 def _flatten(detail) -> dict:
     if isinstance(detail, dict):
-        return {key: [str(m) for m in (value if isinstance(value, list) else [value])] for key, value in detail.items()}
+        return {
+            key: [str(m) for m in (value if isinstance(value, list) else [value])]
+            for key, value in detail.items()
+        }
     return {"non_field_errors": [str(m) for m in (detail if isinstance(detail, list) else [detail])]}
 
 
@@ -42,7 +45,9 @@ def api_exception_handler(exc, context):
     if response is None:
         return None  # a real bug: Django's 500 handler answers (in JSON for /api/)
     if isinstance(exc, exceptions.ValidationError):
-        return json_error(response.status_code, "invalid", _("Some fields are not valid."), _flatten(exc.detail))
+        return json_error(
+            response.status_code, "invalid", _("Some fields are not valid."), _flatten(exc.detail)
+        )
     if isinstance(exc, exceptions.NotFound) or response.status_code == status.HTTP_404_NOT_FOUND:
         return json_error(404, "not_found", _("Not found."))
     code = getattr(exc, "default_code", "error")
@@ -82,5 +87,7 @@ def server_error(request):
 
 def csrf_failure(request, reason=""):
     if _is_api(request):
-        return json_error(403, "csrf_failed", _("Your session's security check failed. Reload the page and try again."))
+        return json_error(
+            403, "csrf_failed", _("Your session's security check failed. Reload the page and try again.")
+        )
     return render(request, "errors/csrf.html", status=403)

@@ -16,7 +16,16 @@ from associations.api_base import TenantAPIView
 from associations.models import Association
 from associations.tenancy import CROSS_TENANT_MODULES, TenantManager, TenantModel, tenant_models
 
-PROJECT_APPS = {"accounts", "associations", "members", "finance", "governance", "training", "notifications", "ministry"}
+PROJECT_APPS = {
+    "accounts",
+    "associations",
+    "members",
+    "finance",
+    "governance",
+    "training",
+    "notifications",
+    "ministry",
+}
 
 
 def models_owned_by_an_association() -> list[type[models.Model]]:
@@ -26,7 +35,8 @@ def models_owned_by_an_association() -> list[type[models.Model]]:
         if model._meta.app_label not in PROJECT_APPS or model is Association:
             continue
         if any(
-            isinstance(f, models.ForeignKey) and f.related_model is Association for f in model._meta.get_fields()
+            isinstance(f, models.ForeignKey) and f.related_model is Association
+            for f in model._meta.get_fields()
         ):
             found.append(model)
     return found
@@ -39,7 +49,9 @@ def test_introspection_finds_the_tenant_models():
 
 @pytest.mark.parametrize("model", models_owned_by_an_association(), ids=lambda m: m._meta.label)
 def test_every_model_owned_by_an_association_is_a_tenant_model(model):
-    assert issubclass(model, TenantModel), f"{model._meta.label} points at Association but is not a TenantModel"
+    assert issubclass(model, TenantModel), (
+        f"{model._meta.label} points at Association but is not a TenantModel"
+    )
 
 
 @pytest.mark.parametrize("model", tenant_models(), ids=lambda m: m._meta.label)
@@ -79,7 +91,8 @@ class TestTenantModel:
     def test_no_implicit_many_to_many_tables(self, model):
         for field in model._meta.local_many_to_many:
             assert not field.remote_field.through._meta.auto_created, (
-                f"{model._meta.label}.{field.name}: use an explicit TenantModel `through` (it needs association_id)"
+                f"{model._meta.label}.{field.name}: use an explicit TenantModel `through` "
+                "(it needs association_id)"
             )
 
     @pytest.mark.postgres
@@ -87,10 +100,13 @@ class TestTenantModel:
     def test_has_forced_row_level_security_and_a_policy(self, model):
         table = model._meta.db_table
         with connection.cursor() as cursor:
-            cursor.execute("SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = %s", [table])
+            cursor.execute(
+                "SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = %s", [table]
+            )
             assert cursor.fetchone() == (True, True), f"{table}: RLS not enabled and forced"
             cursor.execute(
-                "SELECT policyname, cmd, qual FROM pg_policies WHERE tablename = %s ORDER BY policyname", [table]
+                "SELECT policyname, cmd, qual FROM pg_policies WHERE tablename = %s ORDER BY policyname",
+                [table],
             )
             policies = {name: (cmd, qual) for name, cmd, qual in cursor.fetchall()}
         assert "wasl_tenant_isolation" in policies

@@ -22,7 +22,9 @@ METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
 SWEPT_PREFIXES = ("a/<slug:association_slug>/", "api/v1/")
 # Bodies a careless view would happily act on: if scoping broke, these writes would succeed.
 FORM_BODY = "kind=member&email=sweep%40example.ma&name=sweep&name_fr=Hijacked&name_ar=x"
-JSON_BODY = json.dumps({"kind": "member", "email": "sweep@example.ma", "name": "sweep", "name_fr": "Hijacked"})
+JSON_BODY = json.dumps(
+    {"kind": "member", "email": "sweep@example.ma", "name": "sweep", "name_fr": "Hijacked"}
+)
 PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
 
@@ -89,8 +91,13 @@ def snapshot(association: Association) -> dict:
 def request(client: Client, method: str, path: str, *, api: bool, headers: dict | None = None):
     body = JSON_BODY if api else FORM_BODY
     content_type = "application/json" if api else "application/x-www-form-urlencoded"
-    return client.generic(method, path, data=body if method not in {"GET", "HEAD"} else "",
-                          content_type=content_type, headers=headers or {})
+    return client.generic(
+        method,
+        path,
+        data=body if method not in {"GET", "HEAD"} else "",
+        content_type=content_type,
+        headers=headers or {},
+    )
 
 
 def assert_no_leak(response, tenant, where: str) -> None:
@@ -128,7 +135,9 @@ def test_officer_of_b_gets_nothing_of_a(tenant_a, tenant_b):
                     where = f"{method} {path} ({'token' if headers else 'session'})"
                     assert response.status_code < 500, f"{where}: {response.status_code}"
                     if must_fail and not is_public(pattern):
-                        assert not 200 <= response.status_code < 300, f"{where}: answered {response.status_code}"
+                        assert not 200 <= response.status_code < 300, (
+                            f"{where}: answered {response.status_code}"
+                        )
                     assert_no_leak(response, tenant_a, where)
                     checked += 1
     assert checked > 100

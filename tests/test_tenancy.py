@@ -58,9 +58,8 @@ def test_nested_scope_restores_the_outer_one(tenant_a, tenant_b):
 def test_cross_tenant_read_sees_every_association_and_needs_a_reason(tenant_a, tenant_b):
     with cross_tenant_read(reason="test"):
         assert AuditEvent.objects.values("association").distinct().count() == 2
-    with pytest.raises(ScopeError):
-        with cross_tenant_read(reason=""):
-            pass
+    with pytest.raises(ScopeError), cross_tenant_read(reason=""):
+        pass
 
 
 def test_scope_is_closed_after_an_exception(tenant_a):

@@ -44,7 +44,9 @@ class AssociationFactory(factory.django.DjangoModelFactory):
     region = factory.LazyFunction(lambda: Region.objects.get(code="MA-06"))
     province = factory.LazyAttribute(lambda o: Province.objects.filter(region=o.region).first())
     sector = factory.LazyFunction(lambda: Sector.objects.get(code="ICNPO-02"))
-    search_text = factory.LazyAttribute(lambda o: normalise_for_search(f"{o.name_ar} {o.name_fr} {o.acronym}"))
+    search_text = factory.LazyAttribute(
+        lambda o: normalise_for_search(f"{o.name_ar} {o.name_fr} {o.acronym}")
+    )
 
 
 class TenantFactory(factory.django.DjangoModelFactory):

@@ -25,13 +25,19 @@ def test_token_lists_roles_in_its_own_association_only(tenant_a, tenant_b):
     api = bearer(tenant_a.access_token_raw)
     response = api.get(f"/api/v1/associations/{tenant_a.association.slug}/roles/")
     assert response.status_code == 200
-    assert {r["email"] for r in response.json()} == {tenant_a.president.email, tenant_a.treasurer.email, tenant_a.member.email}
+    assert {r["email"] for r in response.json()} == {
+        tenant_a.president.email,
+        tenant_a.treasurer.email,
+        tenant_a.member.email,
+    }
     # Even when its holder also holds a role in B, A's token may not reach B.
     RoleFactory(association=tenant_b.association, user=tenant_a.president, kind=RoleKind.PRESIDENT)
     response = api.get(f"/api/v1/associations/{tenant_b.association.slug}/roles/")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
-    assert [d["association"]["slug"] for d in api.get("/api/v1/me/associations/").json()] == [tenant_a.association.slug]
+    assert [d["association"]["slug"] for d in api.get("/api/v1/me/associations/").json()] == [
+        tenant_a.association.slug
+    ]
 
 
 def test_token_is_hashed_at_rest_and_revocable(tenant_a):
@@ -44,7 +50,9 @@ def test_token_is_hashed_at_rest_and_revocable(tenant_a):
     assert response.json()["error"]["code"] == "authentication_failed"
 
 
-@pytest.mark.parametrize("raw", ["garbage", "wasl_999999_aaaaaaaaaaaaaaaaaaaaaaaaaaaa", "wasl_x_y", "Bearer a b"])
+@pytest.mark.parametrize(
+    "raw", ["garbage", "wasl_999999_aaaaaaaaaaaaaaaaaaaaaaaaaaaa", "wasl_x_y", "Bearer a b"]
+)
 def test_malformed_or_unknown_tokens_are_401(db, raw):
     response = bearer(raw).get("/api/v1/me/associations/")
     assert response.status_code == 401
@@ -57,7 +65,11 @@ def test_member_cannot_list_roles_and_treasurer_cannot_change_them(client, tenan
     assert client.get(f"/api/v1/associations/{slug}/roles/").status_code == 403
     client.force_login(tenant_a.treasurer)
     role_id = tenant_a.roles["member"].pk
-    response = client.patch(f"/api/v1/associations/{slug}/roles/{role_id}/", {"kind": "president"}, content_type="application/json")
+    response = client.patch(
+        f"/api/v1/associations/{slug}/roles/{role_id}/",
+        {"kind": "president"},
+        content_type="application/json",
+    )
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "permission_denied"
 
@@ -66,9 +78,13 @@ def test_president_changes_and_revokes_roles_through_the_api(client, tenant_a):
     slug = tenant_a.association.slug
     client.force_login(tenant_a.president)
     role_id = tenant_a.roles["member"].pk
-    response = client.patch(f"/api/v1/associations/{slug}/roles/{role_id}/", {"kind": "staff"}, content_type="application/json")
+    response = client.patch(
+        f"/api/v1/associations/{slug}/roles/{role_id}/", {"kind": "staff"}, content_type="application/json"
+    )
     assert response.status_code == 200 and response.json()["kind"] == "staff"
-    response = client.patch(f"/api/v1/associations/{slug}/roles/{role_id}/", {"kind": "emperor"}, content_type="application/json")
+    response = client.patch(
+        f"/api/v1/associations/{slug}/roles/{role_id}/", {"kind": "emperor"}, content_type="application/json"
+    )
     assert response.status_code == 400
     assert "kind" in response.json()["error"]["fields"]
     president_id = tenant_a.roles["president"].pk
@@ -97,7 +113,9 @@ def test_malformed_and_oversized_bodies_are_400_json(client, tenant_a, settings)
     response = client.post(url, "{not json", content_type="application/json")
     assert response.status_code == 400 and response.json()["error"]["code"] == "parse_error"
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
-    response = client.post(url, '{"email": "' + "a" * 5000 + '@x.ma", "kind": "member"}', content_type="application/json")
+    response = client.post(
+        url, '{"email": "' + "a" * 5000 + '@x.ma", "kind": "member"}', content_type="application/json"
+    )
     assert response.status_code == 400
     assert response.json()["error"]["code"] in {"bad_request", "parse_error"}
     with association_scope(tenant_a.association):
@@ -121,7 +139,9 @@ def test_unauthenticated_api_is_401_in_the_error_format(client, tenant_a):
 def test_api_errors_are_translated(tenant_a):
     french = Client(headers={"Accept-Language": "fr"})
     french.force_login(tenant_a.member)
-    message = french.get(f"/api/v1/associations/{tenant_a.association.slug}/roles/").json()["error"]["message"]
+    message = french.get(f"/api/v1/associations/{tenant_a.association.slug}/roles/").json()["error"][
+        "message"
+    ]
     assert "permission" in message.lower() and "You do not" not in message
 
 

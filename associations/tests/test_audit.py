@@ -1,5 +1,7 @@
 """The audit trail: one event per change, a hash chain per association, tamper detection."""
 
+import itertools
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
@@ -17,7 +19,7 @@ def test_chain_links_each_event_to_the_previous(tenant_a):
         events = list(AuditEvent.objects.order_by("seq"))
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     assert events[0].prev_hash == GENESIS_HASH
-    for previous, event in zip(events, events[1:], strict=False):
+    for previous, event in itertools.pairwise(events):
         assert event.prev_hash == previous.hash
 
 
@@ -38,10 +40,15 @@ def test_audit_verify_passes_then_names_the_first_broken_link(tenant_a, tenant_b
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # flush pending FK checks before ALTER
             cursor.execute("ALTER TABLE associations_auditevent DISABLE TRIGGER audit_append_only")
             with association_scope(tenant_a.association):
-                cursor.execute("UPDATE associations_auditevent SET changes = '{\"kind\": \"x\"}' WHERE id = %s", [target.pk])
+                cursor.execute(
+                    'UPDATE associations_auditevent SET changes = \'{"kind": "x"}\' WHERE id = %s',
+                    [target.pk],
+                )
         else:
             cursor.execute("DROP TRIGGER audit_no_update")
-            cursor.execute("UPDATE associations_auditevent SET changes = '{\"kind\": \"x\"}' WHERE id = %s", [target.pk])
+            cursor.execute(
+                'UPDATE associations_auditevent SET changes = \'{"kind": "x"}\' WHERE id = %s', [target.pk]
+            )
     with pytest.raises(CommandError, match="1 of 2 audit chains are broken"):
         call_command("audit_verify")
     assert f"BROKEN {tenant_a.association.slug}: event #{target.seq}" in capsys.readouterr().err
@@ -62,7 +69,9 @@ def test_officers_browse_and_filter_the_audit_log(client, tenant_a):
     url = reverse("associations:audit", kwargs={"association_slug": tenant_a.association.slug})
     page = client.get(url, {"action": "associations.role"})
     actions = {e.action for e in page.context["page"]}
-    assert actions == {"associations.role.granted", "associations.role.changed"} or actions == {"associations.role.changed"}
+    assert actions == {"associations.role.granted", "associations.role.changed"} or actions == {
+        "associations.role.changed"
+    }
     assert "associations.invitation.created" not in {e.action for e in page.context["page"]}
     changed = client.get(url, {"action": "associations.role.changed"}).context["page"]
     assert [e.action for e in changed] == ["associations.role.changed"]

@@ -72,7 +72,9 @@ def test_registering_makes_the_creator_president(client, casablanca):
         ({"fiscal_year_start_month": 13}, "fiscal_year_start_month", "valid choice"),
     ],
 )
-def test_bad_input_is_refused_with_a_field_error_and_nothing_saved(client, casablanca, overrides, field, message):
+def test_bad_input_is_refused_with_a_field_error_and_nothing_saved(
+    client, casablanca, overrides, field, message
+):
     client.force_login(UserFactory())
     response = client.post(reverse("associations:register"), form_data(*casablanca, **overrides))
     assert response.status_code == 200
@@ -119,8 +121,19 @@ def test_settings_update_is_audited_with_changed_values(client, tenant_a):
 def test_cli_creates_an_association_with_an_existing_president(db):
     president = UserFactory(email="cli@example.ma")
     call_command(
-        "association_create", "--name-ar", "جمعية الواحة", "--name-fr", "Association Al Waha",
-        "--region", "MA-09", "--province", "Tiznit", "--sector", "ICNPO-05", "--president", "cli@example.ma",
+        "association_create",
+        "--name-ar",
+        "جمعية الواحة",
+        "--name-fr",
+        "Association Al Waha",
+        "--region",
+        "MA-09",
+        "--province",
+        "Tiznit",
+        "--sector",
+        "ICNPO-05",
+        "--president",
+        "cli@example.ma",
     )
     association = Association.objects.get(name_fr="Association Al Waha")
     assert association.province.name_fr == "Tiznit"
@@ -131,28 +144,59 @@ def test_cli_creates_an_association_with_an_existing_president(db):
 def test_cli_invites_an_unknown_president_and_refuses_bad_input(db):
     operator = UserFactory(email="operator@example.ma")
     call_command(
-        "association_create", "--name-ar", "جمعية", "--name-fr", "Association X", "--region", "MA-01",
-        "--province", "Tétouan", "--sector", "ICNPO-01", "--president", "new@example.ma", "--operator", operator.email,
+        "association_create",
+        "--name-ar",
+        "جمعية",
+        "--name-fr",
+        "Association X",
+        "--region",
+        "MA-01",
+        "--province",
+        "Tétouan",
+        "--sector",
+        "ICNPO-01",
+        "--president",
+        "new@example.ma",
+        "--operator",
+        operator.email,
     )
     association = Association.objects.get(name_fr="Association X")
     with association_scope(association):
         assert Invitation.objects.get().kind == RoleKind.PRESIDENT
     with pytest.raises(CommandError, match="Unknown province"):
         call_command(
-            "association_create", "--name-ar", "ج", "--name-fr", "Y", "--region", "MA-01", "--province", "Fès",
-            "--sector", "ICNPO-01", "--president", operator.email,
+            "association_create",
+            "--name-ar",
+            "ج",
+            "--name-fr",
+            "Y",
+            "--region",
+            "MA-01",
+            "--province",
+            "Fès",
+            "--sector",
+            "ICNPO-01",
+            "--president",
+            operator.email,
         )
 
 
 def test_directory_searches_arabic_and_latin_and_filters(client, db):
     AssociationFactory(name_ar="جمعية الأمل", name_fr="Association Al Amal de Fès", acronym="AAF")
-    AssociationFactory(name_ar="نادي الشباب", name_fr="Club des jeunes", acronym="CJ",
-                       sector=Sector.objects.get(code="ICNPO-01"), region=Region.objects.get(code="MA-01"))
+    AssociationFactory(
+        name_ar="نادي الشباب",
+        name_fr="Club des jeunes",
+        acronym="CJ",
+        sector=Sector.objects.get(code="ICNPO-01"),
+        region=Region.objects.get(code="MA-01"),
+    )
     # Regenerate search text the way the service does.
     from associations.text import normalise_for_search
 
     for a in Association.objects.all():
-        Association.objects.filter(pk=a.pk).update(search_text=normalise_for_search(f"{a.name_ar} {a.name_fr} {a.acronym}"))
+        Association.objects.filter(pk=a.pk).update(
+            search_text=normalise_for_search(f"{a.name_ar} {a.name_fr} {a.acronym}")
+        )
 
     def names(**params):
         return [a.name_fr for a in client.get("/", params).context["page"]]

@@ -47,7 +47,9 @@ def test_treasurer_sees_roles_but_cannot_change_them(client, tenant_a):
     client.force_login(tenant_a.treasurer)
     assert client.get(roles_url(tenant_a)).status_code == 200
     member_role = tenant_a.roles["member"]
-    response = client.post(roles_url(tenant_a, "associations:role_change", role_id=member_role.pk), {"kind": "president"})
+    response = client.post(
+        roles_url(tenant_a, "associations:role_change", role_id=member_role.pk), {"kind": "president"}
+    )
     assert response.status_code == 403
     with association_scope(tenant_a.association):
         assert Role.objects.get(pk=member_role.pk).kind == RoleKind.MEMBER
@@ -56,7 +58,9 @@ def test_treasurer_sees_roles_but_cannot_change_them(client, tenant_a):
 def test_president_changes_a_role_and_it_is_audited(client, tenant_a):
     client.force_login(tenant_a.president)
     member_role = tenant_a.roles["member"]
-    response = client.post(roles_url(tenant_a, "associations:role_change", role_id=member_role.pk), {"kind": "deputy"})
+    response = client.post(
+        roles_url(tenant_a, "associations:role_change", role_id=member_role.pk), {"kind": "deputy"}
+    )
     assert response.status_code == 302
     with association_scope(tenant_a.association):
         assert Role.objects.get(pk=member_role.pk).kind == RoleKind.DEPUTY
@@ -70,7 +74,9 @@ def test_the_last_president_cannot_be_revoked_or_demoted(client, tenant_a):
     president_role = tenant_a.roles["president"]
     client.post(roles_url(tenant_a, "associations:role_revoke", role_id=president_role.pk), follow=True)
     response = client.post(
-        roles_url(tenant_a, "associations:role_change", role_id=president_role.pk), {"kind": "member"}, follow=True
+        roles_url(tenant_a, "associations:role_change", role_id=president_role.pk),
+        {"kind": "member"},
+        follow=True,
     )
     assert "at least one president" in response.content.decode()
     with association_scope(tenant_a.association):
@@ -122,10 +128,15 @@ def test_two_presidents_revoking_each_other_at_once_leave_one(django_db_blocker)
         assert Role.objects.filter(kind=RoleKind.PRESIDENT).count() == 1
 
 
-def test_invitation_is_emailed_and_accepted_by_its_addressee(client, tenant_a, django_capture_on_commit_callbacks):
+def test_invitation_is_emailed_and_accepted_by_its_addressee(
+    client, tenant_a, django_capture_on_commit_callbacks
+):
     client.force_login(tenant_a.president)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(roles_url(tenant_a, "associations:invitation_create"), {"email": "New@Example.ma", "kind": "secretary_general"})
+        response = client.post(
+            roles_url(tenant_a, "associations:invitation_create"),
+            {"email": "New@Example.ma", "kind": "secretary_general"},
+        )
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
@@ -149,7 +160,9 @@ def test_invitation_is_emailed_and_accepted_by_its_addressee(client, tenant_a, d
 
 def test_expired_invitation_gets_a_clear_page_and_changes_nothing(client, tenant_a):
     with association_scope(tenant_a.association):
-        invitation, raw = services.invitation_create(actor=tenant_a.president, email="late@example.ma", kind="member")
+        invitation, raw = services.invitation_create(
+            actor=tenant_a.president, email="late@example.ma", kind="member"
+        )
         Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(days=1))
     late = UserFactory(email="late@example.ma")
     client.force_login(late)

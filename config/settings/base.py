@@ -104,7 +104,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "me"
+LOGIN_REDIRECT_URL = "associations:me"
 
 # --- Cache and background work -------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")

@@ -32,7 +32,9 @@ class Command(BaseCommand):
         parser.add_argument("--founded", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
         parser.add_argument("--public-utility", action="store_true")
         parser.add_argument("--president", required=True, help="E-mail of the president")
-        parser.add_argument("--operator", help="E-mail of the operator recorded as the actor (default: president)")
+        parser.add_argument(
+            "--operator", help="E-mail of the operator recorded as the actor (default: president)"
+        )
 
     def handle(self, *args, **options):
         region = Region.objects.filter(code=options["region"]).first()
@@ -41,12 +43,16 @@ class Command(BaseCommand):
         province = Province.objects.filter(region=region, name_fr__iexact=options["province"]).first()
         if province is None:
             names = ", ".join(region.provinces.values_list("name_fr", flat=True))
-            raise CommandError(f"Unknown province {options['province']!r} in {region.code}. Choose one of: {names}")
+            raise CommandError(
+                f"Unknown province {options['province']!r} in {region.code}. Choose one of: {names}"
+            )
         sector = Sector.objects.filter(code=options["sector"]).first()
         if sector is None:
             raise CommandError(f"Unknown sector {options['sector']!r}.")
         president = User.objects.filter(email__iexact=options["president"]).first()
-        operator = User.objects.filter(email__iexact=options["operator"]).first() if options["operator"] else None
+        operator = (
+            User.objects.filter(email__iexact=options["operator"]).first() if options["operator"] else None
+        )
         actor = president or operator
         if actor is None:
             raise CommandError("Neither the president nor --operator has an account; give an --operator.")
@@ -67,8 +73,12 @@ class Command(BaseCommand):
             if president is None:
                 # The operator holds the association until the invited president accepts.
                 with association_scope(association):
-                    services.invitation_create(actor=actor, email=options["president"], kind=RoleKind.PRESIDENT)
+                    services.invitation_create(
+                        actor=actor, email=options["president"], kind=RoleKind.PRESIDENT
+                    )
                 self.stdout.write(f"Invited {options['president']} as president.")
         except WaslError as exc:
             raise CommandError(f"{exc.field or 'error'}: {exc.message}") from exc
-        self.stdout.write(self.style.SUCCESS(f"Created association {association.slug} (id {association.pk})."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Created association {association.slug} (id {association.pk}).")
+        )

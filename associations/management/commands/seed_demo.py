@@ -90,7 +90,9 @@ class Command(BaseCommand):
                 user.is_ministry_reviewer = platform_role == "ministry"
                 user.is_staff = user.is_superuser = platform_role == "admin"
                 user.save(update_fields=["is_ministry_reviewer", "is_staff", "is_superuser"])
-            EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+            EmailAddress.objects.get_or_create(
+                user=user, email=email, defaults={"verified": True, "primary": True}
+            )
             users[email] = user
 
         for spec in DEMO_ASSOCIATIONS:
@@ -111,7 +113,9 @@ class Command(BaseCommand):
                         continue
                     services.role_grant(actor=president, user=users[email], kind=kind)
 
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/accounts/login/"))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/accounts/login/")
+        )
         self.stdout.write(f"  password for every demo account: {password}")
         for email, _name, platform_role in DEMO_USERS:
             self.stdout.write(f"  {email:28} {platform_role or 'association roles'}")
