@@ -121,7 +121,7 @@ class Association(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(90)],
     )
     ga_quorum_percent = models.PositiveSmallIntegerField(
-        _("first-call quorum (% of members)"),
+        _("first-call quorum (percentage of members)"),
         default=50,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )

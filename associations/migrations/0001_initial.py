@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
                 ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
                 ('founded_on', models.DateField(blank=True, null=True, verbose_name='founding date')),
                 ('ga_notice_days', models.PositiveSmallIntegerField(default=15, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(90)], verbose_name='general-assembly notice (days)')),
-                ('ga_quorum_percent', models.PositiveSmallIntegerField(default=50, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='first-call quorum (% of members)')),
+                ('ga_quorum_percent', models.PositiveSmallIntegerField(default=50, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='first-call quorum (percentage of members)')),
                 ('board_term_years', models.PositiveSmallIntegerField(default=3, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10)], verbose_name='board term (years)')),
                 ('max_proxies_per_holder', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MaxValueValidator(20)], verbose_name='maximum proxies per holder')),
                 ('fiscal_year_start_month', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='fiscal year starts in month')),
