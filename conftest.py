@@ -31,21 +31,35 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_redis)
 
 
-@pytest.fixture(autouse=True)
-def _restore_reference_data_after_transactional_tests(request, django_db_blocker):
-    """A transactional test ends by flushing every table, including the regions, provinces and
-    sectors that migration 0002 loads; put them back for the tests that follow."""
-    yield
-    marker = request.node.get_closest_marker("django_db")
-    if not (marker and marker.kwargs.get("transaction")) and "transactional_db" not in request.fixturenames:
-        return
+def _load_reference_data():
     import importlib
 
     from django.apps import apps
 
     migration = importlib.import_module("associations.migrations.0002_reference_territories_and_sectors")
-    with django_db_blocker.unblock():
-        migration.load(apps, None)
+    migration.load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request, django_db_blocker):
+    """A transactional test ends by flushing every table, including the regions, provinces and
+    sectors that migration 0002 loads; make sure they are there before each database test."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in request.fixturenames
+    )
+    if marker is None and not ({"db", "transactional_db"} & set(request.fixturenames)):
+        yield
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from associations.models import Region
+
+    if not Region.objects.exists():
+        _load_reference_data()
+    yield
+    if transactional:  # the flush that follows would leave the next test without them
+        with django_db_blocker.unblock():
+            _load_reference_data()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from associations.models import Association, AuditChainHead, AuditEvent
 from associations.tenancy import association_scope, current_association_id
@@ -75,6 +75,9 @@ def audit_record(
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
     safe_changes = _json_safe(changes or {})
     target_type = target._meta.label_lower if target is not None else ""
+    # The label is written once and read in every language: render it with no translation active.
+    with translation.override(None):
+        target_label = str(target)[:200] if target is not None else ""
     target_id = str(target.pk) if target is not None else ""
     digest = event_hash(
         association_id=association_id,
@@ -94,7 +97,7 @@ def audit_record(
         action=action,
         target_type=target_type,
         target_id=target_id,
-        target_label=str(target)[:200] if target is not None else "",
+        target_label=target_label,
         changes=safe_changes,
         created_at=created_at,
         prev_hash=prev_hash,

@@ -37,6 +37,11 @@ class AssociationForm(forms.ModelForm):
             "founded_on": DateInput(),
             "name_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
             "name_fr": forms.TextInput(attrs={"dir": "ltr", "lang": "fr"}),
+            # Free text may be in either script: let the browser pick the direction per value.
+            "address": forms.TextInput(attrs={"dir": "auto"}),
+            "acronym": forms.TextInput(attrs={"dir": "auto"}),
+            "provisional_receipt_number": forms.TextInput(attrs={"dir": "ltr"}),
+            "final_receipt_number": forms.TextInput(attrs={"dir": "ltr"}),
         }
 
     def __init__(self, *args, **kwargs):
