@@ -17,9 +17,10 @@ class ScopedCommand(BaseCommand):
         return parser
 
     def handle(self, *args, **options):
-        association = Association.objects.filter(slug=options["association"]).first()
+        slug = options.pop("association")
+        association = Association.objects.filter(slug=slug).first()
         if association is None:
-            raise CommandError(f"No association with slug {options['association']!r}.")
+            raise CommandError(f"No association with slug {slug!r}.")
         with association_scope(association):
             return self.handle_scoped(association, *args, **options)
 
