@@ -7,7 +7,10 @@ from associations.models import Role
 
 
 def test_tenant_shell_runs_inside_one_association(tenant_a, tenant_b, capsys):
-    code = "from associations.models import Role; print(sorted(Role.objects.values_list('user__email', flat=True)))"
+    code = (
+        "from associations.models import Role\n"
+        "print(sorted(Role.objects.values_list('user__email', flat=True)))"
+    )
     call_command("tenant_shell", "--association", tenant_a.association.slug, "-c", code)
     out = capsys.readouterr().out
     assert tenant_a.president.email in out

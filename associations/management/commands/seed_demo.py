@@ -8,6 +8,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import translation
 
 from accounts.models import User
 from associations import services
@@ -80,6 +81,7 @@ class Command(BaseCommand):
     help = "Create demo users and associations (idempotent) and print the demo logins."
 
     @transaction.atomic
+    @translation.override("en")  # the printed summary is for the operator's terminal
     def handle(self, *args, **options):
         password = settings.WASL_DEMO_PASSWORD
         users = {}
@@ -117,5 +119,13 @@ class Command(BaseCommand):
             self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/accounts/login/")
         )
         self.stdout.write(f"  password for every demo account: {password}")
+        platform_labels = {"ministry": "ministry reviewer", "admin": "platform admin (/admin/)"}
         for email, _name, platform_role in DEMO_USERS:
-            self.stdout.write(f"  {email:28} {platform_role or 'association roles'}")
+            held = [
+                f"{kind.label} of {spec['acronym']}"
+                for spec in DEMO_ASSOCIATIONS
+                for holder, kind in spec["roles"].items()
+                if holder == email
+            ]
+            platform = platform_labels.get(platform_role)
+            self.stdout.write(f"  {email:26} {platform or ', '.join(held)}")
