@@ -111,6 +111,15 @@ def _validate_association(values: dict) -> None:
             raise WaslError(_("A receipt date cannot be in the future."), field=field)
 
 
+def _full_clean(association: Association) -> None:
+    """Model-level validation (ranges, choices), reported as the application's error."""
+    try:
+        association.full_clean(exclude=["slug", "created_by", "search_text"])
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise WaslError(messages[0], field=field) from exc
+
+
 def _search_text(association: Association) -> str:
     return normalise_for_search(" ".join([association.name_ar, association.name_fr, association.acronym]))
 
@@ -127,11 +136,7 @@ def association_register(*, actor: User, **values) -> Association:
         setattr(association, attr, (getattr(association, attr) or "").strip())
     association.slug = _unique_slug(name_fr=association.name_fr, acronym=association.acronym)
     association.search_text = _search_text(association)
-    try:
-        association.full_clean(exclude=["slug", "created_by", "search_text"])
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise WaslError(messages[0], field=field) from exc
+    _full_clean(association)
     association.save()
     with association_scope(association):
         AuditChainHead.objects.create()
@@ -173,11 +178,7 @@ def association_update(*, actor: User, association: Association, **values) -> As
     if not changes:
         return locked
     locked.search_text = _search_text(locked)
-    try:
-        locked.full_clean(exclude=["slug", "created_by", "search_text"])
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise WaslError(messages[0], field=field) from exc
+    _full_clean(locked)
     locked.save(update_fields=[*changes.keys(), "search_text"])
     audit_record(actor=actor, action="associations.association.updated", target=locked, changes=changes)
     return locked

@@ -60,22 +60,32 @@ def api_exception_handler(exc, context):
     return error
 
 
+def _error_page(request, status: int, title: str, message: str):
+    return render(request, "errors/page.html", {"title": title, "message": message}, status=status)
+
+
 def bad_request(request, exception=None):
     if _is_api(request):
         return json_error(400, "bad_request", _("The request is malformed or too large."))
-    return render(request, "errors/400.html", status=400)
+    return _error_page(
+        request, 400, _("Bad request"), _("The request was malformed or too large. Nothing was saved.")
+    )
 
 
 def permission_denied(request, exception=None):
     if _is_api(request):
         return json_error(403, "permission_denied", _("You do not have permission to do this."))
-    return render(request, "errors/403.html", status=403)
+    return _error_page(
+        request, 403, _("Not allowed"), _("Your role in this association does not allow this.")
+    )
 
 
 def page_not_found(request, exception=None):
     if _is_api(request):
         return json_error(404, "not_found", _("Not found."))
-    return render(request, "errors/404.html", status=404)
+    return _error_page(
+        request, 404, _("Page not found"), _("This page does not exist, or you do not have access to it.")
+    )
 
 
 def server_error(request):
@@ -90,4 +100,12 @@ def csrf_failure(request, reason=""):
         return json_error(
             403, "csrf_failed", _("Your session's security check failed. Reload the page and try again.")
         )
-    return render(request, "errors/csrf.html", status=403)
+    return _error_page(
+        request,
+        403,
+        _("Security check failed"),
+        _(
+            "The form expired or was sent from another site. "
+            "Reload the page and try again. Nothing was saved."
+        ),
+    )
