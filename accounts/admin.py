@@ -17,3 +17,8 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A user's roles and audit events live in association scopes (and the audit chain is
+        # append-only): deactivate the account instead of deleting it.
+        return False

@@ -8,6 +8,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.mfa import MFASatisfied
 from associations import selectors, services
 from associations.api_base import TenantAPIView
 from associations.capabilities import RoleKind, capabilities_of
@@ -72,7 +73,7 @@ class InvitationSerializer(serializers.ModelSerializer):
 class MyAssociationsView(APIView):
     """The associations the caller holds a role in. A token sees only its own association."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, MFASatisfied]
 
     def get(self, request):
         memberships = selectors.memberships_of(user=request.user)

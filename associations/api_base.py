@@ -14,6 +14,7 @@ import contextlib
 
 from rest_framework import exceptions, generics, permissions
 
+from accounts.mfa import MFASatisfied
 from associations.capabilities import has_capability
 from associations.models import AccessToken, Association
 from associations.selectors import role_of
@@ -28,6 +29,7 @@ class TenantAPIView(generics.GenericAPIView):
     write_capability: str | None = None
 
     association: Association | None = None
+    permission_classes = [permissions.IsAuthenticated, MFASatisfied]
     # No OPTIONS metadata: it would answer 200 about an object without looking it up.
     metadata_class = None
 

@@ -7,7 +7,7 @@ class AssociationsConfig(AppConfig):
     verbose_name = "Associations"
 
     def ready(self) -> None:
-        from associations import schema  # noqa: F401 - registers the OpenAPI auth extension
+        from associations import checks, schema  # noqa: F401 - register the system check and OpenAPI extension
         from associations.rls import install_row_level_security
 
         # Runs once per migrate, after every app: covers tenant models of all apps.

@@ -9,6 +9,7 @@ tenant and opens its scope itself.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import date, timedelta
 
@@ -137,7 +138,12 @@ def association_register(*, actor: User, **values) -> Association:
     association.slug = _unique_slug(name_fr=association.name_fr, acronym=association.acronym)
     association.search_text = _search_text(association)
     _full_clean(association)
-    association.save()
+    try:
+        with transaction.atomic():
+            association.save()
+    except IntegrityError:  # another registration took the slug between check and insert
+        association.slug = f"{association.slug[:50]}-{secrets.token_hex(3)}"
+        association.save()
     with association_scope(association):
         AuditChainHead.objects.create()
         role = Role.objects.create(user=actor, kind=RoleKind.PRESIDENT, granted_by=actor)
@@ -246,11 +252,15 @@ def role_revoke(*, actor: User, role_id: int) -> None:
         raise NotFound()
     if role.kind == RoleKind.PRESIDENT and len(presidents) == 1:
         raise WaslError(_("The association must keep at least one president."), code="last_president")
+    # Their API tokens here die with the role, so a later re-invitation does not revive them.
+    tokens_revoked = AccessToken.objects.filter(user_id=role.user_id, revoked_at=None).update(
+        revoked_at=timezone.now()
+    )
     audit_record(
         actor=actor,
         action="associations.role.revoked",
         target=role,
-        changes={"user": role.user.email, "kind": role.kind},
+        changes={"user": role.user.email, "kind": role.kind, "tokens_revoked": tokens_revoked},
     )
     role.delete()
 
@@ -377,13 +387,19 @@ def invitation_revoke(*, actor: User, invitation_id: int) -> Invitation:
 # --- API access tokens ----------------------------------------------------------------------
 
 TOKEN_PREFIX = "wasl"
+DATABASE_ID = re.compile(r"[0-9]{1,18}")  # ASCII digits that fit a bigint (str.isdigit accepts "²")
 
 
 def parse_access_token(raw: str) -> tuple[int, str] | None:
     """`wasl_<association id>_<secret>` → (association id, raw). The id lets authentication open
     the right scope before looking the token up, so no lookup ever crosses associations."""
     parts = (raw or "").split("_", 2)
-    if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1].isdigit() or len(parts[2]) < 20:
+    if (
+        len(parts) != 3
+        or parts[0] != TOKEN_PREFIX
+        or not DATABASE_ID.fullmatch(parts[1])
+        or len(parts[2]) < 20
+    ):
         return None
     return int(parts[1]), raw
 

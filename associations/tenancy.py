@@ -115,8 +115,44 @@ def cross_tenant_read(*, reason: str) -> Iterator[None]:
         yield
 
 
+def _require_single_scope(operation: str) -> int:
+    scope = _current.get()
+    if scope is None or scope.cross_tenant or scope.association_id is None:
+        raise ScopeError(f"{operation}() needs one association's scope; cross_tenant_read() is read-only.")
+    return scope.association_id
+
+
 class TenantQuerySet(models.QuerySet):
-    pass
+    """Writes in bulk need one association's scope: cross_tenant_read() is read-only here as it is
+    in PostgreSQL, and SQLite (no row-level security) relies on this alone."""
+
+    def update(self, **kwargs):
+        _require_single_scope("update")
+        return super().update(**kwargs)
+
+    def delete(self):
+        _require_single_scope("delete")
+        return super().delete()
+
+    def _raw_delete(self, using):
+        _require_single_scope("delete")
+        return super()._raw_delete(using)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        _require_single_scope("bulk_update")
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        association_id = _require_single_scope("bulk_create")
+        objs = list(objs)
+        for obj in objs:
+            if obj.association_id is None:
+                obj.association_id = association_id
+            elif obj.association_id != association_id:
+                raise ScopeError(
+                    f"bulk_create() of association {obj.association_id}'s rows in another scope."
+                )
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class TenantManager(models.Manager.from_queryset(TenantQuerySet)):  # type: ignore[misc]

@@ -27,6 +27,7 @@ from associations.forms import (
     InvitationForm,
     RoleChangeForm,
 )
+from associations.services import DATABASE_ID
 
 
 def _form_error(form, exc: WaslError) -> None:
@@ -56,7 +57,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def province_options(request: HttpRequest) -> HttpResponse:
     """<option>s of one region's provinces, for the onboarding form (HTMX)."""
     region_id = request.GET.get("region", "")
-    provinces = selectors.provinces_of_region(region_id=int(region_id) if region_id.isdigit() else None)
+    valid = DATABASE_ID.fullmatch(region_id) is not None
+    provinces = selectors.provinces_of_region(region_id=int(region_id) if valid else None)
     return render(request, "associations/_province_options.html", {"provinces": provinces})
 
 

@@ -13,6 +13,7 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from associations.errors import WaslError
 
@@ -39,6 +40,7 @@ def _flatten(detail) -> dict:
 
 def api_exception_handler(exc, context):
     if isinstance(exc, WaslError):
+        set_rollback()  # nothing the request wrote before the refusal is kept
         fields = {exc.field: [exc.message]} if exc.field else None
         return json_error(exc.status_code, exc.code, exc.message, fields)
     response = drf_exception_handler(exc, context)
@@ -50,7 +52,8 @@ def api_exception_handler(exc, context):
         )
     if isinstance(exc, exceptions.NotFound) or response.status_code == status.HTTP_404_NOT_FOUND:
         return json_error(404, "not_found", _("Not found."))
-    code = getattr(exc, "default_code", "error")
+    codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else None
+    code = codes if isinstance(codes, str) else getattr(exc, "default_code", "error")
     detail = getattr(exc, "detail", "")
     message = str(detail) if not isinstance(detail, dict | list) else _("The request could not be processed.")
     error = json_error(response.status_code, code, message)

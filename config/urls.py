@@ -1,12 +1,16 @@
 """URL map. `/a/<slug>/` is the association workspace (scope opened by middleware); `/api/v1/` the
 REST API (scope opened by TenantAPIView); everything else is public or per-person."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from associations import views as association_views
+
+# The admin logs in through allauth, so its rate limits and two-factor step apply there too.
+admin.site.login = secure_admin_login(admin.site.login)
 
 handler400 = "config.errors.bad_request"
 handler403 = "config.errors.permission_denied"

@@ -15,8 +15,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from associations.models import AccessToken, Association, AuditEvent, Invitation, Role
-from associations.tenancy import association_scope
+from associations.models import Association
+from associations.tenancy import association_scope, tenant_models
 
 METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
 SWEPT_PREFIXES = ("a/<slug:association_slug>/", "api/v1/")
@@ -78,14 +78,12 @@ def is_public(pattern: URLPattern) -> bool:
 
 
 def snapshot(association: Association) -> dict:
+    """Every row of every tenant model of the association (found by introspection), and its own row."""
     with association_scope(association):
-        return {
-            "association": Association.objects.filter(pk=association.pk).values().get(),
-            "roles": sorted(Role.objects.values_list("user_id", "kind")),
-            "invitations": sorted(Invitation.objects.values_list("pk", "accepted_at", "revoked_at")),
-            "tokens": sorted(AccessToken.objects.values_list("pk", "revoked_at")),
-            "audit_events": AuditEvent.objects.count(),
-        }
+        state = {"association": Association.objects.filter(pk=association.pk).values().get()}
+        for model in tenant_models():
+            state[model._meta.label] = sorted(map(repr, model.objects.values()))
+    return state
 
 
 def request(client: Client, method: str, path: str, *, api: bool, headers: dict | None = None):
@@ -113,26 +111,34 @@ def test_the_sweep_finds_the_tenant_urls():
     assert len(routes) >= 15
 
 
-@pytest.mark.django_db
-def test_officer_of_b_gets_nothing_of_a(tenant_a, tenant_b):
-    before = snapshot(tenant_a.association)
+def attacker_clients(tenant_b, attacker: str, api: bool) -> list[tuple[Client, dict]]:
+    if attacker == "anonymous":
+        return [(Client(), {})]
     session = Client()
-    session.force_login(tenant_b.president)
-    token_headers = {"Authorization": f"Bearer {tenant_b.access_token_raw}"}
+    session.force_login(getattr(tenant_b, attacker))
+    clients = [(session, {})]
+    if api and attacker == "president":  # B's president also holds a personal access token of B
+        clients.append((Client(), {"Authorization": f"Bearer {tenant_b.access_token_raw}"}))
+    return clients
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("attacker", ["president", "member", "anonymous"])
+def test_b_gets_nothing_of_a(tenant_a, tenant_b, attacker):
+    before = snapshot(tenant_a.association)
     checked = 0
     for route, pattern in swept_patterns():
         api = route.startswith("api/")
-        clients = [(session, {})] + ([(Client(), token_headers)] if api else [])
         in_association = "association_slug" in route  # else a per-person route such as /api/v1/me/…
         for slug, must_fail in (
             (tenant_a.association.slug, in_association),  # A's workspace, A's objects
             (tenant_b.association.slug, in_association and bool(object_params(route))),  # B's, A's objects
         ):
             path = fill(route, fillers(tenant_a, slug))
-            for client, headers in clients:
+            for client, headers in attacker_clients(tenant_b, attacker, api):
                 for method in METHODS:
                     response = request(client, method, path, api=api, headers=headers)
-                    where = f"{method} {path} ({'token' if headers else 'session'})"
+                    where = f"{attacker} {method} {path} ({'token' if headers else 'session'})"
                     assert response.status_code < 500, f"{where}: {response.status_code}"
                     if must_fail and not is_public(pattern):
                         assert not 200 <= response.status_code < 300, (
@@ -142,6 +148,47 @@ def test_officer_of_b_gets_nothing_of_a(tenant_a, tenant_b):
                     checked += 1
     assert checked > 100
     assert snapshot(tenant_a.association) == before, "a request as B changed A's data"
+
+
+PROJECT_MODULES = {
+    *("accounts", "associations", "members", "finance", "governance"),
+    *("training", "notifications", "ministry", "config"),
+}
+
+
+def person_and_public_patterns() -> list[tuple[str, URLPattern]]:
+    """The project's own routes outside /a/ and /api/v1/ (directory, /me/, onboarding, …)."""
+    found = []
+
+    def walk(patterns, prefix):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern):
+                route = prefix + str(entry.pattern)
+                module = getattr(entry.callback, "__module__", "")
+                if not route.startswith(SWEPT_PREFIXES) and module.split(".")[0] in PROJECT_MODULES:
+                    found.append((route, entry))
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+@pytest.mark.django_db
+def test_person_and_public_pages_show_b_nothing_of_a(tenant_a, tenant_b):
+    before = snapshot(tenant_a.association)
+    routes = person_and_public_patterns()
+    assert {"", "me/", "associations/new/"} <= {route for route, _ in routes}
+    for attacker in ("president", "anonymous"):
+        for route, _pattern in routes:
+            path = fill(route, fillers(tenant_a, tenant_a.association.slug))
+            for client, headers in attacker_clients(tenant_b, attacker, api=False):
+                for method in METHODS:
+                    response = request(client, method, path, api=False, headers=headers)
+                    where = f"{attacker} {method} {path}"
+                    assert response.status_code < 500, f"{where}: {response.status_code}"
+                    assert_no_leak(response, tenant_a, where)
+    assert snapshot(tenant_a.association) == before
 
 
 @pytest.mark.django_db

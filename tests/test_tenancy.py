@@ -67,3 +67,36 @@ def test_scope_is_closed_after_an_exception(tenant_a):
         raise ValueError
     with pytest.raises(ScopeError):
         Role.objects.count()
+
+
+def test_cross_tenant_read_refuses_writes_in_the_orm(tenant_a, tenant_b):
+    """SQLite has no row-level security: the ORM alone must keep the escape read-only."""
+    with cross_tenant_read(reason="test"):
+        with pytest.raises(ScopeError):
+            Role.objects.filter(association=tenant_b.association).update(kind="member")
+        with pytest.raises(ScopeError):
+            Role.objects.filter(association=tenant_b.association).delete()
+        with pytest.raises(ScopeError):
+            Invitation.objects.bulk_create([Invitation(association=tenant_b.association, email="x@y.ma")])
+    with association_scope(tenant_b.association):
+        assert Role.objects.filter(kind="president").count() == 1
+
+
+def test_bulk_create_refuses_rows_of_another_association(tenant_a, tenant_b):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    with association_scope(tenant_a.association), pytest.raises(ScopeError):
+        Invitation.objects.bulk_create(
+            [
+                Invitation(
+                    association=tenant_b.association, email="x@y.ma", expires_at=timezone.now() + timedelta(1)
+                )
+            ]
+        )
+    with association_scope(tenant_a.association):
+        created = Invitation.objects.bulk_create(
+            [Invitation(email="bulk@y.ma", token_hash="h", expires_at=timezone.now() + timedelta(1))]
+        )
+        assert created[0].association_id == tenant_a.association.pk

@@ -152,3 +152,32 @@ def test_schema_and_docs_are_served_without_a_cdn(client, db):
     docs = client.get("/api/docs/").content.decode()
     assert "cdn" not in docs.lower() and "unpkg" not in docs.lower() and "jsdelivr" not in docs.lower()
     assert "/static/drf_spectacular_sidecar/" in docs
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "wasl_²_aaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "wasl_99999999999999999999_aaaaaaaaaaaaaaaaaaaaaaaa",
+        "wasl_-1_" + "a" * 30,
+    ],
+)
+def test_tokens_with_odd_ids_are_401_not_500(db, raw):
+    assert bearer(raw).get("/api/v1/me/associations/").status_code == 401
+
+
+def test_tokens_do_not_skip_two_factor(tenant_a, settings):
+    settings.WASL_REQUIRE_MFA = True
+    api = bearer(tenant_a.access_token_raw)
+    for path in ("/api/v1/me/associations/", f"/api/v1/associations/{tenant_a.association.slug}/roles/"):
+        response = api.get(path)
+        assert response.status_code == 403
+        assert response.json()["error"]["code"] == "mfa_required"
+
+
+def test_revoking_a_role_revokes_its_tokens(tenant_a):
+    with association_scope(tenant_a.association):
+        token, raw = services.access_token_create(actor=tenant_a.treasurer, name="treasurer script")
+        services.role_revoke(actor=tenant_a.president, role_id=tenant_a.roles["treasurer"].pk)
+        assert AccessToken.objects.get(pk=token.pk).revoked_at is not None
+    assert bearer(raw).get("/api/v1/me/associations/").status_code == 401

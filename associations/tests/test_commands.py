@@ -44,3 +44,24 @@ def test_admin_lists_associations_for_platform_admins(client, tenant_a):
     assert tenant_a.association.slug in response.content.decode()
     client.force_login(tenant_a.president)
     assert client.get("/admin/associations/association/").status_code == 302
+
+
+def test_admin_login_goes_through_allauth(client, db):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_users_are_deactivated_not_deleted_in_the_admin(client, tenant_a):
+    from associations.tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.get(f"/admin/accounts/user/{tenant_a.member.pk}/delete/")
+    assert response.status_code == 403
+
+
+@pytest.mark.postgres
+def test_the_role_check_passes_for_the_application_role(db):
+    from associations.checks import application_role_is_bound_by_rls
+
+    assert application_role_is_bound_by_rls(databases=["default"]) == []

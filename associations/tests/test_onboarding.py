@@ -227,3 +227,19 @@ def test_directory_query_count_does_not_grow(client, db):
     with CaptureQueriesContext(connection) as many:
         client.get("/")
     assert len(many) == len(few) <= 8
+
+
+def test_cli_is_all_or_nothing(db):
+    operator = UserFactory(email="op2@example.ma")
+    with pytest.raises(CommandError, match="email"):
+        call_command(
+            "association_create", "--name-ar", "جمعية", "--name-fr", "Association Z", "--region", "MA-01",
+            "--province", "Tétouan", "--sector", "ICNPO-01", "--president", "not-an-email",
+            "--operator", operator.email,
+        )  # fmt: skip
+    assert not Association.objects.filter(name_fr="Association Z").exists()
+
+
+def test_province_options_ignore_odd_region_ids(client, db):
+    for value in ("²", "99999999999999999999", "-1"):
+        assert client.get(reverse("associations:province_options"), {"region": value}).status_code == 200

@@ -1,10 +1,17 @@
 """Production: PostgreSQL, Redis, HTTPS only, two-factor for officers. Passes `check --deploy`."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
+# No silent fallback to SQLite (no row-level security) or to eager tasks and a per-process cache.
+if not env("DATABASE_URL", default="").startswith(("postgres://", "postgresql://")):
+    raise ImproperlyConfigured("Production needs DATABASE_URL pointing at PostgreSQL (the application role).")
+if not env("REDIS_URL", default=""):
+    raise ImproperlyConfigured("Production needs REDIS_URL (Celery broker, cache and login rate limits).")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 WASL_REQUIRE_MFA = env.bool("WASL_REQUIRE_MFA", default=True)
 

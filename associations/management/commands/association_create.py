@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from accounts.models import User
 from associations import services
@@ -69,16 +70,18 @@ class Command(BaseCommand):
             "is_public_utility": options["public_utility"],
         }
         try:
-            association = services.association_register(actor=actor, **values)
-            if president is None:
-                # The operator holds the association until the invited president accepts.
-                with association_scope(association):
-                    services.invitation_create(
-                        actor=actor, email=options["president"], kind=RoleKind.PRESIDENT
-                    )
-                self.stdout.write(f"Invited {options['president']} as president.")
+            with transaction.atomic():  # all or nothing: no association without its president
+                association = services.association_register(actor=actor, **values)
+                if president is None:
+                    # The operator holds the association until the invited president accepts.
+                    with association_scope(association):
+                        services.invitation_create(
+                            actor=actor, email=options["president"], kind=RoleKind.PRESIDENT
+                        )
         except WaslError as exc:
             raise CommandError(f"{exc.field or 'error'}: {exc.message}") from exc
+        if president is None:
+            self.stdout.write(f"Invited {options['president']} as president.")
         self.stdout.write(
             self.style.SUCCESS(f"Created association {association.slug} (id {association.pk}).")
         )
