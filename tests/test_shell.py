@@ -111,3 +111,27 @@ def test_healthz_reports_an_unreachable_broker(client, db, settings):
 
 def test_pages_render_for_a_360px_phone_meta(client, db):
     assert b'name="viewport" content="width=device-width, initial-scale=1"' in client.get("/").content
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("ar", "2 ماي 2009"), ("fr", "2 mai 2009"), ("en", "May 2, 2009")],
+)
+def test_dates_use_moroccan_month_names_and_day_first(language, expected):
+    from datetime import date
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    with translation.override(language):
+        rendered = Template('{{ d|date:"DATE_FORMAT" }}').render(Context({"d": date(2009, 5, 2)}))
+    assert rendered == expected
+
+
+def test_arabic_months_are_the_moroccan_ones():
+    from django.utils import translation
+    from django.utils.dates import MONTHS
+
+    with translation.override("ar"):
+        names = [str(MONTHS[m]) for m in range(1, 13)]
+    assert names == ["يناير", "فبراير", "مارس", "أبريل", "ماي", "يونيو", "يوليوز", "غشت", "شتنبر", "أكتوبر", "نونبر", "دجنبر"]

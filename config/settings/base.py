@@ -227,3 +227,5 @@ LOGGING = {
 }
 # Absolute links in e-mails and QR codes.
 WASL_BASE_URL = env("WASL_BASE_URL", default="http://127.0.0.1:8000")
+# Moroccan date and time formats for ar and fr (config/formats/).
+FORMAT_MODULE_PATH = ["config.formats"]
