@@ -134,4 +134,5 @@ def test_arabic_months_are_the_moroccan_ones():
 
     with translation.override("ar"):
         names = [str(MONTHS[m]) for m in range(1, 13)]
-    assert names == ["يناير", "فبراير", "مارس", "أبريل", "ماي", "يونيو", "يوليوز", "غشت", "شتنبر", "أكتوبر", "نونبر", "دجنبر"]
+    moroccan = "يناير فبراير مارس أبريل ماي يونيو يوليوز غشت شتنبر أكتوبر نونبر دجنبر"
+    assert names == moroccan.split()
