@@ -12,6 +12,10 @@ from associations.capabilities import RoleKind
 from associations.models import Association, Role
 from associations.tenancy import association_scope
 from associations.tests.factories import AssociationFactory, RoleFactory, UserFactory
+from documents.files import save_private_file
+from documents.models import Document
+from jobs.models import Job
+from notifications.models import Message
 
 
 def on_postgres() -> bool:
@@ -83,6 +87,9 @@ class Tenant:
     invitation_token: str = ""
     access_token: object = None
     access_token_raw: str = ""
+    message: object = None
+    document: object = None
+    job: object = None
     secrets: list[str] = field(default_factory=list)  # strings that must never reach another tenant
 
 
@@ -107,6 +114,35 @@ def build_tenant(label: str) -> Tenant:
         )
         token, raw = services.access_token_create(actor=president, name=f"token-of-{label}")
     tenant.invitation, tenant.invitation_token = invitation, invitation_token
+    with association_scope(association):
+        tenant.message = Message.objects.create(
+            channel="email",
+            to_address=f"outbox-{label}@example.ma",
+            template_key="associations.invitation_reminder",
+            language="en",
+            dedup_key=f"fixture-{label}",
+            status=Message.Status.FAILED,
+            last_error="fixture failure",
+        )
+        tenant.document = Document.objects.create(
+            kind="association_certificate",
+            language="en",
+            title="Certificate",
+            snapshot={"secret": f"snapshot-secret-{label}"},
+            file=save_private_file("documents", "fixture.pdf", f"%PDF-1.4 document-secret-{label}".encode()),
+            sha256="0" * 64,
+            status=Document.Status.READY,
+            issued_by=president,
+        )
+        tenant.job = Job.objects.create(
+            kind="associations.audit_export",
+            requested_by=president,
+            language="en",
+            status=Job.Status.SUCCEEDED,
+            result_file=save_private_file("jobs", "fixture.csv", f"job-secret-{label}".encode()),
+            result_name="export.csv",
+            result_content_type="text/csv",
+        )
     tenant.access_token, tenant.access_token_raw = token, raw
     tenant.secrets = [
         president.email,
@@ -116,6 +152,10 @@ def build_tenant(label: str) -> Tenant:
         f"President {label.upper()} Secretname",
         f"Treasurer {label.upper()} Hiddenname",
         f"token-of-{label}",
+        f"outbox-{label}@example.ma",
+        f"snapshot-secret-{label}",
+        f"document-secret-{label}",
+        f"job-secret-{label}",
     ]
     return tenant
 

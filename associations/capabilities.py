@@ -37,10 +37,18 @@ CAPABILITIES: dict[str, str] = {
     "governance.convene": "Convene general assemblies and run elections.",
     "training.manage": "Manage trainings and enrolments.",
     "api.tokens": "Create personal API tokens for this association.",
+    "notifications.view": "See the association's outbox: what was sent, what failed and why.",
+    "notifications.manage": "Resend failed messages and record objections to a channel.",
+    "documents.issue": "Issue and cancel the association's documents.",
+    "documents.view": "See and download the association's documents.",
+    "jobs.view": "Follow background jobs and download their results.",
 }
 
 _OFFICER_COMMON = {
     "association.view",
+    "notifications.view",
+    "documents.view",
+    "jobs.view",
     "roles.view",
     "audit.view",
     "members.view",
@@ -59,6 +67,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "members.view_sensitive",
             "governance.convene",
             "training.manage",
+            "notifications.manage",
+            "documents.issue",
         }
     ),
     RoleKind.VICE_PRESIDENT: frozenset(_OFFICER_COMMON | {"members.manage", "governance.convene"}),
@@ -70,9 +80,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "members.view_sensitive",
             "governance.convene",
             "training.manage",
+            "notifications.manage",
+            "documents.issue",
         }
     ),
-    RoleKind.TREASURER: frozenset(_OFFICER_COMMON | {"finance.post", "members.view_sensitive"}),
+    RoleKind.TREASURER: frozenset(
+        _OFFICER_COMMON | {"finance.post", "members.view_sensitive", "documents.issue"}
+    ),
     RoleKind.DEPUTY: frozenset(_OFFICER_COMMON | {"members.manage"}),
     RoleKind.BOARD_MEMBER: frozenset(_OFFICER_COMMON),
     RoleKind.STAFF: frozenset(

@@ -190,6 +190,7 @@ class Invitation(TenantModel):
 
     email = models.EmailField(_("e-mail address"))
     kind = models.CharField(_("role"), max_length=24, choices=RoleKind.choices)
+    language = models.CharField(max_length=8, default="ar")  # of the inviter: e-mails go out in it
     token_hash = models.CharField(max_length=64)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

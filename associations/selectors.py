@@ -38,6 +38,27 @@ def memberships_of(*, user: User) -> list[Membership]:
     return [Membership(r.association, r.kind, str(r.get_kind_display())) for r in roles]
 
 
+def invitations_waiting_for(*, user: User) -> list[Invitation]:
+    """Pending invitations sent to any of the person's verified e-mail addresses (for /me/)."""
+    from allauth.account.models import EmailAddress
+    from django.utils import timezone
+
+    emails = [
+        e.lower()
+        for e in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    ]
+    if not emails:
+        return []
+    with cross_tenant_read(reason="invitations addressed to a person's own verified e-mail"):
+        return list(
+            Invitation.objects.filter(
+                email__in=emails, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
+            )
+            .select_related("association")
+            .order_by("-created_at")
+        )
+
+
 def user_is_officer_anywhere(*, user: User) -> bool:
     with cross_tenant_read(reason="two-factor rule for officers"):
         return Role.objects.filter(user=user, kind__in=OFFICER_ROLES).exists()

@@ -300,9 +300,11 @@ def invitation_create(*, actor: User, email: str, kind: str) -> tuple[Invitation
     if Invitation.objects.filter(email=email, accepted_at=None, revoked_at=None, expires_at__gt=now).exists():
         raise WaslError(_("An invitation to this address is already pending."), field="email")
     raw_token = secrets.token_urlsafe(32)
+    language = translation.get_language() or settings.LANGUAGE_CODE
     invitation = Invitation.objects.create(
         email=email,
         kind=kind,
+        language=language,
         token_hash=hash_secret(raw_token),
         invited_by=actor,
         expires_at=now + timedelta(days=settings.WASL_INVITATION_DAYS),
@@ -314,7 +316,8 @@ def invitation_create(*, actor: User, email: str, kind: str) -> tuple[Invitation
         changes={"email": email, "kind": kind},
     )
     association_id = invitation.association_id
-    language = translation.get_language() or settings.LANGUAGE_CODE
+    # Sent directly, not through the outbox: the link carries a one-time secret that is never
+    # stored in clear. Reminders (associations/reminders.py) go through the outbox and point to /me/.
     transaction.on_commit(
         lambda: _send_invitation_email(
             invitation_id=invitation.pk, raw_token=raw_token, association_id=association_id, language=language
@@ -341,7 +344,29 @@ def invitation_for_token(*, raw_token: str, user: User) -> Invitation:
 
 @transaction.atomic
 def invitation_accept(*, actor: User, raw_token: str) -> Role:
+    """Accept through the e-mailed link."""
     invitation = invitation_for_token(raw_token=raw_token, user=actor)
+    return _invitation_accept(actor=actor, invitation=invitation)
+
+
+@transaction.atomic
+def invitation_join(*, actor: User, invitation_id: int) -> Role:
+    """Accept from /me/, where a person sees the invitations sent to their verified addresses."""
+    from allauth.account.models import EmailAddress
+
+    invitation = Invitation.objects.filter(pk=invitation_id).first()
+    verified = (
+        invitation is not None
+        and EmailAddress.objects.filter(user=actor, email__iexact=invitation.email, verified=True).exists()
+    )
+    if not verified:
+        raise NotFound(_("This invitation does not exist or was sent to another address."))
+    if not invitation.is_pending:
+        raise WaslError(_("This invitation can no longer be accepted."), code="invitation_closed")
+    return _invitation_accept(actor=actor, invitation=invitation)
+
+
+def _invitation_accept(*, actor: User, invitation: Invitation) -> Role:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:  # lost a race with a second click
         raise WaslError(_("This invitation has already been accepted."), code="invitation_used")

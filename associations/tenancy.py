@@ -32,6 +32,8 @@ CROSS_TENANT_MODULES = frozenset(
     {
         "associations/selectors.py",  # a person's own roles across associations (/me/, switcher)
         "ministry/",  # aggregates only
+        "notifications/tasks.py",  # which associations have messages or reminders due (ids only)
+        "documents/selectors.py",  # /verify/<token>: the public check of a document by its token
     }
 )
 

@@ -27,7 +27,9 @@ from associations.forms import (
     InvitationForm,
     RoleChangeForm,
 )
+from associations.jobs import AUDIT_EXPORT
 from associations.services import DATABASE_ID
+from jobs.services import job_start
 
 
 def _form_error(form, exc: WaslError) -> None:
@@ -81,9 +83,11 @@ def association_register(request: HttpRequest) -> HttpResponse:
 @require_GET
 def me(request: HttpRequest) -> HttpResponse:
     """The member portal: every association the person belongs to."""
-    return render(
-        request, "associations/me.html", {"my_memberships": selectors.memberships_of(user=request.user)}
-    )
+    context = {
+        "my_memberships": selectors.memberships_of(user=request.user),
+        "pending_invitations": selectors.invitations_waiting_for(user=request.user),
+    }
+    return render(request, "associations/me.html", context)
 
 
 @never_cache
@@ -261,6 +265,33 @@ def audit_log(request: HttpRequest, association_slug: str) -> HttpResponse:
         "associations/audit.html",
         {"form": form, "page": page, "query": query.urlencode(), "actions": selectors.audit_action_keys()},
     )
+
+
+@requires("audit.view")
+@require_POST
+def audit_export(request: HttpRequest, association_slug: str) -> HttpResponse:
+    """Start the CSV export of the audit trail as a background job, and follow it."""
+    job = job_start(
+        actor=request.user,
+        role_kind=request.role.kind,
+        kind=AUDIT_EXPORT.key,
+        params={"action": request.POST.get("action", "")[:80]},
+    )
+    return redirect("jobs:detail", association_slug=association_slug, job_id=job.pk)
+
+
+@allow_non_members
+@require_POST
+def invitation_join(request: HttpRequest, association_slug: str, invitation_id: int) -> HttpResponse:
+    """Accept, from /me/, an invitation sent to one of the person's verified addresses."""
+    try:
+        services.invitation_join(actor=request.user, invitation_id=invitation_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    except WaslError as exc:
+        return render(request, "associations/invitation_problem.html", {"message": exc.message}, status=409)
+    messages.success(request, _("Welcome! You joined the association."))
+    return redirect("associations:dashboard", association_slug=association_slug)
 
 
 @requires("api.tokens")

@@ -8,6 +8,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from associations import views as association_views
+from documents import views as documents_views
 
 # The admin logs in through allauth, so its rate limits and two-factor step apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -19,6 +20,18 @@ handler500 = "config.errors.server_error"
 
 urlpatterns = [
     path("", include("associations.urls")),
+    # Each module's workspace pages; AssociationScopeMiddleware opens the scope for all of them.
+    path(
+        "a/<slug:association_slug>/",
+        include(
+            [
+                path("outbox/", include("notifications.urls")),
+                path("documents/", include("documents.urls")),
+                path("jobs/", include("jobs.urls")),
+            ]
+        ),
+    ),
+    path("verify/<str:token>", documents_views.verify, name="verify"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -52,6 +52,9 @@ def fillers(tenant, slug: str) -> dict[str, str]:
         "invitation_id": str(tenant.invitation.pk),
         "token": tenant.invitation_token,
         "token_id": str(tenant.access_token.pk),
+        "message_id": str(tenant.message.pk),
+        "document_id": str(tenant.document.pk),
+        "job_id": str(tenant.job.pk),
     }
 
 

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "governance",
     "training",
     "notifications",
+    "documents",
+    "jobs",
     "ministry",
 ]
 
@@ -126,7 +128,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Africa/Casablanca"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "notifications-dispatch": {"task": "notifications.dispatch_due", "schedule": 60.0},
+    "notifications-reminders": {"task": "notifications.sweep_reminders", "schedule": 3600.0},
+}
 
 # --- Internationalisation ------------------------------------------------------------------
 # The browser decides first (Accept-Language), then Arabic; a choice made with the switch is kept
@@ -144,12 +149,36 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Tenant files are never served from a public media URL (private views only, see issue 3).
+# Tenant files (documents, uploads, exports) live in the "private" storage and are served only by
+# views that check the scope and the capability (documents/files.py); there is no MEDIA_URL.
 MEDIA_ROOT = Path(env("WASL_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+WASL_S3_BUCKET = env("WASL_S3_BUCKET", default="")
+if WASL_S3_BUCKET:  # any S3-compatible service, through django-storages
+    PRIVATE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": WASL_S3_BUCKET,
+            "endpoint_url": env("WASL_S3_ENDPOINT_URL", default=None),
+            "region_name": env("WASL_S3_REGION", default=None),
+            "access_key": env("WASL_S3_ACCESS_KEY", default=None),
+            "secret_key": env("WASL_S3_SECRET_KEY", default=None),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    PRIVATE_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": PRIVATE_STORAGE,
+    "private": PRIVATE_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+WASL_UPLOAD_MAX_BYTES = env.int("WASL_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Request limits: bad input gets a clear 400, never a 500 --------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("WASL_MAX_REQUEST_BYTES", default=2 * 1024 * 1024)
@@ -225,6 +254,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+# SMS: the console backend logs messages; HttpGatewaySmsBackend posts to a gateway (notifications/sms.py).
+WASL_SMS_BACKEND = env("WASL_SMS_BACKEND", default="notifications.sms.ConsoleSmsBackend")
+WASL_SMS_GATEWAY_URL = env("WASL_SMS_GATEWAY_URL", default="")
+WASL_SMS_GATEWAY_TOKEN = env("WASL_SMS_GATEWAY_TOKEN", default="")
+WASL_SMS_SENDER = env("WASL_SMS_SENDER", default="Wasl")
 # Absolute links in e-mails and QR codes.
 WASL_BASE_URL = env("WASL_BASE_URL", default="http://127.0.0.1:8000")
 # Moroccan date and time formats for ar and fr (config/formats/).

@@ -1,0 +1,53 @@
+"""Reads for documents, including the public verification by token (the one cross-tenant read)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from associations.models import Association
+from associations.tenancy import cross_tenant_read
+from documents.kinds import document_kind
+from documents.models import Document
+
+
+def document_list() -> QuerySet[Document]:
+    return Document.objects.select_related("issued_by").order_by("-issued_at", "-id")
+
+
+@dataclass(frozen=True)
+class PublicDocumentFacts:
+    """What /verify/<token> may show: nothing personal."""
+
+    kind_label: str
+    issuer_name_ar: str
+    issuer_name_fr: str
+    issued_at: datetime
+    sha256: str
+    ready: bool
+    cancelled_at: datetime | None
+
+
+def document_for_verification(*, token: str) -> PublicDocumentFacts | None:
+    if not token or len(token) > 32:
+        return None
+    with cross_tenant_read(reason="public verification of a document by its random token"):
+        document = (
+            Document.objects.filter(token=token)
+            .values("kind", "association_id", "issued_at", "sha256", "status", "cancelled_at")
+            .first()
+        )
+    if document is None:
+        return None
+    issuer = Association.objects.get(pk=document["association_id"])
+    return PublicDocumentFacts(
+        kind_label=str(document_kind(document["kind"]).label),
+        issuer_name_ar=issuer.name_ar,
+        issuer_name_fr=issuer.name_fr,
+        issued_at=document["issued_at"],
+        sha256=document["sha256"],
+        ready=document["status"] == Document.Status.READY,
+        cancelled_at=document["cancelled_at"],
+    )

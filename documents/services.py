@@ -1,0 +1,137 @@
+"""Issue documents: snapshot in the transaction, render after commit in a task."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from associations.audit import audit_record
+from associations.capabilities import RoleKind
+from associations.errors import NotFound, WaslError
+from associations.models import Association, Role
+from associations.tenancy import current_association_id
+from documents.files import private_storage, save_private_file
+from documents.kinds import ASSOCIATION_CERTIFICATE, document_kind
+from documents.models import Document
+from documents.pdf import qr_svg, render_pdf, verify_url
+
+
+@transaction.atomic
+def document_issue(*, actor, kind: str, title: str, snapshot: dict, language: str | None = None) -> Document:
+    """Record the document with its frozen data; the PDF is rendered after commit."""
+    document_kind(kind)  # raises KeyError for an unknown kind
+    document = Document.objects.create(
+        kind=kind,
+        title=title[:200],
+        snapshot=snapshot,
+        language=language or translation.get_language() or "ar",
+        issued_by=actor,
+    )
+    audit_record(actor=actor, action="documents.document.issued", target=document, changes={"kind": kind})
+    association_id = document.association_id
+
+    def render_later():
+        from documents.tasks import document_render
+
+        document_render.delay(association_id=association_id, document_id=document.pk)
+
+    transaction.on_commit(render_later)
+    return document
+
+
+def document_pdf_bytes(document: Document) -> bytes:
+    kind = document_kind(document.kind)
+    url = verify_url(document.token)
+    context = {"document": document, "snapshot": document.snapshot, "qr": qr_svg(url), "verify_url": url}
+    return render_pdf(kind.template, context, language=document.language)
+
+
+def document_render(*, document_id: int) -> Document:
+    """Render (or re-render) a document's PDF from its snapshot. Idempotent: a ready document is
+    left as it is."""
+    document = Document.objects.select_for_update().filter(pk=document_id).first()
+    if document is None:
+        raise NotFound()
+    if document.status == Document.Status.READY and document.file:
+        return document
+    try:
+        pdf = document_pdf_bytes(document)
+    except Exception as exc:
+        document.status = Document.Status.FAILED
+        document.error = f"{type(exc).__name__}: {exc}"[:2000]
+        document.save(update_fields=["status", "error"])
+        raise
+    # The file is written before the row points at it; if recording fails, remove it again.
+    name = save_private_file("documents", f"{document.kind}-{document.token}.pdf", pdf)
+    try:
+        document.file = name
+        document.sha256 = hashlib.sha256(pdf).hexdigest()
+        document.status = Document.Status.READY
+        document.rendered_at = timezone.now()
+        document.error = ""
+        document.save(update_fields=["file", "sha256", "status", "rendered_at", "error"])
+    except Exception:
+        private_storage().delete(name)
+        raise
+    return document
+
+
+@transaction.atomic
+def document_cancel(*, actor, document_id: int, reason: str) -> Document:
+    document = Document.objects.select_for_update().filter(pk=document_id).first()
+    if document is None:
+        raise NotFound()
+    reason = (reason or "").strip()
+    if not reason:
+        raise WaslError(_("Give the reason for the cancellation."), field="reason")
+    if document.cancelled_at is None:
+        document.cancelled_at = timezone.now()
+        document.cancelled_by = actor
+        document.cancel_reason = reason[:300]
+        document.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+        audit_record(
+            actor=actor, action="documents.document.cancelled", target=document, changes={"reason": reason}
+        )
+    return document
+
+
+def association_certificate_issue(*, actor) -> Document:
+    """A certificate of the association's registered facts and its current president(s)."""
+    association = Association.objects.select_related("region", "province", "sector").get(
+        pk=current_association_id()
+    )
+    presidents = [
+        r.user.full_name or r.user.email
+        for r in Role.objects.filter(kind=RoleKind.PRESIDENT).select_related("user").order_by("granted_at")
+    ]
+    snapshot = {
+        "association": {
+            "name_ar": association.name_ar,
+            "name_fr": association.name_fr,
+            "acronym": association.acronym,
+            "legal_status": association.legal_status,
+            "final_receipt_number": association.final_receipt_number,
+            "final_receipt_date": association.final_receipt_date.isoformat()
+            if association.final_receipt_date
+            else "",
+            "provisional_receipt_number": association.provisional_receipt_number,
+            "region_ar": association.region.name_ar,
+            "region_fr": association.region.name_fr,
+            "province_ar": association.province.name_ar,
+            "province_fr": association.province.name_fr,
+            "address": association.address,
+            "founded_on": association.founded_on.isoformat() if association.founded_on else "",
+        },
+        "presidents": presidents,
+        "issued_on": timezone.localdate().isoformat(),
+        "issuer": actor.full_name or actor.email,
+    }
+    return document_issue(
+        actor=actor,
+        kind=ASSOCIATION_CERTIFICATE.key,
+        title=str(ASSOCIATION_CERTIFICATE.label),
+        snapshot=snapshot,
+    )

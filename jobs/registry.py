@@ -1,0 +1,52 @@
+"""Job kinds: a module declares what a kind does, who may start and see it, and its label."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class JobResult:
+    content: bytes
+    filename: str
+    content_type: str
+
+
+class Progress:
+    """Handed to a job's handler: `progress.total(n)` then `progress.advance(k)`."""
+
+    def __init__(self, report: Callable[[int, int], None]) -> None:
+        self._report = report
+        self.done = 0
+        self.count = 0
+
+    def total(self, count: int) -> None:
+        self.count = count
+        self._report(self.done, self.count)
+
+    def advance(self, step: int = 1) -> None:
+        self.done += step
+        self._report(self.done, self.count)
+
+
+@dataclass(frozen=True)
+class JobKind:
+    key: str
+    label: Promise
+    capability: str  # needed to start the job, follow it and download its result
+    handler: Callable[..., JobResult | None]  # handler(job=..., params=..., progress=...)
+
+
+_KINDS: dict[str, JobKind] = {}
+
+
+def register_job_kind(kind: JobKind) -> JobKind:
+    _KINDS[kind.key] = kind
+    return kind
+
+
+def job_kind(key: str) -> JobKind:
+    return _KINDS[key]

@@ -1,0 +1,114 @@
+"""Start and run background jobs.
+
+A job's effects happen in one transaction: a job that fails half-way leaves nothing behind. Its
+progress therefore cannot be read from the (uncommitted) row while it runs; it goes to the cache
+(`job_progress`), which the progress page polls, and is written to the row at the end.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from associations.audit import audit_record
+from associations.capabilities import has_capability
+from associations.errors import WaslError
+from associations.tenancy import association_scope
+from documents.files import private_storage, save_private_file
+from jobs.models import Job
+from jobs.registry import Progress, job_kind
+
+logger = logging.getLogger(__name__)
+PROGRESS_TTL = 24 * 3600
+
+
+def _progress_key(job_id: int) -> str:
+    return f"wasl:job-progress:{job_id}"
+
+
+def job_progress(job: Job) -> tuple[int, int]:
+    """(done, total): live from the cache while the job runs, from the row otherwise."""
+    if job.status == Job.Status.RUNNING:
+        cached = cache.get(_progress_key(job.pk))
+        if cached:
+            return cached
+    return job.progress_done, job.progress_total
+
+
+@transaction.atomic
+def job_start(*, actor, role_kind: str | None, kind: str, params: dict | None = None) -> Job:
+    job_type = job_kind(kind)
+    if not has_capability(role_kind, job_type.capability):
+        raise WaslError(_("Your role does not allow this."), code="permission_denied")
+    job = Job.objects.create(
+        kind=kind, requested_by=actor, params=params or {}, language=translation.get_language() or "ar"
+    )
+    audit_record(actor=actor, action="jobs.job.started", target=job, changes={"kind": kind})
+    association_id = job.association_id
+
+    def run_later():
+        from jobs.tasks import job_run
+
+        job_run.delay(association_id=association_id, job_id=job.pk)
+
+    transaction.on_commit(run_later)
+    return job
+
+
+def job_run(*, association_id: int, job_id: int) -> str:
+    """Run a job once. Each step is its own short scope; the handler runs in one transaction."""
+    with association_scope(association_id):
+        claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+            status=Job.Status.RUNNING, started_at=timezone.now()
+        )
+        job = Job.objects.get(pk=job_id)
+    if not claimed:
+        return job.status  # already run (or running): a duplicated task does nothing
+
+    def report(done: int, total: int) -> None:
+        cache.set(_progress_key(job_id), (done, total), PROGRESS_TTL)
+
+    progress = Progress(report)
+    stored_name = ""
+    try:
+        with translation.override(job.language), association_scope(association_id):
+            result = job_kind(job.kind).handler(job=job, params=job.params, progress=progress)
+            if result is not None:
+                stored_name = save_private_file("jobs", result.filename, result.content)
+                Job.objects.filter(pk=job_id).update(
+                    result_file=stored_name,
+                    result_name=result.filename,
+                    result_content_type=result.content_type,
+                )
+    except Exception as exc:
+        if stored_name:
+            private_storage().delete(stored_name)
+        with translation.override(job.language):
+            if isinstance(exc, WaslError):
+                message = exc.message
+            else:
+                logger.exception("Job %s (%s) failed", job_id, job.kind)
+                message = _("The job stopped because of an unexpected error. Nothing was changed.")
+        with association_scope(association_id):
+            Job.objects.filter(pk=job_id).update(
+                status=Job.Status.FAILED,
+                error_message=message,
+                finished_at=timezone.now(),
+                progress_done=progress.done,
+                progress_total=progress.count,
+            )
+        cache.delete(_progress_key(job_id))
+        return Job.Status.FAILED
+    with association_scope(association_id):
+        Job.objects.filter(pk=job_id).update(
+            status=Job.Status.SUCCEEDED,
+            finished_at=timezone.now(),
+            progress_done=progress.done,
+            progress_total=progress.count,
+        )
+    cache.delete(_progress_key(job_id))
+    return Job.Status.SUCCEEDED

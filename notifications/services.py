@@ -1,0 +1,224 @@
+"""The outbox: enqueue once, dispatch at most once, retry with backoff, honour opposition.
+
+Delivery guarantees:
+- `message_enqueue` is idempotent on (association, dedup_key): a retried or duplicated task finds
+  the existing row and sends nothing new.
+- `outbox_dispatch` claims each due row with a compare-and-swap UPDATE (queued → sending) that is
+  committed before anything is sent, so two dispatchers running at once never send a row twice.
+  A row left in "sending" by a crashed worker is marked failed (never re-sent automatically, which
+  could duplicate it); an officer may resend it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from associations.audit import audit_record
+from associations.errors import NotFound, WaslError
+from associations.tenancy import association_scope
+from notifications.models import Channel, Message, Opposition
+from notifications.phones import phone_to_e164
+from notifications.sms import get_sms_backend
+
+# Delay before attempt n+1 after n failures; after the last one the message is marked failed.
+RETRY_BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2)]
+MAX_ATTEMPTS = len(RETRY_BACKOFF) + 1
+STALE_CLAIM = timedelta(minutes=15)
+
+
+def normalise_address(channel: str, address: str) -> str:
+    if channel == Channel.EMAIL:
+        address = (address or "").strip().lower()
+        try:
+            validate_email(address)
+        except Exception as exc:
+            raise WaslError(_("Enter a valid e-mail address."), field="address") from exc
+        return address
+    if channel == Channel.SMS:
+        return phone_to_e164(address, field="address")
+    raise WaslError(_("Unknown channel."), field="channel")
+
+
+def _opposed(channel: str, address: str) -> bool:
+    return Opposition.objects.filter(channel=channel, address=address).exists()
+
+
+def message_enqueue(
+    *,
+    channel: str,
+    to_address: str,
+    template_key: str,
+    dedup_key: str,
+    context: dict | None = None,
+    language: str | None = None,
+    recipient_user=None,
+    recipient_name: str = "",
+) -> tuple[Message, bool]:
+    """Queue one intended message (in the current scope). Returns (message, created)."""
+    address = normalise_address(channel, to_address)
+    existing = Message.objects.filter(dedup_key=dedup_key).first()
+    if existing is not None:
+        return existing, False
+    suppressed = _opposed(channel, address)
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                channel=channel,
+                to_address=address,
+                template_key=template_key,
+                dedup_key=dedup_key,
+                context=context or {},
+                language=language or translation.get_language() or settings.LANGUAGE_CODE,
+                recipient_user=recipient_user,
+                recipient_name=recipient_name,
+                status=Message.Status.SUPPRESSED if suppressed else Message.Status.QUEUED,
+                last_error=_("The recipient objected to this channel.") if suppressed else "",
+            )
+    except IntegrityError:  # the same intended message was queued concurrently
+        return Message.objects.get(dedup_key=dedup_key), False
+    return message, True
+
+
+def render_message(message: Message) -> tuple[str, str]:
+    """(subject, body) in the recipient's language. Templates live in
+    <app>/templates/notifications/messages/<template_key>/{subject,body,sms}.txt."""
+    base = f"notifications/messages/{message.template_key}"
+    with translation.override(message.language):
+        context = {**message.context, "recipient_name": message.recipient_name}
+        if message.channel == Channel.SMS:
+            return "", render_to_string(f"{base}/sms.txt", context).strip()
+        subject = " ".join(render_to_string(f"{base}/subject.txt", context).split())
+        return subject, render_to_string(f"{base}/body.txt", context).strip()
+
+
+def _deliver(message: Message) -> None:
+    subject, body = render_message(message)
+    if message.channel == Channel.EMAIL:
+        EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [message.to_address]).send()
+    else:
+        get_sms_backend().send(to=message.to_address, body=body)
+
+
+@dataclass
+class DispatchResult:
+    sent: int = 0
+    failed: int = 0
+    retried: int = 0
+    suppressed: int = 0
+
+
+def outbox_dispatch(*, association_id: int, limit: int = 200) -> DispatchResult:
+    """Send what is due in one association. Opens a short scope per step (claim, then record the
+    outcome), so each claim is committed before the message leaves."""
+    result = DispatchResult()
+    now = timezone.now()
+    with association_scope(association_id):
+        due = list(
+            Message.objects.filter(status=Message.Status.QUEUED, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "id")
+            .values_list("pk", flat=True)[:limit]
+        )
+    for pk in due:
+        with association_scope(association_id):
+            claimed = Message.objects.filter(pk=pk, status=Message.Status.QUEUED).update(
+                status=Message.Status.SENDING, claimed_at=timezone.now()
+            )
+            if not claimed:
+                continue  # another dispatcher has it
+            message = Message.objects.get(pk=pk)
+            if _opposed(message.channel, message.to_address):
+                message.status = Message.Status.SUPPRESSED
+                message.last_error = _("The recipient objected to this channel.")
+                message.save(update_fields=["status", "last_error"])
+                result.suppressed += 1
+                continue
+        try:
+            _deliver(message)
+        except Exception as exc:
+            with association_scope(association_id):
+                outcome = _record_failure(pk, f"{type(exc).__name__}: {exc}"[:2000])
+            result.failed += outcome == Message.Status.FAILED
+            result.retried += outcome == Message.Status.QUEUED
+        else:
+            with association_scope(association_id):
+                Message.objects.filter(pk=pk).update(
+                    status=Message.Status.SENT,
+                    sent_at=timezone.now(),
+                    attempts=message.attempts + 1,
+                    last_error="",
+                )
+            result.sent += 1
+    return result
+
+
+def _record_failure(pk: int, error: str) -> str:
+    message = Message.objects.select_for_update().get(pk=pk)
+    message.attempts += 1
+    message.last_error = error
+    if message.attempts >= MAX_ATTEMPTS:
+        message.status = Message.Status.FAILED
+    else:
+        message.status = Message.Status.QUEUED
+        message.next_attempt_at = timezone.now() + RETRY_BACKOFF[message.attempts - 1]
+    message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+    return message.status
+
+
+def outbox_release_stale_claims(*, association_id: int) -> int:
+    """Rows stuck in "sending" (a worker died mid-send) become failed, for an officer to resend."""
+    with association_scope(association_id):
+        return Message.objects.filter(
+            status=Message.Status.SENDING, claimed_at__lt=timezone.now() - STALE_CLAIM
+        ).update(
+            status=Message.Status.FAILED,
+            last_error="Interrupted while sending; not retried automatically to avoid a duplicate.",
+        )
+
+
+@transaction.atomic
+def message_resend(*, actor, message_id: int) -> Message:
+    """An officer puts a failed message back in the queue."""
+    message = Message.objects.select_for_update().filter(pk=message_id).first()
+    if message is None:
+        raise NotFound()
+    if message.status != Message.Status.FAILED:
+        raise WaslError(_("Only a failed message can be sent again."), code="not_failed")
+    message.status = Message.Status.QUEUED
+    message.next_attempt_at = timezone.now()
+    message.attempts = 0
+    message.save(update_fields=["status", "next_attempt_at", "attempts"])
+    audit_record(
+        actor=actor, action="notifications.message.resent", target=message, changes={"to": message.to_address}
+    )
+    return message
+
+
+@transaction.atomic
+def opposition_record(*, actor, channel: str, address: str) -> Opposition:
+    """Record that an address objects to a channel; queued messages to it are suppressed."""
+    address = normalise_address(channel, address)
+    opposition, created = Opposition.objects.get_or_create(
+        channel=channel,
+        address=address,
+        defaults={"recorded_by": actor if actor and actor.is_authenticated else None},
+    )
+    if created:
+        suppressed = Message.objects.filter(
+            channel=channel, to_address=address, status=Message.Status.QUEUED
+        ).update(status=Message.Status.SUPPRESSED, last_error=_("The recipient objected to this channel."))
+        audit_record(
+            actor=actor,
+            action="notifications.opposition.recorded",
+            target=opposition,
+            changes={"channel": channel, "address": address, "queued_suppressed": suppressed},
+        )
+    return opposition

@@ -1,0 +1,59 @@
+"""Celery tasks of the outbox. Beat runs the two sweeps; each fans out one task per association
+that has work, found with a read-only, ids-only cross-tenant query."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from associations.tasks import TenantTask
+from associations.tenancy import cross_tenant_read
+from notifications.models import Message
+from notifications.reminders import reminder_rules, reminders_sweep
+from notifications.services import outbox_dispatch, outbox_release_stale_claims
+
+
+@shared_task(name="notifications.dispatch_due")
+def dispatch_due() -> int:
+    """Beat, every minute: dispatch each association that has due or stuck messages."""
+    with cross_tenant_read(reason="which associations have messages due (ids only)"):
+        association_ids = list(
+            Message.objects.filter(
+                status__in=[Message.Status.QUEUED, Message.Status.SENDING],
+                next_attempt_at__lte=timezone.now(),
+            )
+            .order_by()
+            .values_list("association_id", flat=True)
+            .distinct()
+        )
+    for association_id in association_ids:
+        dispatch_association.delay(association_id=association_id)
+    return len(association_ids)
+
+
+@shared_task(name="notifications.dispatch_association")
+def dispatch_association(*, association_id: int) -> dict:
+    """Send one association's due messages. Opens its own short scopes (one per claim and per
+    outcome), so it is not a TenantTask: a claim must be committed before the message leaves."""
+    released = outbox_release_stale_claims(association_id=association_id)
+    result = outbox_dispatch(association_id=association_id)
+    return {**result.__dict__, "released": released}
+
+
+@shared_task(name="notifications.sweep_reminders")
+def sweep_reminders() -> int:
+    """Beat, hourly: run the reminder rules in each association that has candidate records."""
+    association_ids: set[int] = set()
+    with cross_tenant_read(reason="which associations have reminder candidates (ids only)"):
+        for rule in reminder_rules():
+            association_ids.update(
+                rule.candidates().order_by().values_list("association_id", flat=True).distinct()
+            )
+    for association_id in sorted(association_ids):
+        sweep_association_reminders.delay(association_id=association_id)
+    return len(association_ids)
+
+
+@shared_task(base=TenantTask, name="notifications.sweep_association_reminders")
+def sweep_association_reminders(*, association_id: int) -> int:
+    return reminders_sweep()
