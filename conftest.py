@@ -15,6 +15,7 @@ from associations.tests.factories import AssociationFactory, RoleFactory, UserFa
 from documents.files import save_private_file
 from documents.models import Document
 from jobs.models import Job
+from members import services as member_services
 from notifications.models import Message
 
 
@@ -88,6 +89,8 @@ class Tenant:
     access_token: object = None
     access_token_raw: str = ""
     message: object = None
+    member_row: object = None
+    correction: object = None
     document: object = None
     job: object = None
     secrets: list[str] = field(default_factory=list)  # strings that must never reach another tenant
@@ -134,6 +137,19 @@ def build_tenant(label: str) -> Tenant:
             status=Document.Status.READY,
             issued_by=president,
         )
+        tenant.member_row = member_services.member_admit(
+            actor=president,
+            first_name_latin="Hidden",
+            last_name_latin=f"Member{label.upper()}secret",
+            phone="0612345678",
+            cin=f"ZZ{ord(label[0]):06d}",
+            email=f"register-{label}@example.ma",
+        )
+        member_services.consent_give(actor=president, member_id=tenant.member_row.pk, purpose="membership",
+                                     wording="Management of my membership", language="en")  # fmt: skip
+        tenant.correction = member_services.correction_request_create(
+            actor=president, member_id=tenant.member_row.pk, message=f"correction-secret-{label}"
+        )
         tenant.job = Job.objects.create(
             kind="associations.audit_export",
             requested_by=president,
@@ -156,6 +172,10 @@ def build_tenant(label: str) -> Tenant:
         f"snapshot-secret-{label}",
         f"document-secret-{label}",
         f"job-secret-{label}",
+        f"Member{label.upper()}secret",
+        f"register-{label}@example.ma",
+        f"correction-secret-{label}",
+        f"ZZ{ord(label[0]):06d}",
     ]
     return tenant
 

@@ -8,10 +8,19 @@ from associations.models import Association, Province, Region, Sector
 from associations.services import ASSOCIATION_EDITABLE_FIELDS
 
 MONTHS = [
-    (1, _("January")), (2, _("February")), (3, _("March")), (4, _("April")), (5, _("May")), (6, _("June")),
-    (7, _("July")), (8, _("August")), (9, _("September")), (10, _("October")), (11, _("November")),
+    (1, _("January")),
+    (2, _("February")),
+    (3, _("March")),
+    (4, _("April")),
+    (5, _("May")),
+    (6, _("June")),
+    (7, _("July")),
+    (8, _("August")),
+    (9, _("September")),
+    (10, _("October")),
+    (11, _("November")),
     (12, _("December")),
-]  # fmt: skip
+]
 
 
 class DateInput(forms.DateInput):

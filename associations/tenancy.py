@@ -3,7 +3,8 @@
 Three layers (DESIGN.md, "Tenancy"):
 
 1. Fail-closed ORM scope. The current association lives in a ContextVar. Every tenant model's
-   managers raise `ScopeError` when no scope is active and filter by the association when one is.
+   querysets filter by the active association and raise `ScopeError` when they would reach the
+   database with no scope active (see TenantQuerySet).
 2. PostgreSQL row-level security. `association_scope()` also sets `app.association_id`
    transaction-locally; the RLS policy installed on every tenant table (see `rls.py`) compares
    each row's `association_id` with it. With no setting, a table returns no rows at all.
@@ -34,6 +35,7 @@ CROSS_TENANT_MODULES = frozenset(
         "ministry/",  # aggregates only
         "notifications/tasks.py",  # which associations have messages or reminders due (ids only)
         "documents/selectors.py",  # /verify/<token>: the public check of a document by its token
+        "members/selectors.py",  # a person's own member rows across associations (/me/)
     }
 )
 
@@ -124,19 +126,100 @@ def _require_single_scope(operation: str) -> int:
     return scope.association_id
 
 
+_CROSS = "cross-tenant"
+
+
+def _scope_key(scope: _Scope | None):
+    if scope is None:
+        return None
+    return _CROSS if scope.cross_tenant else scope.association_id
+
+
 class TenantQuerySet(models.QuerySet):
-    """Writes in bulk need one association's scope: cross_tenant_read() is read-only here as it is
-    in PostgreSQL, and SQLite (no row-level security) relies on this alone."""
+    """Fail-closed at evaluation: a tenant queryset touches the database only inside a scope.
+
+    Built inside a scope, it is filtered by that association at once and may be evaluated only
+    in the same scope. Built outside any scope (a form field's choices, defined at import time),
+    it takes the association of the scope active when it is evaluated, and raises if there is none.
+    Bulk writes need one association's scope: cross_tenant_read() is read-only here as it is in
+    PostgreSQL, and SQLite (no row-level security) relies on this alone.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._wasl_bound_to = None  # the scope key whose filter this queryset carries, if any
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._wasl_bound_to = self._wasl_bound_to
+        return clone
+
+    def _bind(self, scope: _Scope) -> None:
+        if not scope.cross_tenant:
+            self.query.add_q(models.Q(association_id=scope.association_id))
+        self._wasl_bound_to = _scope_key(scope)
+
+    def _require_scope(self) -> None:
+        scope = _current.get()
+        if scope is None:
+            raise ScopeError(
+                f"{self.model.__name__} queried with no association scope. Open one with "
+                "association_scope(), or read across associations with cross_tenant_read()."
+            )
+        if self._wasl_bound_to is None:
+            self._bind(scope)
+        elif self._wasl_bound_to != _scope_key(scope):
+            raise ScopeError(f"{self.model.__name__} queryset built in one scope and evaluated in another.")
+
+    # Every way a queryset reaches the database goes through one of these.
+    def _fetch_all(self):
+        if self._result_cache is None:
+            self._require_scope()
+        super()._fetch_all()
+
+    def iterator(self, *args, **kwargs):
+        self._require_scope()
+        return super().iterator(*args, **kwargs)
+
+    def count(self):
+        if self._result_cache is None:
+            self._require_scope()
+        return super().count()
+
+    def exists(self):
+        if self._result_cache is None:
+            self._require_scope()
+        return super().exists()
+
+    def aggregate(self, *args, **kwargs):
+        self._require_scope()
+        return super().aggregate(*args, **kwargs)
+
+    def explain(self, *args, **kwargs):
+        self._require_scope()
+        return super().explain(*args, **kwargs)
+
+    def in_bulk(self, *args, **kwargs):
+        self._require_scope()
+        return super().in_bulk(*args, **kwargs)
+
+    def _update(self, values):
+        self._require_scope()
+        _require_single_scope("save")
+        return super()._update(values)
 
     def update(self, **kwargs):
+        self._require_scope()
         _require_single_scope("update")
         return super().update(**kwargs)
 
     def delete(self):
+        self._require_scope()
         _require_single_scope("delete")
         return super().delete()
 
     def _raw_delete(self, using):
+        self._require_scope()
         _require_single_scope("delete")
         return super()._raw_delete(using)
 
@@ -158,22 +241,17 @@ class TenantQuerySet(models.QuerySet):
 
 
 class TenantManager(models.Manager.from_queryset(TenantQuerySet)):  # type: ignore[misc]
-    """Default (and base) manager of every tenant model: fail-closed."""
+    """Default (and base) manager of every tenant model: fail-closed (see TenantQuerySet)."""
 
     # Historical models in migrations get a plain manager: migrations never need a scope.
     use_in_migrations = False
 
     def get_queryset(self) -> models.QuerySet:
-        scope = _current.get()
-        if scope is None:
-            raise ScopeError(
-                f"{self.model.__name__} queried with no association scope. Open one with "
-                "association_scope(), or read across associations with cross_tenant_read()."
-            )
         queryset = super().get_queryset()
-        if scope.cross_tenant:
-            return queryset
-        return queryset.filter(association_id=scope.association_id)
+        scope = _current.get()
+        if scope is not None:
+            queryset._bind(scope)
+        return queryset
 
 
 class TenantModel(models.Model):

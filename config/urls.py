@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from associations import views as association_views
 from documents import views as documents_views
+from members import views as members_views
 
 # The admin logs in through allauth, so its rate limits and two-factor step apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -28,10 +29,13 @@ urlpatterns = [
                 path("outbox/", include("notifications.urls")),
                 path("documents/", include("documents.urls")),
                 path("jobs/", include("jobs.urls")),
+                path("", include("members.urls")),
             ]
         ),
     ),
     path("verify/<str:token>", documents_views.verify, name="verify"),
+    path("join/<slug:association_slug>/", members_views.join, name="join"),
+    path("me/claim/<str:token>/", members_views.claim, name="member_claim"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

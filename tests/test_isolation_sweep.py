@@ -55,6 +55,8 @@ def fillers(tenant, slug: str) -> dict[str, str]:
         "message_id": str(tenant.message.pk),
         "document_id": str(tenant.document.pk),
         "job_id": str(tenant.job.pk),
+        "member_id": str(tenant.member_row.pk),
+        "request_id": str(tenant.correction.pk),
     }
 
 

@@ -253,6 +253,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # WeasyPrint narrates every rendering step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 # SMS: the console backend logs messages; HttpGatewaySmsBackend posts to a gateway (notifications/sms.py).
 WASL_SMS_BACKEND = env("WASL_SMS_BACKEND", default="notifications.sms.ConsoleSmsBackend")

@@ -1,0 +1,164 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from associations.forms import DateInput
+from members.models import ConsentPurpose, Member, MemberCategory, MembershipSettings, MemberStatus
+from members.selectors import SORTS
+from members.services import MEMBER_FIELDS, SENSITIVE_FIELDS
+
+
+def _style(form: forms.Form) -> None:
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.CheckboxInput):
+            field.widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(field.widget, forms.Select):
+            field.widget.attrs.setdefault("class", "form-select")
+        else:
+            field.widget.attrs.setdefault("class", "form-control")
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = list(MEMBER_FIELDS)
+        widgets = {
+            "birth_date": DateInput(),
+            "join_date": DateInput(),
+            "first_name_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+            "last_name_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+            "first_name_latin": forms.TextInput(attrs={"dir": "ltr"}),
+            "last_name_latin": forms.TextInput(attrs={"dir": "ltr"}),
+            "cin": forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"dir": "ltr", "inputmode": "tel"}),
+            "email": forms.EmailInput(attrs={"dir": "ltr"}),
+            "address": forms.TextInput(attrs={"dir": "auto"}),
+        }
+
+    def __init__(self, *args, can_view_sensitive: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_view_sensitive:
+            for field in SENSITIVE_FIELDS:
+                self.fields.pop(field)
+        self.fields["category"].queryset = MemberCategory.objects.filter(is_active=True)
+        _style(self)
+
+    def cleaned_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.fields}
+
+
+class StatusChangeForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"), choices=MemberStatus.choices)
+    effective_on = forms.DateField(label=_("Effective on"), required=False, widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
+    decision_reference = forms.CharField(label=_("Board decision reference"), required=False, max_length=120)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=100, widget=forms.TextInput(attrs={"type": "search"})
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int, empty_value=None)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[("number", _("Number")), ("name", _("Name")), ("-join_date", _("Most recent"))],
+    )
+    cursor = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All statuses")), *MemberStatus.choices]
+        self.fields["category"].choices = [("", _("All categories"))] + [
+            (c.pk, str(c)) for c in MemberCategory.objects.all()
+        ]
+        _style(self)
+
+    def values(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        sort = data.get("sort") or "number"
+        return {
+            "query": data.get("q") or "",
+            "status": data.get("status") or "",
+            "category_id": data.get("category"),
+            "sort": sort if sort in SORTS else "number",
+            "cursor": data.get("cursor") or "",
+        }
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = MemberCategory
+        fields = ["name_ar", "name_fr", "annual_dues", "is_active", "position"]
+        widgets = {"name_ar": forms.TextInput(attrs={"dir": "rtl"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class MembershipSettingsForm(forms.ModelForm):
+    class Meta:
+        model = MembershipSettings
+        fields = ["join_form_open", "join_form_intro", "retention_years"]
+        widgets = {"join_form_intro": forms.Textarea(attrs={"rows": 3, "dir": "auto"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+JOIN_FIELDS = (
+    "first_name_ar",
+    "last_name_ar",
+    "first_name_latin",
+    "last_name_latin",
+    "gender",
+    "birth_date",
+    "phone",
+    "email",
+    "address",
+    "profession",
+)
+
+
+class JoinForm(forms.ModelForm):
+    consent_membership = forms.BooleanField(label=ConsentPurpose.MEMBERSHIP.label, required=True)
+    consent_communications = forms.BooleanField(label=ConsentPurpose.COMMUNICATIONS.label, required=False)
+    consent_photos = forms.BooleanField(label=ConsentPurpose.PHOTOS.label, required=False)
+
+    class Meta:
+        model = Member
+        fields = list(JOIN_FIELDS)
+        widgets = MemberForm.Meta.widgets
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def cleaned_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in JOIN_FIELDS}
+
+    def consents(self) -> dict[str, str]:
+        """Purpose → the exact wording the applicant agreed to."""
+        given = {}
+        for purpose in ConsentPurpose:
+            if self.cleaned_data.get(f"consent_{purpose.value}"):
+                given[purpose.value] = str(purpose.label)
+        return given
+
+
+class CorrectionForm(forms.Form):
+    message = forms.CharField(
+        label=_("What should be corrected?"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)

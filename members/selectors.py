@@ -1,0 +1,149 @@
+"""Reads for the member register.
+
+The list uses keyset pagination (WHERE (sort key, id) > (last key, last id) … LIMIT n) rather than
+OFFSET, so a late page costs what the first one does.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from associations.tenancy import cross_tenant_read
+from associations.text import normalise_for_search
+from members.models import CorrectionRequest, Member, MemberCategory, MemberStatus
+
+SORTS = {
+    "number": ("number", "id"),
+    "name": ("last_name_latin", "first_name_latin", "id"),
+    "-join_date": ("-join_date", "-id"),
+}
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class MemberPage:
+    members: list[Member]
+    next_cursor: str | None
+    has_previous: bool
+
+
+def _encode(values: list) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values, default=str).encode()).decode()
+
+
+def _decode(cursor: str) -> list | None:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor.encode()).decode())
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return values if isinstance(values, list) else None
+
+
+def member_search(
+    *, query: str = "", status: str = "", category_id: int | None = None, can_search_cin: bool = False
+) -> QuerySet[Member]:
+    members = Member.objects.select_related("category")
+    if status:
+        members = members.filter(status=status)
+    if category_id:
+        members = members.filter(category_id=category_id)
+    query = (query or "").strip()
+    if query:
+        needle = normalise_for_search(query)
+        condition = Q(search_text__contains=needle)
+        if re.fullmatch(r"#?[0-9]{1,9}", query):
+            condition |= Q(number=int(query.lstrip("#")))
+        if can_search_cin:
+            condition |= Q(cin=re.sub(r"[\s-]", "", query).upper())
+        members = members.filter(condition)
+    return members
+
+
+def member_page(members: QuerySet[Member], *, sort: str = "number", cursor: str = "") -> MemberPage:
+    """One page of `members` after `cursor`, in `sort` order (NULL numbers — applicants — last)."""
+    keys = SORTS.get(sort, SORTS["number"])
+    fields = [key.lstrip("-") for key in keys]
+    descending = keys[0].startswith("-")
+    if sort == "number":
+        members = members.exclude(number=None)  # applicants have no number yet: listed separately
+    ordered = members.order_by(*keys)
+    after = _decode(cursor) if cursor else None
+    if after and len(after) == len(fields):
+        ordered = ordered.filter(_after_condition(fields, after, descending))
+    rows = list(ordered[: PAGE_SIZE + 1])
+    has_more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    next_cursor = _encode([_key_value(getattr(rows[-1], f)) for f in fields]) if has_more and rows else None
+    return MemberPage(members=rows, next_cursor=next_cursor, has_previous=bool(after))
+
+
+def _key_value(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _after_condition(fields: list[str], values: list, descending: bool) -> Q:
+    """(f1, f2, …) > (v1, v2, …) as OR-ed prefixes; usable by the (association, key, id) indexes."""
+    op = "lt" if descending else "gt"
+    condition = Q()
+    for i, field in enumerate(fields):
+        prefix = {fields[j]: values[j] for j in range(i)}
+        condition |= Q(**prefix, **{f"{field}__{op}": values[i]})
+    return condition
+
+
+def applicants() -> QuerySet[Member]:
+    return Member.objects.filter(status=MemberStatus.APPLICANT).order_by("created_at", "id")
+
+
+def member_detail(*, member_id: int) -> Member | None:
+    return (
+        Member.objects.select_related("category", "user")
+        .prefetch_related("status_changes__actor", "consents", "correction_requests")
+        .filter(pk=member_id)
+        .first()
+    )
+
+
+def categories(*, active_only: bool = False) -> QuerySet[MemberCategory]:
+    found = MemberCategory.objects.all()
+    return found.filter(is_active=True) if active_only else found
+
+
+def open_correction_requests() -> QuerySet[CorrectionRequest]:
+    return CorrectionRequest.objects.filter(status=CorrectionRequest.Status.OPEN).select_related("member")
+
+
+def member_of_user(*, user) -> Member | None:
+    """The current association's member row of a signed-in person."""
+    if not user.is_authenticated:
+        return None
+    return Member.objects.select_related("category").filter(user=user, anonymised_at=None).first()
+
+
+def member_rows_of(*, user) -> dict[int, Member]:
+    """A person's member rows in every association, by association id (for /me/)."""
+    if not user.is_authenticated:
+        return {}
+    with cross_tenant_read(reason="a person's own member rows across associations"):
+        rows = list(Member.objects.select_related("category").filter(user=user, anonymised_at=None))
+    return {row.association_id: row for row in rows}
+
+
+def claim_association_for_token(*, raw_token: str) -> int | None:
+    """The association of a member-claim link (looked up by the hash of its token)."""
+    from associations.services import hash_secret
+    from members.models import MemberClaim
+
+    if not raw_token or len(raw_token) > 64:
+        return None
+    with cross_tenant_read(reason="a member-claim link names no association; find it by its token"):
+        return (
+            MemberClaim.objects.filter(token_hash=hash_secret(raw_token))
+            .values_list("association_id", flat=True)
+            .first()
+        )

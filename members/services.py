@@ -1,0 +1,585 @@
+"""Writes for the member register.
+
+Personal data never enters the audit trail (which is append-only and cannot be anonymised later):
+member events record which fields changed, not their values.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from associations.audit import audit_record
+from associations.capabilities import RoleKind
+from associations.errors import NotFound, WaslError
+from associations.models import Role
+from associations.services import hash_secret
+from associations.tenancy import current_association_id
+from members.models import (
+    FORMER_STATUSES,
+    STATUS_TRANSITIONS,
+    Consent,
+    ConsentPurpose,
+    CorrectionRequest,
+    Member,
+    MemberCategory,
+    MemberClaim,
+    MemberNumberCounter,
+    MembershipSettings,
+    MemberStatus,
+    MemberStatusChange,
+)
+from members.text import member_search_text
+from notifications.phones import phone_to_e164
+
+MEMBER_FIELDS = (
+    "first_name_ar",
+    "last_name_ar",
+    "first_name_latin",
+    "last_name_latin",
+    "gender",
+    "birth_date",
+    "birth_place",
+    "nationality",
+    "cin",
+    "phone",
+    "email",
+    "address",
+    "profession",
+    "category",
+    "join_date",
+)
+# Shown only to roles with members.view_sensitive; every view is audited.
+SENSITIVE_FIELDS = ("cin",)
+CIN_PATTERN = re.compile(r"[A-Z]{1,2}[0-9]{1,8}")
+TEXT_FIELDS = (
+    "first_name_ar",
+    "last_name_ar",
+    "first_name_latin",
+    "last_name_latin",
+    "birth_place",
+    "nationality",
+    "address",
+    "profession",
+)
+
+
+def membership_settings() -> MembershipSettings:
+    found = MembershipSettings.objects.filter().first()
+    return found or MembershipSettings.objects.create()
+
+
+def clean_member_values(values: dict) -> dict:
+    """Normalise and check member fields; raises WaslError naming the field at fault."""
+    unknown = set(values) - set(MEMBER_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown member fields: {sorted(unknown)}")
+    cleaned = dict(values)
+    for field in TEXT_FIELDS:
+        if field in cleaned:
+            cleaned[field] = " ".join((cleaned[field] or "").split())
+    if "cin" in cleaned:
+        cin = re.sub(r"[\s-]", "", cleaned["cin"] or "").upper()
+        if cin and not CIN_PATTERN.fullmatch(cin):
+            raise WaslError(
+                _("A CIN number is one or two letters followed by digits, e.g. AB123456."), field="cin"
+            )
+        cleaned["cin"] = cin
+    if cleaned.get("phone"):
+        cleaned["phone"] = phone_to_e164(cleaned["phone"], field="phone")
+    elif "phone" in cleaned:
+        cleaned["phone"] = ""
+    if cleaned.get("email"):
+        email = cleaned["email"].strip().lower()
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise WaslError(_("Enter a valid e-mail address."), field="email") from exc
+        cleaned["email"] = email
+    elif "email" in cleaned:
+        cleaned["email"] = ""
+    birth_date = cleaned.get("birth_date")
+    if birth_date:
+        if birth_date > timezone.localdate():
+            raise WaslError(_("The date of birth cannot be in the future."), field="birth_date")
+        if birth_date < date(1900, 1, 1):
+            raise WaslError(_("The date of birth is too far in the past."), field="birth_date")
+    join_date = cleaned.get("join_date")
+    if join_date and join_date > timezone.localdate() + timedelta(days=366):
+        raise WaslError(_("The join date is too far in the future."), field="join_date")
+    if cleaned.get("gender") not in (None, "", "F", "M"):
+        raise WaslError(_("Choose a valid gender."), field="gender")
+    category = cleaned.get("category")
+    if category is not None and category.association_id != current_association_id():
+        raise WaslError(_("Choose a valid category."), field="category")
+    return cleaned
+
+
+def _require_a_name(member: Member) -> None:
+    has_arabic = member.first_name_ar and member.last_name_ar
+    has_latin = member.first_name_latin and member.last_name_latin
+    if not (has_arabic or has_latin):
+        raise WaslError(
+            _("Give the first and last name in Arabic script, in Latin script, or both."),
+            field="last_name_latin",
+        )
+
+
+def _check_unique_identity(member: Member) -> None:
+    others = Member.objects.exclude(pk=member.pk).filter(anonymised_at=None)
+    if member.cin and others.filter(cin=member.cin).exists():
+        raise WaslError(_("Another member already has this CIN number."), field="cin")
+
+
+def _next_number() -> int:
+    """The next member number: a locked counter row, so numbers are unique and gap-free even
+    when two officers admit members at the same time."""
+    counter, _created = MemberNumberCounter.objects.select_for_update().get_or_create()
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def _changed_fields_for_audit(fields) -> list[str]:
+    return sorted(fields)
+
+
+@transaction.atomic
+def member_admit(*, actor, status: str = MemberStatus.ACTIVE, **values) -> Member:
+    """Register a member directly (officers). Applicants come through `member_apply`."""
+    cleaned = clean_member_values(values)
+    member = Member(**cleaned, status=status, status_since=timezone.localdate())
+    _require_a_name(member)
+    _check_unique_identity(member)
+    if status != MemberStatus.APPLICANT:
+        member.number = _next_number()
+    member.search_text = member_search_text(member)
+    member.save()
+    MemberStatusChange.objects.create(
+        member=member, from_status="", to_status=status, effective_on=member.join_date, actor=actor
+    )
+    audit_record(
+        actor=actor,
+        action="members.member.admitted" if status != MemberStatus.APPLICANT else "members.member.applied",
+        target=member,
+        changes={"number": member.number, "status": status, "fields": _changed_fields_for_audit(cleaned)},
+    )
+    return member
+
+
+@transaction.atomic
+def member_update(*, actor, member_id: int, **values) -> Member:
+    member = Member.objects.select_for_update().filter(pk=member_id, anonymised_at=None).first()
+    if member is None:
+        raise NotFound()
+    cleaned = clean_member_values(values)
+    changed = [field for field, value in cleaned.items() if getattr(member, field) != value]
+    if not changed:
+        return member
+    for field in changed:
+        setattr(member, field, cleaned[field])
+    _require_a_name(member)
+    _check_unique_identity(member)
+    member.search_text = member_search_text(member)
+    member.updated_at = timezone.now()
+    member.save(update_fields=[*changed, "search_text", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="members.member.updated",
+        target=member,
+        changes={"fields": _changed_fields_for_audit(changed)},
+    )
+    return member
+
+
+# Checks run before a resignation is recorded. The finance module will add one: a member may
+# resign after paying the dues already due and the current year's (dahir 1-58-376, art. 4).
+RESIGNATION_CHECKS: list[Callable[[Member], None]] = []
+
+
+@transaction.atomic
+def member_change_status(
+    *,
+    actor,
+    member_id: int,
+    to_status: str,
+    effective_on: date | None = None,
+    reason: str = "",
+    decision_reference: str = "",
+) -> Member:
+    member = Member.objects.select_for_update().filter(pk=member_id, anonymised_at=None).first()
+    if member is None:
+        raise NotFound()
+    if to_status not in MemberStatus.values:
+        raise WaslError(_("Unknown status."), field="to_status")
+    if to_status not in STATUS_TRANSITIONS[member.status]:
+        raise WaslError(
+            _("A member who is %(current)s cannot become %(new)s.")
+            % {"current": MemberStatus(member.status).label, "new": MemberStatus(to_status).label},
+            field="to_status",
+        )
+    effective_on = effective_on or timezone.localdate()
+    if effective_on > timezone.localdate():
+        raise WaslError(_("The date cannot be in the future."), field="effective_on")
+    reason = (reason or "").strip()[:300]
+    decision_reference = (decision_reference or "").strip()[:120]
+    if to_status == MemberStatus.EXCLUDED and not decision_reference:
+        raise WaslError(
+            _("An exclusion needs the reference of the board's decision."), field="decision_reference"
+        )
+    if to_status == MemberStatus.RESIGNED:
+        for check in RESIGNATION_CHECKS:
+            check(member)
+    previous = member.status
+    member.status = to_status
+    member.status_since = effective_on
+    update_fields = ["status", "status_since", "updated_at"]
+    if to_status == MemberStatus.ACTIVE and member.number is None:
+        member.number = _next_number()
+        update_fields.append("number")
+    member.updated_at = timezone.now()
+    member.search_text = member_search_text(member)
+    member.save(update_fields=[*update_fields, "search_text"])
+    MemberStatusChange.objects.create(
+        member=member,
+        from_status=previous,
+        to_status=to_status,
+        effective_on=effective_on,
+        reason=reason,
+        decision_reference=decision_reference,
+        actor=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="members.member.status_changed",
+        target=member,
+        changes={
+            "status": {"from": previous, "to": to_status},
+            "on": effective_on.isoformat(),
+            "decision": decision_reference,
+        },
+    )
+    if previous == MemberStatus.APPLICANT and member.email:
+        _tell_applicant(member, accepted=to_status == MemberStatus.ACTIVE)
+    return member
+
+
+def _tell_applicant(member: Member, *, accepted: bool) -> None:
+    from associations.models import Association
+    from notifications.services import message_enqueue
+
+    association = Association.objects.get(pk=member.association_id)
+    message_enqueue(
+        channel="email",
+        to_address=member.email,
+        template_key="members.application_accepted" if accepted else "members.application_rejected",
+        dedup_key=f"members:application-outcome:{member.pk}",
+        context={
+            "association_name_ar": association.name_ar,
+            "association_name_fr": association.name_fr,
+            "member_number": member.number,
+        },
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        recipient_name=member.display_name,
+    )
+
+
+@transaction.atomic
+def member_apply(*, consents: dict[str, str], language: str, **values) -> Member:
+    """The public join form: an application waits for the board's approval."""
+    if not membership_settings().join_form_open:
+        raise WaslError(_("This association does not take applications online."), code="closed")
+    if not values.get("email") and not values.get("phone"):
+        raise WaslError(
+            _("Give an e-mail address or a phone number, so the association can answer."), field="email"
+        )
+    if ConsentPurpose.MEMBERSHIP not in consents:
+        raise WaslError(
+            _("Agreeing to the processing of your data for your membership is required."), field="consent"
+        )
+    member = member_admit(actor=None, status=MemberStatus.APPLICANT, **values)
+    for purpose, wording in consents.items():
+        Consent.objects.create(member=member, purpose=purpose, wording=wording, language=language)
+    return member
+
+
+# --- Categories and settings -----------------------------------------------------------------
+
+
+@transaction.atomic
+def category_save(*, actor, category_id: int | None = None, **values) -> MemberCategory:
+    category = (
+        MemberCategory() if category_id is None else MemberCategory.objects.filter(pk=category_id).first()
+    )
+    if category is None:
+        raise NotFound()
+    for field in ("name_ar", "name_fr"):
+        values[field] = " ".join((values.get(field) or "").split())
+        if not values[field]:
+            raise WaslError(_("This field is required."), field=field)
+    if MemberCategory.objects.exclude(pk=category.pk).filter(name_fr__iexact=values["name_fr"]).exists():
+        raise WaslError(_("A category with this name already exists."), field="name_fr")
+    for field, value in values.items():
+        setattr(category, field, value)
+    category.save()
+    audit_record(
+        actor=actor,
+        action="members.category.saved",
+        target=category,
+        changes={"name_fr": category.name_fr, "annual_dues": str(category.annual_dues)},
+    )
+    return category
+
+
+@transaction.atomic
+def membership_settings_update(*, actor, **values) -> MembershipSettings:
+    current = membership_settings()
+    changes = {}
+    for field, value in values.items():
+        if getattr(current, field) != value:
+            changes[field] = {"from": getattr(current, field), "to": value}
+            setattr(current, field, value)
+    if changes:
+        current.save(update_fields=list(changes))
+        audit_record(actor=actor, action="members.settings.updated", target=current, changes=changes)
+    return current
+
+
+# --- Personal data (law 09-08) ---------------------------------------------------------------
+
+
+def cin_viewed(*, actor, member: Member) -> str:
+    """Record that an officer looked at a member's CIN; returns it."""
+    audit_record(
+        actor=actor, action="members.cin.viewed", target=member, changes={"member_number": member.number}
+    )
+    return member.cin
+
+
+@transaction.atomic
+def consent_give(*, actor, member_id: int, purpose: str, wording: str, language: str) -> Consent:
+    member = Member.objects.filter(pk=member_id, anonymised_at=None).first()
+    if member is None:
+        raise NotFound()
+    if purpose not in ConsentPurpose.values:
+        raise WaslError(_("Unknown purpose."), field="purpose")
+    if Consent.objects.filter(member=member, purpose=purpose, withdrawn_at=None).exists():
+        return Consent.objects.get(member=member, purpose=purpose, withdrawn_at=None)
+    consent = Consent.objects.create(
+        member=member,
+        purpose=purpose,
+        wording=wording,
+        language=language,
+        recorded_by=actor if actor and actor.is_authenticated else None,
+    )
+    audit_record(actor=actor, action="members.consent.given", target=member, changes={"purpose": purpose})
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, actor, member_id: int, purpose: str) -> int:
+    withdrawn = Consent.objects.filter(member_id=member_id, purpose=purpose, withdrawn_at=None).update(
+        withdrawn_at=timezone.now()
+    )
+    if withdrawn:
+        member = Member.objects.get(pk=member_id)
+        audit_record(
+            actor=actor, action="members.consent.withdrawn", target=member, changes={"purpose": purpose}
+        )
+        if purpose == ConsentPurpose.COMMUNICATIONS:
+            _object_to_communications(actor=actor, member=member)
+    return withdrawn
+
+
+def _object_to_communications(*, actor, member: Member) -> None:
+    """Withdrawing consent to communications is an objection the outbox honours (law 09-08)."""
+    from notifications.services import opposition_record
+
+    if member.email:
+        opposition_record(actor=actor, channel="email", address=member.email)
+    if member.phone:
+        opposition_record(actor=actor, channel="sms", address=member.phone)
+
+
+@transaction.atomic
+def correction_request_create(*, actor, member_id: int, message: str) -> CorrectionRequest:
+    message = (message or "").strip()
+    if not message:
+        raise WaslError(_("Say what should be corrected."), field="message")
+    member = Member.objects.filter(pk=member_id, anonymised_at=None).first()
+    if member is None:
+        raise NotFound()
+    request = CorrectionRequest.objects.create(member=member, message=message[:4000])
+    audit_record(
+        actor=actor, action="members.correction.requested", target=request, changes={"member": member.pk}
+    )
+    return request
+
+
+@transaction.atomic
+def correction_request_resolve(*, actor, request_id: int, done: bool, response: str) -> CorrectionRequest:
+    request = (
+        CorrectionRequest.objects.select_for_update().select_related("member").filter(pk=request_id).first()
+    )
+    if request is None:
+        raise NotFound()
+    if request.status != CorrectionRequest.Status.OPEN:
+        raise WaslError(_("This request has already been answered."), code="closed")
+    response = (response or "").strip()
+    if not done and not response:
+        raise WaslError(_("Explain why the request is refused."), field="response")
+    request.status = CorrectionRequest.Status.DONE if done else CorrectionRequest.Status.REFUSED
+    request.response = response[:4000]
+    request.resolved_at = timezone.now()
+    request.resolved_by = actor
+    request.save(update_fields=["status", "response", "resolved_at", "resolved_by"])
+    audit_record(
+        actor=actor, action="members.correction.resolved", target=request, changes={"status": request.status}
+    )
+    member = request.member
+    if member.email:
+        from associations.models import Association
+        from notifications.services import message_enqueue
+
+        association = Association.objects.get(pk=member.association_id)
+        message_enqueue(
+            channel="email",
+            to_address=member.email,
+            template_key="members.correction_answered",
+            dedup_key=f"members:correction-answered:{request.pk}",
+            context={
+                "association_name_ar": association.name_ar,
+                "association_name_fr": association.name_fr,
+                "done": done,
+                "response": request.response,
+            },
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            recipient_name=member.display_name,
+        )
+    return request
+
+
+# --- Accounts for members --------------------------------------------------------------------
+
+CLAIM_DAYS = 30
+
+
+@transaction.atomic
+def member_claim_create(*, actor, member_id: int) -> tuple[MemberClaim, str]:
+    """A one-time link for a member to bind their account to this member row."""
+    member = Member.objects.filter(pk=member_id, anonymised_at=None).first()
+    if member is None:
+        raise NotFound()
+    if member.user_id is not None:
+        raise WaslError(_("This member already has an account."), code="already_linked")
+    raw = secrets.token_urlsafe(24)
+    claim = MemberClaim.objects.create(
+        member=member,
+        token_hash=hash_secret(raw),
+        created_by=actor,
+        expires_at=timezone.now() + timedelta(days=CLAIM_DAYS),
+    )
+    audit_record(
+        actor=actor, action="members.claim.created", target=member, changes={"expires": str(claim.expires_at)}
+    )
+    return claim, raw
+
+
+@transaction.atomic
+def member_claim_accept(*, actor, raw_token: str) -> Member:
+    """Bind the signed-in account to the member row of the link (and to nothing else); the person
+    becomes a plain member of the association unless they already hold a role there."""
+    claim = MemberClaim.objects.select_for_update().filter(token_hash=hash_secret(raw_token or "")).first()
+    if claim is None:
+        raise NotFound(_("This link does not exist."))
+    if claim.claimed_at is not None:
+        raise WaslError(_("This link has already been used."), code="used")
+    if claim.expires_at <= timezone.now():
+        raise WaslError(_("This link has expired. Ask the association for a new one."), code="expired")
+    member = Member.objects.select_for_update().get(pk=claim.member_id)
+    if member.user_id is not None:
+        raise WaslError(_("This member already has an account."), code="already_linked")
+    if Member.objects.filter(user=actor).exists():
+        raise WaslError(
+            _("Your account is already linked to another member of this association."), code="taken"
+        )
+    member.user = actor
+    member.save(update_fields=["user"])
+    claim.claimed_at = timezone.now()
+    claim.save(update_fields=["claimed_at"])
+    if not Role.objects.filter(user=actor).exists():
+        try:
+            with transaction.atomic():
+                Role.objects.create(user=actor, kind=RoleKind.MEMBER)
+        except IntegrityError:
+            pass
+    audit_record(actor=actor, action="members.claim.accepted", target=member, changes={"member": member.pk})
+    return member
+
+
+# --- Retention --------------------------------------------------------------------------------
+
+ANONYMISED_LABEL = "—"
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+@transaction.atomic
+def former_members_anonymise(*, today: date | None = None) -> int:
+    """Irreversibly strip the personal data of members who left more than `retention_years` ago.
+
+    Kept: the number, category, dates and statuses (accounting and the register need them); the
+    name becomes "—". Consents keep their purpose and dates, not their wording's addressee.
+    """
+    from documents.files import private_storage
+
+    today = today or timezone.localdate()
+    limit = _years_before(today, membership_settings().retention_years)
+    due = list(
+        Member.objects.select_for_update()
+        .filter(status__in=FORMER_STATUSES, status_since__lt=limit, anonymised_at=None)
+        .values_list("pk", flat=True)
+    )
+    for member in Member.objects.filter(pk__in=due):
+        if member.photo:
+            private_storage().delete(member.photo)
+        for field in (
+            "first_name_ar",
+            "first_name_latin",
+            "birth_place",
+            "nationality",
+            "cin",
+            "phone",
+            "email",
+            "address",
+            "profession",
+            "photo",
+        ):
+            setattr(member, field, "")
+        member.last_name_ar = member.last_name_latin = ANONYMISED_LABEL
+        member.gender = ""
+        member.birth_date = None
+        member.user = None
+        member.anonymised_at = timezone.now()
+        member.search_text = member_search_text(member)
+        member.save()
+        CorrectionRequest.objects.filter(member=member).update(message=ANONYMISED_LABEL, response="")
+        MemberClaim.objects.filter(member=member).delete()
+        audit_record(
+            actor=None, action="members.member.anonymised", target=member, changes={"number": member.number}
+        )
+    return len(due)

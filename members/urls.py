@@ -1,0 +1,28 @@
+"""Mounted under a/<slug:association_slug>/ (config/urls.py)."""
+
+from django.urls import path
+
+from members import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("members/", views.member_list, name="list"),
+    path("members/new/", views.member_create, name="create"),
+    path("members/categories/", views.category_list, name="categories"),
+    path("members/settings/", views.settings_view, name="settings"),
+    path("members/corrections/", views.correction_list, name="corrections"),
+    path(
+        "members/corrections/<int:request_id>/resolve/", views.correction_resolve, name="correction_resolve"
+    ),
+    path("members/<int:member_id>/", views.member_detail, name="detail"),
+    path("members/<int:member_id>/edit/", views.member_edit, name="edit"),
+    path("members/<int:member_id>/status/", views.member_status, name="status"),
+    path("members/<int:member_id>/cin/", views.member_cin, name="cin"),
+    path("members/<int:member_id>/claim/", views.member_claim, name="claim"),
+    path("my/", views.my_membership, name="my"),
+    path("my/consents/", views.my_consent, name="my_consent"),
+    path("my/corrections/", views.my_correction, name="my_correction"),
+    path("my/data.json", views.my_data, {"fmt": "json"}, name="my_data_json"),
+    path("my/data.pdf", views.my_data, {"fmt": "pdf"}, name="my_data_pdf"),
+]

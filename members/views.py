@@ -1,0 +1,345 @@
+"""The member register (/a/<slug>/members/), a member's own page (/a/<slug>/my/), the public join
+form (/join/<slug>/) and account claims (/me/claim/<token>/)."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from associations.decorators import requires
+from associations.errors import NotFound, WaslError
+from associations.models import Association
+from associations.tenancy import association_scope
+from members import selectors, services
+from members.forms import (
+    CategoryForm,
+    CorrectionForm,
+    JoinForm,
+    MemberFilterForm,
+    MemberForm,
+    MembershipSettingsForm,
+    StatusChangeForm,
+)
+from members.models import ConsentPurpose, MemberCategory
+from members.personal_data import member_data, member_data_pdf
+
+
+def _form_error(form, exc: WaslError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _member_or_404(member_id: int):
+    member = selectors.member_detail(member_id=member_id)
+    if member is None:
+        raise Http404
+    return member
+
+
+@requires("members.view")
+@require_GET
+def member_list(request: HttpRequest, association_slug: str) -> HttpResponse:
+    form = MemberFilterForm(request.GET or None)
+    filters = form.values() if request.GET else MemberFilterForm().values() | {"sort": "number"}
+    members = selectors.member_search(
+        query=filters["query"],
+        status=filters["status"],
+        category_id=filters["category_id"],
+        can_search_cin=request.can.members_view_sensitive,
+    )
+    page = selectors.member_page(members, sort=filters["sort"], cursor=filters["cursor"])
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "applicant_count": selectors.applicants().count() if request.can.members_manage else 0,
+    }
+    template = "members/list.html#results" if request.htmx else "members/list.html"
+    return render(request, template, context)
+
+
+@requires("members.manage")
+@require_http_methods(["GET", "POST"])
+def member_create(request: HttpRequest, association_slug: str) -> HttpResponse:
+    form = MemberForm(request.POST or None, can_view_sensitive=request.can.members_view_sensitive)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.member_admit(actor=request.user, **form.cleaned_values())
+        except WaslError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Member no. %(number)s registered.") % {"number": member.number})
+            return redirect("members:detail", association_slug=association_slug, member_id=member.pk)
+    return render(request, "members/form.html", {"form": form, "creating": True})
+
+
+@requires("members.view")
+@require_GET
+def member_detail(request: HttpRequest, association_slug: str, member_id: int) -> HttpResponse:
+    member = _member_or_404(member_id)
+    context = {"member": member, "status_form": StatusChangeForm(), "now": timezone.localdate()}
+    return render(request, "members/detail.html", context)
+
+
+@requires("members.manage")
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, association_slug: str, member_id: int) -> HttpResponse:
+    member = _member_or_404(member_id)
+    if member.anonymised_at:
+        raise Http404
+    form = MemberForm(
+        request.POST or None, instance=member, can_view_sensitive=request.can.members_view_sensitive
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(actor=request.user, member_id=member.pk, **form.cleaned_values())
+        except WaslError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("members:detail", association_slug=association_slug, member_id=member.pk)
+    return render(request, "members/form.html", {"form": form, "member": member})
+
+
+@requires("members.manage")
+@require_POST
+def member_status(request: HttpRequest, association_slug: str, member_id: int) -> HttpResponse:
+    form = StatusChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.member_change_status(actor=request.user, member_id=member_id, **form.cleaned_data)
+        except NotFound as exc:
+            raise Http404 from exc
+        except WaslError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Status changed."))
+    else:
+        messages.error(request, _("Choose a valid status and date."))
+    return redirect("members:detail", association_slug=association_slug, member_id=member_id)
+
+
+@requires("members.view_sensitive")
+@require_GET
+def member_cin(request: HttpRequest, association_slug: str, member_id: int) -> HttpResponse:
+    """Reveal one member's CIN (HTMX); each view is written to the audit trail."""
+    member = _member_or_404(member_id)
+    cin = services.cin_viewed(actor=request.user, member=member)
+    return render(request, "members/_cin.html", {"cin": cin})
+
+
+@requires("members.manage")
+@require_POST
+def member_claim(request: HttpRequest, association_slug: str, member_id: int) -> HttpResponse:
+    try:
+        _claim, raw = services.member_claim_create(actor=request.user, member_id=member_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    except WaslError as exc:
+        messages.error(request, exc.message)
+        return redirect("members:detail", association_slug=association_slug, member_id=member_id)
+    member = _member_or_404(member_id)
+    from django.conf import settings
+
+    link = settings.WASL_BASE_URL.rstrip("/") + f"/me/claim/{raw}/"
+    return render(request, "members/claim_link.html", {"member": member, "link": link})
+
+
+@requires("members.manage")
+@require_http_methods(["GET", "POST"])
+def category_list(request: HttpRequest, association_slug: str) -> HttpResponse:
+    category_id = request.POST.get("category_id") or request.GET.get("edit")
+    instance = (
+        MemberCategory.objects.filter(pk=category_id).first() if str(category_id or "").isdecimal() else None
+    )
+    form = CategoryForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.category_save(
+                actor=request.user, category_id=instance.pk if instance else None, **form.cleaned_data
+            )
+        except (WaslError, NotFound) as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Category saved."))
+            return redirect("members:categories", association_slug=association_slug)
+    context = {"form": form, "editing": instance, "categories": selectors.categories()}
+    return render(request, "members/categories.html", context, status=400 if form.errors else 200)
+
+
+@requires("association.manage")
+@require_http_methods(["GET", "POST"])
+def settings_view(request: HttpRequest, association_slug: str) -> HttpResponse:
+    form = MembershipSettingsForm(request.POST or None, instance=services.membership_settings())
+    if request.method == "POST" and form.is_valid():
+        services.membership_settings_update(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Changes saved."))
+        return redirect("members:settings", association_slug=association_slug)
+    return render(request, "members/settings.html", {"form": form})
+
+
+@requires("members.manage")
+@require_GET
+def correction_list(request: HttpRequest, association_slug: str) -> HttpResponse:
+    return render(request, "members/corrections.html", {"requests": selectors.open_correction_requests()})
+
+
+@requires("members.manage")
+@require_POST
+def correction_resolve(request: HttpRequest, association_slug: str, request_id: int) -> HttpResponse:
+    try:
+        services.correction_request_resolve(
+            actor=request.user,
+            request_id=request_id,
+            done=request.POST.get("outcome") == "done",
+            response=request.POST.get("response", ""),
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    except WaslError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The member has been answered."))
+    return redirect("members:corrections", association_slug=association_slug)
+
+
+# --- A member's own page ----------------------------------------------------------------------
+
+
+def _my_member(request):
+    member = selectors.member_of_user(user=request.user)
+    if member is None:
+        raise Http404
+    return member
+
+
+@requires("association.view")
+@require_GET
+def my_membership(request: HttpRequest, association_slug: str) -> HttpResponse:
+    member = _my_member(request)
+    active = {c.purpose for c in member.consents.all() if c.withdrawn_at is None}
+    context = {
+        "member": member,
+        "purposes": [(p.value, p.label, p.value in active) for p in ConsentPurpose],
+        "correction_form": CorrectionForm(),
+        "requests": member.correction_requests.all(),
+    }
+    return render(request, "members/my.html", context)
+
+
+@requires("association.view")
+@require_POST
+def my_consent(request: HttpRequest, association_slug: str) -> HttpResponse:
+    member = _my_member(request)
+    purpose = request.POST.get("purpose", "")
+    if purpose not in ConsentPurpose.values:
+        raise Http404
+    if request.POST.get("give") == "1":
+        services.consent_give(
+            actor=request.user,
+            member_id=member.pk,
+            purpose=purpose,
+            wording=str(ConsentPurpose(purpose).label),
+            language=translation.get_language(),
+        )
+    else:
+        services.consent_withdraw(actor=request.user, member_id=member.pk, purpose=purpose)
+    messages.success(request, _("Your choice is recorded."))
+    return redirect("members:my", association_slug=association_slug)
+
+
+@requires("association.view")
+@require_POST
+def my_correction(request: HttpRequest, association_slug: str) -> HttpResponse:
+    member = _my_member(request)
+    form = CorrectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.correction_request_create(
+                actor=request.user, member_id=member.pk, message=form.cleaned_data["message"]
+            )
+        except WaslError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Your request was sent to the association."))
+    else:
+        messages.error(request, _("Say what should be corrected."))
+    return redirect("members:my", association_slug=association_slug)
+
+
+@requires("association.view")
+@require_GET
+def my_data(request: HttpRequest, association_slug: str, fmt: str) -> HttpResponse:
+    """Everything the association holds on the member (law 09-08 right of access)."""
+    member = _my_member(request)
+    data = member_data(member)
+    if fmt == "json":
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2, default=str),
+            content_type="application/json; charset=utf-8",
+        )
+        filename = f"my-data-{association_slug}.json"
+    else:
+        response = HttpResponse(member_data_pdf(data), content_type="application/pdf")
+        filename = f"my-data-{association_slug}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Public join form and account claims ------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, association_slug: str) -> HttpResponse:
+    association = Association.objects.filter(slug=association_slug, is_active=True).first()
+    if association is None:
+        raise Http404
+    with association_scope(association):
+        settings_row = services.membership_settings()
+        if not settings_row.join_form_open:
+            raise Http404
+        form = JoinForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.member_apply(
+                    consents=form.consents(), language=translation.get_language(), **form.cleaned_values()
+                )
+            except WaslError as exc:
+                _form_error(form, exc)
+            else:
+                return render(request, "members/join_done.html", {"association": association})
+        context = {"association": association, "form": form, "intro": settings_row.join_form_intro}
+        return render(request, "members/join.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim(request: HttpRequest, token: str) -> HttpResponse:
+    """Bind the signed-in account to the member row of a one-time link."""
+    found = selectors.claim_association_for_token(raw_token=token)
+    if found is None:
+        raise Http404
+    with association_scope(found):
+        if request.method == "POST":
+            try:
+                member = services.member_claim_accept(actor=request.user, raw_token=token)
+            except NotFound as exc:
+                raise Http404 from exc
+            except WaslError as exc:
+                return render(
+                    request, "associations/invitation_problem.html", {"message": exc.message}, status=409
+                )
+            messages.success(request, _("Your account is now linked to your membership."))
+            association = Association.objects.get(pk=member.association_id)
+            return redirect("members:my", association_slug=association.slug)
+        association = Association.objects.get(pk=found)
+    return render(request, "members/claim.html", {"association": association})
