@@ -67,6 +67,16 @@ def _reference_data(request, django_db_blocker):
             _load_reference_data()
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_asked():
+    """Code outside requests runs in English in tests (the product's default is Arabic), so a test
+    does not depend on the language an earlier test left active; tests of Arabic ask for it."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def client():
     """Test client speaking English unless a test asks otherwise (the default language is Arabic)."""

@@ -33,7 +33,7 @@ urlpatterns = [
             ]
         ),
     ),
-    path("verify/<str:token>", documents_views.verify, name="verify"),
+    path("verify/<str:document_token>", documents_views.verify, name="verify"),
     path("join/<slug:association_slug>/", members_views.join, name="join"),
     path("me/claim/<str:token>/", members_views.claim, name="member_claim"),
     path("accounts/", include("allauth.urls")),

@@ -4,6 +4,7 @@ capability. Uploads are checked by content (not by name) and by size."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -65,15 +66,22 @@ class CheckedUpload:
     size: int
 
 
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _looks_like_text(head: bytes) -> bool:
-    if b"\x00" in head:
+    """Delimited text: decodes (UTF-8, or the Windows code pages Moroccan spreadsheets use), has no
+    control characters, and is not markup (HTML or SVG can carry scripts)."""
+    if not head.strip():
         return False
     for encoding in ("utf-8", "cp1256", "cp1252"):
         try:
-            head.decode(encoding)
+            text = head.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return True
+        if encoding == "utf-8" and len(head) == 8192:
+            pass  # a multi-byte character cut at the end would have raised; nothing to do
+        return not _CONTROL_CHARACTERS.search(text) and not text.lstrip("\ufeff \t\r\n").startswith("<")
     return False
 
 

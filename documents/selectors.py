@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,6 +12,8 @@ from associations.models import Association
 from associations.tenancy import cross_tenant_read
 from documents.kinds import document_kind
 from documents.models import Document
+
+TOKEN_CHARS = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 def document_list() -> QuerySet[Document]:
@@ -31,7 +34,7 @@ class PublicDocumentFacts:
 
 
 def document_for_verification(*, token: str) -> PublicDocumentFacts | None:
-    if not token or len(token) > 32:
+    if not TOKEN_CHARS.fullmatch(token or ""):
         return None
     with cross_tenant_read(reason="public verification of a document by its random token"):
         document = (
@@ -41,9 +44,13 @@ def document_for_verification(*, token: str) -> PublicDocumentFacts | None:
         )
     if document is None:
         return None
+    try:
+        kind = document_kind(document["kind"])
+    except KeyError:  # a kind no longer issued: say nothing rather than fail
+        return None
     issuer = Association.objects.get(pk=document["association_id"])
     return PublicDocumentFacts(
-        kind_label=str(document_kind(document["kind"]).label),
+        kind_label=str(kind.label),
         issuer_name_ar=issuer.name_ar,
         issuer_name_fr=issuer.name_fr,
         issued_at=document["issued_at"],

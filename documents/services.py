@@ -57,13 +57,7 @@ def document_render(*, document_id: int) -> Document:
         raise NotFound()
     if document.status == Document.Status.READY and document.file:
         return document
-    try:
-        pdf = document_pdf_bytes(document)
-    except Exception as exc:
-        document.status = Document.Status.FAILED
-        document.error = f"{type(exc).__name__}: {exc}"[:2000]
-        document.save(update_fields=["status", "error"])
-        raise
+    pdf = document_pdf_bytes(document)  # a failure is recorded by the task, outside this transaction
     # The file is written before the row points at it; if recording fails, remove it again.
     name = save_private_file("documents", f"{document.kind}-{document.token}.pdf", pdf)
     try:

@@ -59,9 +59,9 @@ def document_cancel(request: HttpRequest, association_slug: str, document_id: in
 
 
 @require_GET
-def verify(request: HttpRequest, token: str) -> HttpResponse:
+def verify(request: HttpRequest, document_token: str) -> HttpResponse:
     """Public: is this document genuine? Shows kind, issuer, date, hash and cancellation only."""
-    facts = selectors.document_for_verification(token=token)
+    facts = selectors.document_for_verification(token=document_token)
     if facts is None:
         raise Http404
     return render(request, "documents/verify.html", {"facts": facts})

@@ -8,7 +8,9 @@ progress therefore cannot be read from the (uncommitted) row while it runs; it g
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
@@ -24,6 +26,9 @@ from jobs.registry import Progress, job_kind
 
 logger = logging.getLogger(__name__)
 PROGRESS_TTL = 24 * 3600
+# A task is redelivered only after the broker's visibility timeout: a job still "running" after
+# that long was interrupted (jobs must finish within it).
+STALE_RUN = timedelta(seconds=settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"])
 
 
 def _progress_key(job_id: int) -> str:
@@ -67,7 +72,21 @@ def job_run(*, association_id: int, job_id: int) -> str:
         )
         job = Job.objects.get(pk=job_id)
     if not claimed:
-        return job.status  # already run (or running): a duplicated task does nothing
+        # Already run or running: a duplicated task does nothing. But a task redelivered after its
+        # worker died finds its job "running" long past any real run: tell the requester.
+        if (
+            job.status == Job.Status.RUNNING
+            and job.started_at
+            and job.started_at < timezone.now() - STALE_RUN
+        ):
+            with translation.override(job.language), association_scope(association_id):
+                Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(
+                    status=Job.Status.FAILED,
+                    finished_at=timezone.now(),
+                    error_message=_("The job was interrupted. Nothing was changed; start it again."),
+                )
+            return Job.Status.FAILED
+        return job.status
 
     def report(done: int, total: int) -> None:
         cache.set(_progress_key(job_id), (done, total), PROGRESS_TTL)

@@ -18,7 +18,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -95,9 +96,14 @@ def render_message(message: Message) -> tuple[str, str]:
     with translation.override(message.language):
         context = {**message.context, "recipient_name": message.recipient_name}
         if message.channel == Channel.SMS:
-            return "", render_to_string(f"{base}/sms.txt", context).strip()
-        subject = " ".join(render_to_string(f"{base}/subject.txt", context).split())
-        return subject, render_to_string(f"{base}/body.txt", context).strip()
+            return "", _render_text(f"{base}/sms.txt", context).strip()
+        subject = " ".join(_render_text(f"{base}/subject.txt", context).split())
+        return subject, _render_text(f"{base}/body.txt", context).strip()
+
+
+def _render_text(template_name: str, context: dict) -> str:
+    """Plain text: no HTML escaping ("L'Eau & Co" stays as typed)."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
 
 
 def _deliver(message: Message) -> None:

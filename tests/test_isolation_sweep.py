@@ -57,6 +57,7 @@ def fillers(tenant, slug: str) -> dict[str, str]:
         "job_id": str(tenant.job.pk),
         "member_id": str(tenant.member_row.pk),
         "request_id": str(tenant.correction.pk),
+        "document_token": tenant.document.token,
     }
 
 
@@ -157,7 +158,7 @@ def test_b_gets_nothing_of_a(tenant_a, tenant_b, attacker):
 
 PROJECT_MODULES = {
     *("accounts", "associations", "members", "finance", "governance"),
-    *("training", "notifications", "ministry", "config"),
+    *("training", "notifications", "ministry", "config", "documents", "jobs"),
 }
 
 

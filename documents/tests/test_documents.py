@@ -210,3 +210,51 @@ def test_uploads_are_checked_by_content(name, content, allowed, ok):
 def test_uploads_are_checked_for_size():
     with pytest.raises(WaslError, match="too large"):
         validate_upload(SimpleUploadedFile("big.png", PNG + b"\x00" * 5000), allowed={"png"}, max_bytes=1000)
+
+
+def test_a_failed_rendering_is_recorded_not_lost(tenant_a, monkeypatch):
+    from documents import tasks
+
+    with association_scope(tenant_a.association):
+        document = services.document_issue(actor=tenant_a.president, kind="association_certificate", title="t",
+                                           snapshot={"association": {}})  # fmt: skip
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("renderer exploded")
+
+    monkeypatch.setattr(services, "render_pdf", broken)
+    assert tasks.document_render(association_id=tenant_a.association.pk, document_id=document.pk) == "failed"
+    with association_scope(tenant_a.association):
+        document.refresh_from_db()
+    assert document.status == Document.Status.FAILED and "renderer exploded" in document.error
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"   \n", b"<html><script>alert(1)</script></html>", b'<svg onload="x()"></svg>', b"a,b\x07,c\n"],
+)
+def test_text_uploads_must_be_plain_delimited_text(content):
+    with pytest.raises(WaslError, match="not an accepted type"):
+        validate_upload(SimpleUploadedFile("list.csv", content), allowed={"csv"})
+
+
+def test_cp1256_arabic_csv_is_accepted():
+    content = "الاسم,الهاتف\nأمينة,0612345678\n".encode("cp1256")
+    assert validate_upload(SimpleUploadedFile("list.csv", content), allowed={"csv"}).kind == "csv"
+
+
+@pytest.mark.parametrize("path", ["/verify/%00", "/?q=a%00b", "/verify/" + "é" * 3])
+def test_odd_input_is_a_clean_4xx(db, path):
+    response = Client().get(path)
+    assert response.status_code in (400, 404)
+
+
+def test_nul_bytes_in_a_form_are_refused_before_any_view(client, tenant_a, certificate):
+    client.force_login(tenant_a.president)
+    url = reverse(
+        "documents:cancel",
+        kwargs={"association_slug": tenant_a.association.slug, "document_id": certificate.pk},
+    )
+    assert client.post(url, {"reason": "a\x00b"}).status_code == 400
+    with association_scope(tenant_a.association):
+        assert Document.objects.get(pk=certificate.pk).cancelled_at is None

@@ -122,3 +122,17 @@ def test_a_job_is_visible_to_its_requester_or_its_capability(client, tenant_a):
     assert client.get(job_url(tenant_a, "jobs:detail", job)).status_code == 200
     client.force_login(tenant_a.president)  # roles.manage: may follow it
     assert client.get(job_url(tenant_a, "jobs:detail", job)).status_code == 200
+
+
+def test_a_job_left_running_by_a_dead_worker_is_reported(tenant_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    with association_scope(tenant_a.association):
+        job = Job.objects.create(kind="associations.audit_export", requested_by=tenant_a.president, language="en",
+                                 status=Job.Status.RUNNING, started_at=timezone.now() - timedelta(hours=2))  # fmt: skip
+    assert services.job_run(association_id=tenant_a.association.pk, job_id=job.pk) == Job.Status.FAILED
+    with association_scope(tenant_a.association):
+        job.refresh_from_db()
+    assert "interrupted" in job.error_message

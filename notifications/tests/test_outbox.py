@@ -278,3 +278,14 @@ def test_outbox_page_is_for_officers(client, tenant_a):
     assert client.post(objection, {"channel": "sms", "address": "0612345678"}).status_code == 302
     with association_scope(tenant_a.association):
         assert Opposition.objects.get().address == "+212612345678"
+
+
+def test_plain_text_messages_are_not_html_escaped(tenant_a):
+    mail.outbox.clear()
+    context = {**CONTEXT, "association_name_fr": "Amis de l'Eau & Co"}
+    with association_scope(tenant_a.association):
+        services.message_enqueue(channel="email", to_address="esc@example.ma", template_key=TEMPLATE,
+                                 dedup_key="esc", context=context, language="fr")  # fmt: skip
+    services.outbox_dispatch(association_id=tenant_a.association.pk)
+    sent = next(m for m in mail.outbox if m.to == ["esc@example.ma"])
+    assert "Amis de l'Eau & Co" in sent.subject and "&amp;" not in sent.subject + sent.body
