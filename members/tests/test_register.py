@@ -128,7 +128,7 @@ def test_list_query_count_does_not_grow_and_pages_by_cursor(client, tenant_a):
         admit(tenant_a, last_name_latin=f"Zz{i:03d}")
     with CaptureQueriesContext(connection) as many:
         first_page = client.get(url(tenant_a, "members:list"))
-    assert len(many) == len(few) <= 16
+    assert len(many) == len(few) <= 24  # PostgreSQL adds the scope set_config round trips
     page = first_page.context["page"]
     assert len(page.members) == 50 and page.next_cursor
     second = client.get(url(tenant_a, "members:list"), {"cursor": page.next_cursor}).context["page"]
