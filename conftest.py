@@ -16,6 +16,7 @@ from documents.files import save_private_file
 from documents.models import Document
 from jobs.models import Job
 from members import services as member_services
+from members.models import MemberImport
 from notifications.models import Message
 
 
@@ -100,6 +101,7 @@ class Tenant:
     access_token_raw: str = ""
     message: object = None
     member_row: object = None
+    member_import: object = None
     correction: object = None
     document: object = None
     job: object = None
@@ -160,6 +162,12 @@ def build_tenant(label: str) -> Tenant:
         tenant.correction = member_services.correction_request_create(
             actor=president, member_id=tenant.member_row.pk, message=f"correction-secret-{label}"
         )
+        tenant.member_import = MemberImport.objects.create(
+            file=save_private_file("imports", "list.csv", f"nom,prenom\nImportsecret{label},x\n".encode()),
+            original_name=f"import-secret-{label}.csv",
+            row_count=1,
+            created_by=president,
+        )
         tenant.job = Job.objects.create(
             kind="associations.audit_export",
             requested_by=president,
@@ -185,6 +193,8 @@ def build_tenant(label: str) -> Tenant:
         f"Member{label.upper()}secret",
         f"register-{label}@example.ma",
         f"correction-secret-{label}",
+        f"import-secret-{label}",
+        f"Importsecret{label}",
         f"ZZ{ord(label[0]):06d}",
     ]
     return tenant

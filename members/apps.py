@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class MembersConfig(AppConfig):
     name = "members"
+
+    def ready(self) -> None:
+        from members import cards, jobs  # noqa: F401 - register the job and document kinds

@@ -260,6 +260,28 @@ class MemberClaim(TenantModel):
         ]
 
 
+class MemberImport(TenantModel):
+    """An uploaded member list, between upload, column mapping, check and import."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        CHECKED = "checked", _("Checked")
+        IMPORTED = "imported", _("Imported")
+
+    file = models.CharField(max_length=300)  # name in the private storage
+    original_name = models.CharField(max_length=200)
+    row_count = models.PositiveIntegerField(default=0)
+    mapping = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPLOADED)
+    report = models.JSONField(default=dict, blank=True)
+    job = models.ForeignKey("jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["-created_at"]
+
+
 class ImportMapping(TenantModel):
     """The column mapping an association chose for a file layout, remembered for the next import."""
 

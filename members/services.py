@@ -154,13 +154,24 @@ def _changed_fields_for_audit(fields) -> list[str]:
 
 
 @transaction.atomic
-def member_admit(*, actor, status: str = MemberStatus.ACTIVE, **values) -> Member:
-    """Register a member directly (officers). Applicants come through `member_apply`."""
+def member_admit(*, actor, status: str = MemberStatus.ACTIVE, number: int | None = None, **values) -> Member:
+    """Register a member directly (officers). Applicants come through `member_apply`.
+
+    `number` keeps the number a member already had in the association's old register (imports);
+    new numbers then continue after the highest one."""
     cleaned = clean_member_values(values)
     member = Member(**cleaned, status=status, status_since=timezone.localdate())
     _require_a_name(member)
     _check_unique_identity(member)
-    if status != MemberStatus.APPLICANT:
+    if number is not None:
+        if Member.objects.filter(number=number).exists():
+            raise WaslError(_("This member number is already used."), field="number")
+        counter, _created = MemberNumberCounter.objects.select_for_update().get_or_create()
+        if number > counter.last_number:
+            counter.last_number = number
+            counter.save(update_fields=["last_number"])
+        member.number = number
+    elif status != MemberStatus.APPLICANT:
         member.number = _next_number()
     member.search_text = member_search_text(member)
     member.save()

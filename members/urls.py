@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from members import views
+from members import views, views_transfer
 
 app_name = "members"
 
@@ -15,6 +15,11 @@ urlpatterns = [
     path(
         "members/corrections/<int:request_id>/resolve/", views.correction_resolve, name="correction_resolve"
     ),
+    path("members/import/", views_transfer.import_upload, name="import"),
+    path("members/import/<int:import_id>/", views_transfer.import_map, name="import_map"),
+    path("members/export/", views_transfer.export, name="export"),
+    path("members/cards/", views_transfer.cards_bulk, name="cards_bulk"),
+    path("members/<int:member_id>/card/", views_transfer.card_issue, name="card"),
     path("members/<int:member_id>/", views.member_detail, name="detail"),
     path("members/<int:member_id>/edit/", views.member_edit, name="edit"),
     path("members/<int:member_id>/status/", views.member_status, name="status"),

@@ -58,6 +58,7 @@ def fillers(tenant, slug: str) -> dict[str, str]:
         "member_id": str(tenant.member_row.pk),
         "request_id": str(tenant.correction.pk),
         "document_token": tenant.document.token,
+        "import_id": str(tenant.member_import.pk),
     }
 
 
@@ -105,7 +106,8 @@ def request(client: Client, method: str, path: str, *, api: bool, headers: dict 
 
 
 def assert_no_leak(response, tenant, where: str) -> None:
-    body = response.content.decode("utf-8", errors="replace")
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    body = raw.decode("utf-8", errors="replace")
     for secret in tenant.secrets:
         assert secret not in body, f"{where}: body contains A's data {secret!r}"
 

@@ -1,0 +1,110 @@
+"""Member cards: a bilingual card PDF per member, and A4 sheets of cards for a filter (a job).
+
+Each card is a Document (so its QR code opens /verify/<token>); a sheet's cards share the sheet's
+file and hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from associations.errors import NotFound, WaslError
+from associations.models import Association
+from associations.tenancy import current_association_id
+from documents.files import save_private_file
+from documents.kinds import DocumentKind, register_document_kind
+from documents.models import Document
+from documents.pdf import qr_svg, render_pdf, verify_url
+from documents.services import document_issue
+from jobs.registry import JobKind, JobResult, register_job_kind
+from members.models import Member
+from members.selectors import member_search
+
+MEMBER_CARD = register_document_kind(
+    DocumentKind(key="member_card", label=gettext_lazy("Member card"), template="members/pdf/card.html")
+)
+
+
+def card_snapshot(member: Member, association: Association, year: int) -> dict:
+    category = member.category
+    return {
+        "association": {
+            "name_ar": association.name_ar,
+            "name_fr": association.name_fr,
+            "acronym": association.acronym,
+        },
+        "member": {
+            "number": member.number,
+            "name_ar": member.name_ar,
+            "name_latin": member.name_latin,
+            "category_ar": category.name_ar if category else "",
+            "category_fr": category.name_fr if category else "",
+        },
+        "valid_year": year,
+    }
+
+
+def member_card_issue(*, actor, member_id: int) -> Document:
+    member = Member.objects.select_related("category").filter(pk=member_id, anonymised_at=None).first()
+    if member is None:
+        raise NotFound()
+    if member.number is None:
+        raise WaslError(_("An applicant has no card until the board admits them."), code="applicant")
+    association = Association.objects.get(pk=current_association_id())
+    snapshot = card_snapshot(member, association, timezone.localdate().year)
+    return document_issue(actor=actor, kind=MEMBER_CARD.key, title=str(MEMBER_CARD.label), snapshot=snapshot)
+
+
+def cards_sheet(*, job, params: dict, progress) -> JobResult:
+    """A4 sheets of cards (ten per page) for the members of a filter."""
+    members = list(
+        member_search(
+            query=params.get("query", ""),
+            status=params.get("status") or "active",
+            category_id=params.get("category_id"),
+        )
+        .exclude(number=None)
+        .order_by("number")[:5000]
+    )
+    progress.total(len(members) + 1)
+    association = Association.objects.get(pk=current_association_id())
+    year = timezone.localdate().year
+    cards, documents = [], []
+    for member in members:
+        document = Document.objects.create(
+            kind=MEMBER_CARD.key,
+            title=str(MEMBER_CARD.label),
+            language=job.language,
+            snapshot=card_snapshot(member, association, year),
+            issued_by=job.requested_by,
+        )
+        documents.append(document)
+        url = verify_url(document.token)
+        cards.append(
+            {"snapshot": document.snapshot, "qr": qr_svg(url), "verify_url": url, "document": document}
+        )
+        progress.advance()
+    pdf = render_pdf("members/pdf/cards_sheet.html", {"cards": cards}, language=job.language)
+    name = save_private_file("documents", f"cards-{timezone.localdate():%Y%m%d}.pdf", pdf)
+    digest = hashlib.sha256(pdf).hexdigest()
+    Document.objects.filter(pk__in=[d.pk for d in documents]).update(
+        file=name, sha256=digest, status=Document.Status.READY, rendered_at=timezone.now()
+    )
+    progress.advance()
+    return JobResult(
+        content=pdf, filename=f"cards-{association.slug}-{year}.pdf", content_type="application/pdf"
+    )
+
+
+MEMBER_CARDS = register_job_kind(
+    JobKind(
+        key="members.cards",
+        label=gettext_lazy("Member cards (A4 sheets)"),
+        capability="members.manage",
+        handler=cards_sheet,
+    )
+)

@@ -1,0 +1,251 @@
+"""Import and export of the register, and member cards."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from associations.audit import audit_record
+from associations.decorators import requires
+from associations.errors import NotFound, WaslError
+from associations.tenancy import association_scope
+from documents.files import private_storage, save_private_file, validate_upload
+from jobs.services import job_start
+from members import selectors
+from members.cards import MEMBER_CARDS, member_card_issue
+from members.forms import MemberFilterForm
+from members.importing import IMPORT_FIELDS, Table, guess_mapping, import_members, read_table
+from members.jobs import MEMBER_IMPORT
+from members.models import MemberImport
+
+SYNC_ROWS = 500  # larger files are checked and imported as a background job
+
+
+@requires("members.manage")
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest, association_slug: str) -> HttpResponse:
+    error = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise WaslError(_("Choose a file."), field="file")
+            validate_upload(upload, allowed={"csv", "xlsx"})
+            content = upload.read()
+            table = read_table(content)
+        except WaslError as exc:
+            error = exc.message
+        else:
+            member_import = MemberImport.objects.create(
+                file=save_private_file("imports", upload.name, content),
+                original_name=upload.name[:200],
+                row_count=len(table.rows),
+                mapping=guess_mapping(table),
+                created_by=request.user,
+            )
+            return redirect(
+                "members:import_map", association_slug=association_slug, import_id=member_import.pk
+            )
+    recent = MemberImport.objects.order_by("-created_at")[:10]
+    return render(
+        request,
+        "members/import_upload.html",
+        {"error": error, "recent": recent},
+        status=400 if error else 200,
+    )
+
+
+def _load(member_import: MemberImport) -> Table:
+    with private_storage().open(member_import.file, "rb") as handle:
+        return read_table(handle.read())
+
+
+@requires("members.manage")
+@require_http_methods(["GET", "POST"])
+def import_map(request: HttpRequest, association_slug: str, import_id: int) -> HttpResponse:
+    member_import = MemberImport.objects.filter(pk=import_id).first()
+    if member_import is None:
+        raise Http404
+    table = _load(member_import)
+    mapping = member_import.mapping
+    error = None
+    if request.method == "POST" and member_import.status != MemberImport.Status.IMPORTED:
+        mapping = {
+            str(i): request.POST[f"map_{i}"]
+            for i in range(len(table.headers))
+            if request.POST.get(f"map_{i}") in IMPORT_FIELDS
+        }
+        dry_run = request.POST.get("action") != "import"
+        if len(table.rows) > SYNC_ROWS:
+            job = job_start(
+                actor=request.user,
+                role_kind=request.role.kind,
+                kind=MEMBER_IMPORT.key,
+                params={"import_id": member_import.pk, "mapping": mapping, "dry_run": dry_run},
+            )
+            return redirect("jobs:detail", association_slug=association_slug, job_id=job.pk)
+        try:
+            report = import_members(actor=request.user, table=table, mapping=mapping, dry_run=dry_run)
+        except WaslError as exc:
+            error = exc.message
+        else:
+            member_import.report = report.as_dict() | {"at": timezone.now().isoformat()}
+            member_import.mapping = mapping
+            if not report.error_count:
+                member_import.status = (
+                    MemberImport.Status.CHECKED if dry_run else MemberImport.Status.IMPORTED
+                )
+            member_import.save(update_fields=["report", "mapping", "status"])
+            if not dry_run and not report.error_count:
+                messages.success(
+                    request,
+                    _("%(created)s members added, %(updated)s updated.")
+                    % {"created": report.created, "updated": report.updated},
+                )
+    columns = [
+        {
+            "index": str(i),
+            "header": header,
+            "target": mapping.get(str(i), ""),
+            "samples": [row[i] for row in table.rows[:3]],
+        }
+        for i, header in enumerate(table.headers)
+    ]
+    context = {
+        "member_import": member_import,
+        "columns": columns,
+        "fields": IMPORT_FIELDS.items(),
+        "report": member_import.report,
+        "error": error,
+        "sync_rows": SYNC_ROWS,
+    }
+    return render(request, "members/import_map.html", context, status=400 if error else 200)
+
+
+EXPORT_FIELDS = [
+    "number",
+    "last_name_latin",
+    "first_name_latin",
+    "last_name_ar",
+    "first_name_ar",
+    "gender",
+    "birth_date",
+    "birth_place",
+    "nationality",
+    "phone",
+    "email",
+    "address",
+    "profession",
+    "category",
+    "join_date",
+    "status",
+    "status_since",
+]
+
+
+def _export_rows(members, with_cin: bool):
+    fields = EXPORT_FIELDS + (["cin"] if with_cin else [])
+    yield [str(IMPORT_FIELDS.get(f, f)) for f in fields]
+    for member in members.iterator(chunk_size=2000):
+        row = []
+        for f in fields:
+            value = getattr(member, f)
+            if f == "category":
+                value = member.category.name_fr if member.category_id else ""
+            elif f == "status":
+                value = member.get_status_display()
+            row.append("" if value is None else str(value))
+        yield row
+
+
+@requires("members.view")
+@require_GET
+def export(request: HttpRequest, association_slug: str) -> HttpResponse:
+    """The current filter as CSV or XLSX; the CIN column only for roles allowed to see it."""
+    filters = MemberFilterForm(request.GET or None).values()
+    with_cin = request.can.members_view_sensitive
+    members = selectors.member_search(
+        query=filters["query"],
+        status=filters["status"],
+        category_id=filters["category_id"],
+        can_search_cin=with_cin,
+    ).order_by("number", "id")
+    if with_cin:
+        audit_record(
+            actor=request.user,
+            action="members.cin.exported",
+            target=None,
+            changes={"filter": {k: str(v) for k, v in filters.items() if v and k != "cursor"}},
+        )
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    if request.GET.get("format") == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("members")
+        for row in _export_rows(members, with_cin):
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="members-{association_slug}-{stamp}.xlsx"'
+    else:
+        association = request.association
+
+        def lines():
+            # Streamed after the view returned: the rows are read in a scope of their own.
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            yield "\ufeff"
+            with association_scope(association):
+                for row in _export_rows(members, with_cin):
+                    writer.writerow(row)
+                    yield buffer.getvalue()
+                    buffer.seek(0)
+                    buffer.truncate()
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="members-{association_slug}-{stamp}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@requires("members.manage")
+@require_POST
+def card_issue(request: HttpRequest, association_slug: str, member_id: int) -> HttpResponse:
+    try:
+        member_card_issue(actor=request.user, member_id=member_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    except WaslError as exc:
+        messages.error(request, exc.message)
+        return redirect("members:detail", association_slug=association_slug, member_id=member_id)
+    messages.success(request, _("The card is issued; its PDF will be ready in a moment."))
+    return redirect("documents:list", association_slug=association_slug)
+
+
+@requires("members.manage")
+@require_POST
+def cards_bulk(request: HttpRequest, association_slug: str) -> HttpResponse:
+    filters = MemberFilterForm(request.POST).values()
+    job = job_start(
+        actor=request.user,
+        role_kind=request.role.kind,
+        kind=MEMBER_CARDS.key,
+        params={
+            "query": filters["query"],
+            "status": filters["status"],
+            "category_id": filters["category_id"],
+        },
+    )
+    return redirect("jobs:detail", association_slug=association_slug, job_id=job.pk)
