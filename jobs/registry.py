@@ -38,6 +38,8 @@ class JobKind:
     label: Promise
     capability: str  # needed to start the job, follow it and download its result
     handler: Callable[..., JobResult | None]  # handler(job=..., params=..., progress=...)
+    # Where the outcome is shown, when it is not (only) a file: e.g. an import's report.
+    result_url: Callable[..., str] | None = None
 
 
 _KINDS: dict[str, JobKind] = {}

@@ -22,7 +22,16 @@ def _job_or_404(request, job_id: int) -> Job:
 def _context(job: Job) -> dict:
     done, total = job_progress(job)
     percent = int(done * 100 / total) if total else (100 if job.finished else 0)
-    return {"job": job, "kind": job_kind(job.kind), "done": done, "total": total, "percent": percent}
+    kind = job_kind(job.kind)
+    result_url = kind.result_url(job) if kind.result_url and job.finished else None
+    return {
+        "job": job,
+        "kind": kind,
+        "done": done,
+        "total": total,
+        "percent": percent,
+        "result_url": result_url,
+    }
 
 
 @requires("jobs.view")

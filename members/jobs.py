@@ -34,11 +34,23 @@ def run_import(*, job, params: dict, progress) -> JobResult | None:
     return None
 
 
+def _import_page(job) -> str:
+    from django.urls import reverse
+
+    from associations.models import Association
+
+    slug = Association.objects.get(pk=job.association_id).slug
+    return reverse(
+        "members:import_map", kwargs={"association_slug": slug, "import_id": job.params["import_id"]}
+    )
+
+
 MEMBER_IMPORT = register_job_kind(
     JobKind(
         key="members.import",
         label=gettext_lazy("Member list import"),
         capability="members.manage",
         handler=run_import,
+        result_url=_import_page,
     )
 )

@@ -132,6 +132,7 @@ CELERY_TIMEZONE = "Africa/Casablanca"
 CELERY_BEAT_SCHEDULE: dict = {
     "notifications-dispatch": {"task": "notifications.dispatch_due", "schedule": 60.0},
     "notifications-reminders": {"task": "notifications.sweep_reminders", "schedule": 3600.0},
+    "members-anonymise": {"task": "members.anonymise_former_members", "schedule": 24 * 3600.0},
 }
 
 # --- Internationalisation ------------------------------------------------------------------
