@@ -30,6 +30,7 @@ from associations.forms import (
 from associations.jobs import AUDIT_EXPORT
 from associations.services import DATABASE_ID
 from jobs.services import job_start
+from members.selectors import member_rows_of
 
 
 def _form_error(form, exc: WaslError) -> None:
@@ -86,6 +87,7 @@ def me(request: HttpRequest) -> HttpResponse:
     context = {
         "my_memberships": selectors.memberships_of(user=request.user),
         "pending_invitations": selectors.invitations_waiting_for(user=request.user),
+        "member_rows": member_rows_of(user=request.user),
     }
     return render(request, "associations/me.html", context)
 

@@ -212,6 +212,28 @@ def member_update(*, actor, member_id: int, **values) -> Member:
     return member
 
 
+PHOTO_MAX_BYTES = 3 * 1024 * 1024
+
+
+@transaction.atomic
+def member_photo_set(*, actor, member_id: int, upload) -> Member:
+    """Store a member's photo privately; the content must be a PNG, JPEG or WebP image."""
+    from documents.files import private_storage, save_private_file, validate_upload
+
+    member = Member.objects.select_for_update().filter(pk=member_id, anonymised_at=None).first()
+    if member is None:
+        raise NotFound()
+    checked = validate_upload(upload, allowed={"png", "jpeg", "webp"}, max_bytes=PHOTO_MAX_BYTES)
+    upload.seek(0)
+    old = member.photo
+    member.photo = save_private_file("photos", f"member-{member.pk}.{checked.kind}", upload.read())
+    member.save(update_fields=["photo"])
+    if old:
+        transaction.on_commit(lambda: private_storage().delete(old))
+    audit_record(actor=actor, action="members.member.photo_set", target=member, changes={"fields": ["photo"]})
+    return member
+
+
 # Checks run before a resignation is recorded. The finance module will add one: a member may
 # resign after paying the dues already due and the current year's (dahir 1-58-376, art. 4).
 RESIGNATION_CHECKS: list[Callable[[Member], None]] = []

@@ -127,6 +127,36 @@ def member_status(request: HttpRequest, association_slug: str, member_id: int) -
     return redirect("members:detail", association_slug=association_slug, member_id=member_id)
 
 
+@requires("members.manage")
+@require_POST
+def member_photo_upload(request: HttpRequest, association_slug: str, member_id: int) -> HttpResponse:
+    upload = request.FILES.get("photo")
+    try:
+        if upload is None:
+            raise WaslError(_("Choose a file."), field="photo")
+        services.member_photo_set(actor=request.user, member_id=member_id, upload=upload)
+    except NotFound as exc:
+        raise Http404 from exc
+    except WaslError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Photo saved."))
+    return redirect("members:detail", association_slug=association_slug, member_id=member_id)
+
+
+@requires("members.view")
+@require_GET
+def member_photo(request: HttpRequest, association_slug: str, member_id: int) -> HttpResponse:
+    member = _member_or_404(member_id)
+    if not member.photo:
+        raise Http404
+    from documents.files import serve_private_file
+
+    response = serve_private_file(member.photo, download_name=member.photo.rsplit("/", 1)[-1])
+    response["Content-Disposition"] = "inline"
+    return response
+
+
 @requires("members.view_sensitive")
 @require_GET
 def member_cin(request: HttpRequest, association_slug: str, member_id: int) -> HttpResponse:

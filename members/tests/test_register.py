@@ -312,3 +312,30 @@ def test_former_members_are_anonymised_after_the_retention_period(tenant_a):
         assert AuditEvent.objects.filter(action="members.member.anonymised").count() == 1
         with pytest.raises(Exception):  # noqa: B017 - anonymised rows are no longer editable
             services.member_update(actor=tenant_a.president, member_id=member.pk, first_name_latin="Back")
+
+
+def test_photo_must_be_an_image(client, tenant_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(tenant_a.president)
+    member = tenant_a.member_row
+    upload = url(tenant_a, "members:photo_upload", member_id=member.pk)
+    response = client.post(
+        upload, {"photo": SimpleUploadedFile("me.jpg", b"%PDF-1.4 not an image")}, follow=True
+    )
+    assert "not an accepted type" in response.content.decode()
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+    client.post(upload, {"photo": SimpleUploadedFile("me.png", png)})
+    served = client.get(url(tenant_a, "members:photo", member_id=member.pk))
+    assert served.status_code == 200 and b"".join(served.streaming_content) == png
+
+
+def test_me_shows_my_member_rows(tenant_a):
+    person = UserFactory()
+    with association_scope(tenant_a.association):
+        Member.objects.filter(pk=tenant_a.member_row.pk).update(user=person)
+        Role.objects.create(user=person, kind="member")
+    client = Client(headers={"Accept-Language": "en"})
+    client.force_login(person)
+    page = client.get("/me/").content.decode()
+    assert f"<bdi>{tenant_a.member_row.number}</bdi>" in page and "Active" in page

@@ -77,6 +77,30 @@ DEMO_ASSOCIATIONS = [
 ]
 
 
+FIRST_NAMES = [
+    ("Amina", "أمينة"),
+    ("Youssef", "يوسف"),
+    ("Khadija", "خديجة"),
+    ("Omar", "عمر"),
+    ("Salma", "سلمى"),
+    ("Hamza", "حمزة"),
+    ("Imane", "إيمان"),
+    ("Mehdi", "المهدي"),
+    ("Zineb", "زينب"),
+    ("Anas", "أنس"),
+]
+LAST_NAMES = [
+    ("Alaoui", "العلوي"),
+    ("Bennani", "بناني"),
+    ("Chraibi", "الشرايبي"),
+    ("Idrissi", "الإدريسي"),
+    ("Tazi", "التازي"),
+    ("Berrada", "برادة"),
+    ("El Fassi", "الفاسي"),
+    ("Ouazzani", "الوزاني"),
+]
+
+
 class Command(BaseCommand):
     help = "Create demo users and associations (idempotent) and print the demo logins."
 
@@ -115,6 +139,7 @@ class Command(BaseCommand):
                         continue
                     services.role_grant(actor=president, user=users[email], kind=kind)
 
+        self._seed_register(users)
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/accounts/login/")
         )
@@ -129,3 +154,47 @@ class Command(BaseCommand):
             ]
             platform = platform_labels.get(platform_role)
             self.stdout.write(f"  {email:26} {platform or ', '.join(held)}")
+
+    def _seed_register(self, users) -> None:
+        """Categories and 40 members in AADE, its join form open; member@ linked to their row."""
+        from members import services as member_services
+        from members.models import Member
+
+        association = Association.objects.get(acronym="AADE")
+        with association_scope(association):
+            if Member.objects.exists():
+                return
+            president = users["president@demo.wasl.ma"]
+            categories = [
+                member_services.category_save(actor=president, name_ar=ar, name_fr=fr, annual_dues=dues)
+                for ar, fr, dues in (
+                    ("عضو مؤسس", "Membre fondateur", 0),
+                    ("منخرط نشيط", "Membre actif", 120),
+                    ("عضو شرفي", "Membre d'honneur", 0),
+                )
+            ]
+            for i in range(40):
+                first, last = FIRST_NAMES[i % len(FIRST_NAMES)], LAST_NAMES[(i * 3) % len(LAST_NAMES)]
+                member_services.member_admit(
+                    actor=president,
+                    first_name_latin=first[0],
+                    first_name_ar=first[1],
+                    last_name_latin=last[0],
+                    last_name_ar=last[1],
+                    phone=f"06{61000000 + i * 7919:08d}",
+                    category=categories[0 if i < 5 else 1],
+                    join_date=date(2009 + i % 15, 1 + i % 12, 1 + i % 27),
+                    gender="F" if i % 2 == 0 else "M",
+                )
+            member = member_services.member_admit(
+                actor=president,
+                first_name_latin="Omar",
+                last_name_latin="Idrissi",
+                first_name_ar="عمر",
+                last_name_ar="الإدريسي",
+                email="member@demo.wasl.ma",
+                category=categories[1],
+                cin="BE123456",
+            )
+            Member.objects.filter(pk=member.pk).update(user=users["member@demo.wasl.ma"])
+            member_services.membership_settings_update(actor=president, join_form_open=True)
