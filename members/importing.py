@@ -267,21 +267,6 @@ def _row_values(row: list[str], mapping: dict[str, str], categories: dict[str, M
     return values
 
 
-def _find_existing(values: dict) -> Member | None:
-    members = Member.objects.filter(anonymised_at=None)
-    if values.get("number"):
-        found = members.filter(number=values["number"]).first()
-        if found:
-            return found
-    if values.get("cin"):
-        found = members.filter(cin=values["cin"]).first()
-        if found:
-            return found
-    if values.get("phone"):
-        return members.filter(phone=values["phone"]).first()
-    return None
-
-
 MAX_REPORTED_ERRORS = 500
 
 
@@ -293,50 +278,74 @@ def import_members(
     dry_run: bool,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Check every row; write them all, in one transaction, only if none has an error."""
+    """Check every row first (nothing is written while checking); then, only if no row has an
+    error and this is not a dry run, write them all in one transaction, in bulk."""
     unknown = set(mapping.values()) - set(IMPORT_FIELDS)
     if unknown or len(set(mapping.values())) != len(mapping):
         raise WaslError(_("Each field can be chosen for one column only."), field="mapping")
     if not {"last_name_latin", "last_name_ar"} & set(mapping.values()):
         raise WaslError(_("Map at least one column to a last name."), field="mapping")
     report = ImportReport(total=len(table.rows), dry_run=dry_run)
-    categories = {normalise_for_search(c.name_fr): c for c in MemberCategory.objects.all()}
-    categories.update({normalise_for_search(c.name_ar): c for c in MemberCategory.objects.all()})
+    all_categories = list(MemberCategory.objects.all())
+    categories = {normalise_for_search(c.name_fr): c for c in all_categories}
+    categories.update({normalise_for_search(c.name_ar): c for c in all_categories})
     labels = {str(i): h for i, h in enumerate(table.headers)}
     column_of = {target: labels[index] for index, target in mapping.items()}
+
+    # Everything a row is matched or checked against, read once.
+    current = list(Member.objects.filter(anonymised_at=None).values_list("pk", "number", "cin", "phone"))
+    by_number = {number: pk for pk, number, _cin, _phone in current if number is not None}
+    by_cin = {cin: pk for pk, _number, cin, _phone in current if cin}
+    by_phone = {phone: pk for pk, _number, _cin, phone in current if phone}
+    taken_numbers = set(by_number)
     seen: dict[tuple[str, str], int] = {}
+    creates: list[tuple[int | None, dict]] = []
+    updates: dict[int, dict] = {}
+
+    for offset, row in enumerate(table.rows):
+        line = offset + 2
+        try:
+            values = _row_values(row, mapping, categories)
+            number = values.pop("number", None)
+            cleaned = services.clean_member_values(values)
+            for key in ("cin", "phone", "email"):
+                if cleaned.get(key):
+                    if (key, cleaned[key]) in seen:
+                        raise WaslError(
+                            _("Same value as row %(row)s.") % {"row": seen[(key, cleaned[key])]}, field=key
+                        )
+                    seen[(key, cleaned[key])] = line
+            existing = (
+                by_number.get(number)
+                or (by_cin.get(cleaned["cin"]) if cleaned.get("cin") else None)
+                or (by_phone.get(cleaned["phone"]) if cleaned.get("phone") else None)
+            )
+            if cleaned.get("cin") and by_cin.get(cleaned["cin"], existing) != existing:
+                raise WaslError(_("Another member already has this CIN number."), field="cin")
+            if existing is not None:
+                if existing in updates:
+                    raise WaslError(_("This row and another one are the same member."), field="number")
+                updates[existing] = cleaned
+            else:
+                probe = Member(**cleaned)
+                services.require_a_name(probe)
+                if number is not None:
+                    if number in taken_numbers:
+                        raise WaslError(_("This member number is already used."), field="number")
+                    taken_numbers.add(number)
+                creates.append((number, cleaned))
+        except WaslError as exc:
+            report.error_count += 1
+            if len(report.errors) < MAX_REPORTED_ERRORS:
+                report.errors.append(RowError(line, column_of.get(exc.field or "", "—"), exc.message))
+        if progress and offset % 500 == 499:
+            progress(500)
+    if progress:
+        progress(len(table.rows) % 500)
+    report.created, report.updated = len(creates), len(updates)
+    if dry_run or report.error_count:
+        return report  # all or nothing: not a single row was written
     with transaction.atomic():
-        for offset, row in enumerate(table.rows):
-            line = offset + 2
-            try:
-                values = _row_values(row, mapping, categories)
-                number = values.pop("number", None)
-                cleaned = services.clean_member_values(values)
-                for key in ("cin", "phone", "email"):
-                    if cleaned.get(key):
-                        if (key, cleaned[key]) in seen:
-                            raise WaslError(
-                                _("Same value as row %(row)s.") % {"row": seen[(key, cleaned[key])]},
-                                field=key,
-                            )
-                        seen[(key, cleaned[key])] = line
-                existing = _find_existing({**cleaned, "number": number})
-                if existing is not None:
-                    services.member_update(actor=actor, member_id=existing.pk, **cleaned)
-                    report.updated += 1
-                else:
-                    services.member_admit(actor=actor, number=number, **cleaned)
-                    report.created += 1
-            except WaslError as exc:
-                report.error_count += 1
-                if len(report.errors) < MAX_REPORTED_ERRORS:
-                    report.errors.append(RowError(line, column_of.get(exc.field or "", "—"), exc.message))
-            if progress and offset % 200 == 199:
-                progress(200)
-        if progress:
-            progress(len(table.rows) % 200)
-        if dry_run or report.error_count:
-            transaction.set_rollback(True)  # all or nothing; a dry run keeps nothing either
-    if not dry_run and not report.error_count:
+        services.members_bulk_write(actor=actor, creates=creates, updates=updates)
         remember_mapping(table, mapping)
     return report

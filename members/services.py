@@ -124,7 +124,7 @@ def clean_member_values(values: dict) -> dict:
     return cleaned
 
 
-def _require_a_name(member: Member) -> None:
+def require_a_name(member: Member) -> None:
     has_arabic = member.first_name_ar and member.last_name_ar
     has_latin = member.first_name_latin and member.last_name_latin
     if not (has_arabic or has_latin):
@@ -161,7 +161,7 @@ def member_admit(*, actor, status: str = MemberStatus.ACTIVE, number: int | None
     new numbers then continue after the highest one."""
     cleaned = clean_member_values(values)
     member = Member(**cleaned, status=status, status_since=timezone.localdate())
-    _require_a_name(member)
+    require_a_name(member)
     _check_unique_identity(member)
     if number is not None:
         if Member.objects.filter(number=number).exists():
@@ -198,7 +198,7 @@ def member_update(*, actor, member_id: int, **values) -> Member:
         return member
     for field in changed:
         setattr(member, field, cleaned[field])
-    _require_a_name(member)
+    require_a_name(member)
     _check_unique_identity(member)
     member.search_text = member_search_text(member)
     member.updated_at = timezone.now()
@@ -343,6 +343,61 @@ def member_apply(*, consents: dict[str, str], language: str, **values) -> Member
     for purpose, wording in consents.items():
         Consent.objects.create(member=member, purpose=purpose, wording=wording, language=language)
     return member
+
+
+def members_bulk_write(*, actor, creates: list[tuple[int | None, dict]], updates: dict[int, dict]) -> None:
+    """Write checked import rows in bulk: numbers from the locked counter (kept when the file had
+    them), one status row per new member, and one audit event for the whole import."""
+    counter, _created = MemberNumberCounter.objects.select_for_update().get_or_create()
+    highest = max([counter.last_number, *(n for n, _values in creates if n is not None)])
+    today = timezone.localdate()
+    new_members = []
+    for number, values in creates:
+        if number is None:
+            highest += 1
+            number = highest
+        member = Member(**values, number=number, status=MemberStatus.ACTIVE, status_since=today)
+        member.search_text = member_search_text(member)
+        new_members.append(member)
+    created = Member.objects.bulk_create(new_members, batch_size=2000)
+    MemberStatusChange.objects.bulk_create(
+        [
+            MemberStatusChange(
+                member=m,
+                from_status="",
+                to_status=MemberStatus.ACTIVE,
+                effective_on=m.join_date,
+                actor=actor if actor and actor.is_authenticated else None,
+            )
+            for m in created
+        ],
+        batch_size=2000,
+    )
+    counter.last_number = highest
+    counter.save(update_fields=["last_number"])
+    changed_fields: set[str] = set()
+    if updates:
+        existing = Member.objects.in_bulk(list(updates))
+        now = timezone.now()
+        for pk, values in updates.items():
+            member = existing[pk]
+            for field, value in values.items():
+                if getattr(member, field) != value:
+                    setattr(member, field, value)
+                    changed_fields.add(field)
+            member.search_text = member_search_text(member)
+            member.updated_at = now
+        for member in existing.values():
+            require_a_name(member)
+        Member.objects.bulk_update(
+            existing.values(), [*sorted(changed_fields), "search_text", "updated_at"], batch_size=2000
+        )
+    audit_record(
+        actor=actor,
+        action="members.import.applied",
+        target=None,
+        changes={"created": len(created), "updated": len(updates), "fields": sorted(changed_fields)},
+    )
 
 
 # --- Categories and settings -----------------------------------------------------------------
