@@ -301,7 +301,7 @@ def member_change_status(
             "decision": decision_reference,
         },
     )
-    if previous == MemberStatus.APPLICANT and member.email:
+    if previous == MemberStatus.APPLICANT and (member.email or member.phone):
         _tell_applicant(member, accepted=to_status == MemberStatus.ACTIVE)
     return member
 
@@ -312,8 +312,8 @@ def _tell_applicant(member: Member, *, accepted: bool) -> None:
 
     association = Association.objects.get(pk=member.association_id)
     message_enqueue(
-        channel="email",
-        to_address=member.email,
+        channel="email" if member.email else "sms",
+        to_address=member.email or member.phone,
         template_key="members.application_accepted" if accepted else "members.application_rejected",
         dedup_key=f"members:application-outcome:{member.pk}",
         context={

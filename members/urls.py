@@ -29,6 +29,7 @@ urlpatterns = [
     path("members/<int:member_id>/claim/", views.member_claim, name="claim"),
     path("my/", views.my_membership, name="my"),
     path("my/consents/", views.my_consent, name="my_consent"),
+    path("my/card.pdf", views.my_card, name="my_card"),
     path("my/corrections/", views.my_correction, name="my_correction"),
     path("my/data.json", views.my_data, {"fmt": "json"}, name="my_data_json"),
     path("my/data.pdf", views.my_data, {"fmt": "pdf"}, name="my_data_pdf"),

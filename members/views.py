@@ -180,7 +180,16 @@ def member_claim(request: HttpRequest, association_slug: str, member_id: int) ->
     from django.conf import settings
 
     link = settings.WASL_BASE_URL.rstrip("/") + f"/me/claim/{raw}/"
-    return render(request, "members/claim_link.html", {"member": member, "link": link})
+    if member.email:
+        # Sent directly, not through the outbox: the link is a one-time secret never stored in clear.
+        from django.core.mail import send_mail
+        from django.template.loader import render_to_string
+
+        body = render_to_string("members/email/claim.txt", {"association": request.association, "link": link})
+        send_mail(_("Your membership on Wasl"), body, None, [member.email])
+    return render(
+        request, "members/claim_link.html", {"member": member, "link": link, "emailed": bool(member.email)}
+    )
 
 
 @requires("members.manage")
@@ -303,6 +312,38 @@ def my_correction(request: HttpRequest, association_slug: str) -> HttpResponse:
     else:
         messages.error(request, _("Say what should be corrected."))
     return redirect("members:my", association_slug=association_slug)
+
+
+@requires("association.view")
+@require_GET
+def my_card(request: HttpRequest, association_slug: str) -> HttpResponse:
+    """The member's own card for this year: the one already issued, or a new one rendered now."""
+    from documents.files import private_storage, serve_private_file
+    from documents.models import Document
+    from documents.services import document_render
+    from members.cards import MEMBER_CARD, member_card_issue
+
+    member = _my_member(request)
+    if member.number is None or member.status not in ("active", "suspended"):
+        raise Http404
+    year = timezone.localdate().year
+    document = next(
+        (
+            d
+            for d in Document.objects.filter(
+                kind=MEMBER_CARD.key, status=Document.Status.READY, cancelled_at=None
+            ).order_by("-issued_at")[:200]
+            if d.snapshot.get("member", {}).get("number") == member.number
+            and d.snapshot.get("valid_year") == year
+            and private_storage().exists(d.file)
+        ),
+        None,
+    )
+    if document is None:
+        document = document_render(document_id=member_card_issue(actor=request.user, member_id=member.pk).pk)
+    return serve_private_file(
+        document.file, download_name=f"card-{member.number}.pdf", content_type="application/pdf"
+    )
 
 
 @requires("association.view")

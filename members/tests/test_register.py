@@ -339,3 +339,29 @@ def test_me_shows_my_member_rows(tenant_a):
     client.force_login(person)
     page = client.get("/me/").content.decode()
     assert f"<bdi>{tenant_a.member_row.number}</bdi>" in page and "Active" in page
+
+
+def test_member_downloads_their_card(tenant_a):
+    person = UserFactory()
+    with association_scope(tenant_a.association):
+        Member.objects.filter(pk=tenant_a.member_row.pk).update(user=person)
+        Role.objects.create(user=person, kind="member")
+    client = Client(headers={"Accept-Language": "en"})
+    client.force_login(person)
+    first = client.get(url(tenant_a, "members:my_card"))
+    assert first.status_code == 200 and b"".join(first.streaming_content).startswith(b"%PDF")
+    client.get(url(tenant_a, "members:my_card"))
+    from documents.models import Document
+
+    with association_scope(tenant_a.association):
+        assert Document.objects.filter(kind="member_card").count() == 1  # issued once, then reused
+
+
+def test_claim_link_is_also_emailed(client, tenant_a):
+    from django.core import mail
+
+    client.force_login(tenant_a.president)
+    mail.outbox.clear()
+    response = client.post(url(tenant_a, "members:claim", member_id=tenant_a.member_row.pk))
+    assert response.status_code == 200
+    assert mail.outbox[0].to == [tenant_a.member_row.email] and "/me/claim/" in mail.outbox[0].body
