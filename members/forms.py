@@ -2,7 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from associations.forms import DateInput
-from members.models import ConsentPurpose, Member, MemberCategory, MembershipSettings, MemberStatus
+from members.models import (
+    STATUS_TRANSITIONS,
+    ConsentPurpose,
+    Member,
+    MemberCategory,
+    MembershipSettings,
+    MemberStatus,
+)
 from members.selectors import SORTS
 from members.services import MEMBER_FIELDS, SENSITIVE_FIELDS
 
@@ -52,8 +59,13 @@ class StatusChangeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
     decision_reference = forms.CharField(label=_("Board decision reference"), required=False, max_length=120)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, current_status: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if current_status is not None:  # offer only the statuses that may follow the current one
+            allowed = STATUS_TRANSITIONS[current_status]
+            self.fields["to_status"].choices = [
+                (v, label) for v, label in MemberStatus.choices if v in allowed
+            ]
         _style(self)
 
 

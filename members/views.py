@@ -85,7 +85,11 @@ def member_create(request: HttpRequest, association_slug: str) -> HttpResponse:
 @require_GET
 def member_detail(request: HttpRequest, association_slug: str, member_id: int) -> HttpResponse:
     member = _member_or_404(member_id)
-    context = {"member": member, "status_form": StatusChangeForm(), "now": timezone.localdate()}
+    context = {
+        "member": member,
+        "status_form": StatusChangeForm(current_status=member.status),
+        "now": timezone.localdate(),
+    }
     return render(request, "members/detail.html", context)
 
 
