@@ -244,6 +244,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "MemberStatusEnum": "members.models.MemberStatus",
+        "MemberImportStatusEnum": "members.models.MemberImport.Status",
+        "RoleKindEnum": "associations.capabilities.RoleKind",
+    },
 }
 
 # --- Wasl -----------------------------------------------------------------------------------
