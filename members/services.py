@@ -619,6 +619,25 @@ def member_claim_accept(*, actor, raw_token: str) -> Member:
 ANONYMISED_LABEL = "—"
 
 
+def _erase_traces(member: Member) -> None:
+    """Personal data about the member held outside their row: free-text reasons, the addresses of
+    messages sent to them, and the names printed on their cards (the card documents stay, so their
+    verification page keeps answering, but their snapshot no longer names anyone)."""
+    from documents.models import Document
+    from notifications.models import Message
+
+    MemberStatusChange.objects.filter(member=member).update(reason="")
+    addresses = [a for a in (member.email, member.phone) if a]
+    if addresses:
+        Message.objects.filter(to_address__in=addresses).update(
+            to_address=ANONYMISED_LABEL, recipient_name="", context={}
+        )
+    for card in Document.objects.filter(kind="member_card", snapshot__member__number=member.number):
+        snapshot = card.snapshot
+        snapshot["member"].update({"name_ar": ANONYMISED_LABEL, "name_latin": ANONYMISED_LABEL})
+        Document.objects.filter(pk=card.pk).update(snapshot=snapshot)
+
+
 def _years_before(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year - years)
@@ -643,6 +662,7 @@ def former_members_anonymise(*, today: date | None = None) -> int:
         .values_list("pk", flat=True)
     )
     for member in Member.objects.filter(pk__in=due):
+        _erase_traces(member)
         if member.photo:
             private_storage().delete(member.photo)
         for field in (

@@ -294,12 +294,25 @@ def test_member_downloads_all_their_data(tenant_a):
 
 
 def test_former_members_are_anonymised_after_the_retention_period(tenant_a):
+    from members.cards import member_card_issue
+    from notifications.services import message_enqueue
+
     member = admit(
         tenant_a, first_name_latin="Old", last_name_latin="Timer", cin="OT123456", phone="0644444444"
     )
     with association_scope(tenant_a.association):
+        card = member_card_issue(actor=tenant_a.president, member_id=member.pk)
+        message_enqueue(
+            channel="sms",
+            to_address="0644444444",
+            template_key="members.application_accepted",
+            dedup_key="old-timer",
+            context={"member_number": member.number},
+            recipient_name="Old Timer",
+        )
         services.member_change_status(actor=tenant_a.president, member_id=member.pk, to_status="resigned",
-                                      effective_on=timezone.localdate() - timedelta(days=30))  # fmt: skip
+                                      effective_on=timezone.localdate() - timedelta(days=30),
+                                      reason="Moved to Agadir with Old Timer's family")  # fmt: skip
         assert services.former_members_anonymise() == 0  # retention not over
         MembershipSettings.objects.update(retention_years=1)
         later = timezone.localdate() + timedelta(days=400)
@@ -308,6 +321,12 @@ def test_former_members_are_anonymised_after_the_retention_period(tenant_a):
         assert (gone.first_name_latin, gone.cin, gone.phone, gone.last_name_latin) == ("", "", "", "—")
         assert gone.number == member.number and gone.status == "resigned"  # the register keeps its rows
         assert "timer" not in gone.search_text
+        from documents.models import Document
+
+        leftovers = str(list(Document.objects.filter(pk=card.pk).values("snapshot")))
+        leftovers += str(list(Message.objects.filter(dedup_key="old-timer").values()))
+        leftovers += str(list(gone.status_changes.values("reason")))
+        assert "Timer" not in leftovers and "644444444" not in leftovers
         assert services.former_members_anonymise(today=later) == 0  # once
         assert AuditEvent.objects.filter(action="members.member.anonymised").count() == 1
         with pytest.raises(Exception):  # noqa: B017 - anonymised rows are no longer editable
