@@ -61,8 +61,13 @@ class _MemberView(TenantAPIView):
         return has_capability(self.role.kind, "members.view_sensitive")
 
     def get_serializer(self, *args, **kwargs):
-        kwargs.setdefault("can_view_sensitive", self.sensitive())
+        # Writes may carry the CIN (with the capability); reading it is the audited detail GET only.
+        writing = "data" in kwargs or getattr(self, "swagger_fake_view", False)
+        kwargs.setdefault("can_view_sensitive", self.sensitive() and writing)
         return super().get_serializer(*args, **kwargs)
+
+    def response_data(self, member, *, audited: bool = False):
+        return MemberSerializer(member, can_view_sensitive=audited and self.sensitive()).data
 
 
 @extend_schema(
@@ -98,7 +103,7 @@ class MemberListView(_MemberView):
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)
         member = services.member_admit(actor=request.user, **payload.validated_data)
-        return Response(self.get_serializer(member).data, status=status.HTTP_201_CREATED)
+        return Response(self.response_data(member), status=status.HTTP_201_CREATED)
 
 
 class MemberDetailView(_MemberView):
@@ -112,14 +117,14 @@ class MemberDetailView(_MemberView):
         member = self.get_object()
         if self.sensitive():
             services.cin_viewed(actor=request.user, member=member)
-        return Response(self.get_serializer(member).data)
+        return Response(self.response_data(member, audited=True))
 
     def patch(self, request, association_slug: str, member_id: int):
         member = self.get_object()
         payload = self.get_serializer(member, data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         member = services.member_update(actor=request.user, member_id=member.pk, **payload.validated_data)
-        return Response(self.get_serializer(member).data)
+        return Response(self.response_data(member))
 
 
 class MemberStatusView(_MemberView):
@@ -140,7 +145,7 @@ class MemberStatusView(_MemberView):
         member = services.member_change_status(
             actor=request.user, member_id=member.pk, **payload.validated_data
         )
-        return Response(MemberSerializer(member, can_view_sensitive=self.sensitive()).data)
+        return Response(MemberSerializer(member).data)
 
 
 class MemberImportView(_MemberView):

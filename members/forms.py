@@ -46,11 +46,21 @@ class MemberForm(forms.ModelForm):
         if not can_view_sensitive:
             for field in SENSITIVE_FIELDS:
                 self.fields.pop(field)
+        elif self.instance.pk:
+            # Never printed into the page (that would be an unaudited view): blank keeps the value.
+            for field in SENSITIVE_FIELDS:
+                self.initial[field] = ""
+                self.fields[field].help_text = _("Leave blank to keep the recorded value.")
         self.fields["category"].queryset = MemberCategory.objects.filter(is_active=True)
         _style(self)
 
     def cleaned_values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.fields}
+        values = {name: self.cleaned_data[name] for name in self.fields}
+        if self.instance.pk:
+            for field in SENSITIVE_FIELDS:
+                if field in values and not values[field]:
+                    values.pop(field)
+        return values
 
 
 class StatusChangeForm(forms.Form):

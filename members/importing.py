@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -170,7 +170,10 @@ def read_table(content: bytes) -> Table:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = [row for row in csv.reader(io.StringIO(text), dialect) if any(cell.strip() for cell in row)]
+    try:
+        rows = [row for row in csv.reader(io.StringIO(text), dialect) if any(cell.strip() for cell in row)]
+    except csv.Error as exc:
+        raise WaslError(_("This CSV file cannot be read: %(error)s.") % {"error": exc}, field="file") from exc
     return _table(rows)
 
 
@@ -183,15 +186,20 @@ def _read_xlsx(content: bytes) -> Table:
         raise WaslError(
             _("This spreadsheet cannot be read. Save it again as XLSX or CSV."), field="file"
         ) from exc
-    sheet = workbook.worksheets[0]
     rows = []
-    for values in sheet.iter_rows(values_only=True):
-        cells = [_cell(v) for v in values]
-        if any(cells):
-            rows.append(cells)
-        if len(rows) > MAX_ROWS + 1:
-            break
-    workbook.close()
+    try:
+        for values in workbook.worksheets[0].iter_rows(values_only=True):
+            cells = [_cell(v) for v in values]
+            if any(cells):
+                rows.append(cells)
+            if len(rows) > MAX_ROWS + 1:
+                break
+    except Exception as exc:
+        raise WaslError(
+            _("This spreadsheet cannot be read. Save it again as XLSX or CSV."), field="file"
+        ) from exc
+    finally:
+        workbook.close()
     return _table(rows)
 
 
@@ -277,6 +285,7 @@ def import_members(
     mapping: dict[str, str],
     dry_run: bool,
     progress: Callable[[int], None] | None = None,
+    can_use_cin: bool = True,
 ) -> ImportReport:
     """Check every row first (nothing is written while checking); then, only if no row has an
     error and this is not a dry run, write them all in one transaction, in bulk."""
@@ -285,6 +294,9 @@ def import_members(
         raise WaslError(_("Each field can be chosen for one column only."), field="mapping")
     if not {"last_name_latin", "last_name_ar"} & set(mapping.values()):
         raise WaslError(_("Map at least one column to a last name."), field="mapping")
+    if "cin" in mapping.values() and not can_use_cin:
+        # Matching or writing by CIN would reveal it to a role that may not see it.
+        raise WaslError(_("Your role may not import CIN numbers: ignore that column."), field="mapping")
     report = ImportReport(total=len(table.rows), dry_run=dry_run)
     all_categories = list(MemberCategory.objects.all())
     categories = {normalise_for_search(c.name_fr): c for c in all_categories}
@@ -293,7 +305,10 @@ def import_members(
     column_of = {target: labels[index] for index, target in mapping.items()}
 
     # Everything a row is matched or checked against, read once.
-    current = list(Member.objects.filter(anonymised_at=None).values_list("pk", "number", "cin", "phone"))
+    name_fields = ("first_name_ar", "last_name_ar", "first_name_latin", "last_name_latin")
+    rows = Member.objects.filter(anonymised_at=None).values_list("pk", "number", "cin", "phone", *name_fields)
+    current = [(pk, number, cin, phone) for pk, number, cin, phone, *_names in rows]
+    names_of = {row[0]: dict(zip(name_fields, row[4:], strict=True)) for row in rows}
     by_number = {number: pk for pk, number, _cin, _phone in current if number is not None}
     by_cin = {cin: pk for pk, _number, cin, _phone in current if cin}
     by_phone = {phone: pk for pk, _number, _cin, phone in current if phone}
@@ -325,6 +340,8 @@ def import_members(
             if existing is not None:
                 if existing in updates:
                     raise WaslError(_("This row and another one are the same member."), field="number")
+                merged = {**names_of[existing], **{k: v for k, v in cleaned.items() if k in name_fields}}
+                services.require_a_name(Member(**merged))
                 updates[existing] = cleaned
             else:
                 probe = Member(**cleaned)
@@ -345,7 +362,12 @@ def import_members(
     report.created, report.updated = len(creates), len(updates)
     if dry_run or report.error_count:
         return report  # all or nothing: not a single row was written
-    with transaction.atomic():
-        services.members_bulk_write(actor=actor, creates=creates, updates=updates)
-        remember_mapping(table, mapping)
+    try:
+        with transaction.atomic():
+            services.members_bulk_write(actor=actor, creates=creates, updates=updates)
+            remember_mapping(table, mapping)
+    except IntegrityError as exc:  # the register changed between the check and the write
+        raise WaslError(
+            _("The register changed while importing: check the file again."), code="conflict"
+        ) from exc
     return report

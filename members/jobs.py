@@ -23,6 +23,7 @@ def run_import(*, job, params: dict, progress) -> JobResult | None:
         mapping=params["mapping"],
         dry_run=params["dry_run"],
         progress=progress.advance,
+        can_use_cin=params.get("can_use_cin", False),
     )
     member_import.report = report.as_dict() | {"at": timezone.now().isoformat()}
     member_import.mapping = params["mapping"]

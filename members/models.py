@@ -136,6 +136,11 @@ class Member(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["association", "number"], name="member_number_unique"),
             models.UniqueConstraint(
+                fields=["association", "cin"],
+                condition=models.Q(anonymised_at__isnull=True) & ~models.Q(cin=""),
+                name="member_cin_unique",
+            ),
+            models.UniqueConstraint(
                 fields=["association", "user"],
                 condition=models.Q(user__isnull=False),
                 name="member_one_per_user",

@@ -10,6 +10,7 @@ import base64
 import json
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Q, QuerySet
 
@@ -54,7 +55,9 @@ def member_search(
         members = members.filter(category_id=category_id)
     query = (query or "").strip()
     if query:
-        needle = normalise_for_search(query)
+        compact = re.sub(r"[\s.()\-]", "", query)
+        # "06 12 34 56 78" is a phone number: search its digits.
+        needle = normalise_for_search(compact if re.fullmatch(r"\+?[0-9]{6,15}", compact) else query)
         condition = Q(search_text__contains=needle)
         if re.fullmatch(r"#?[0-9]{1,9}", query):
             condition |= Q(number=int(query.lstrip("#")))
@@ -73,13 +76,32 @@ def member_page(members: QuerySet[Member], *, sort: str = "number", cursor: str 
         members = members.exclude(number=None)  # applicants have no number yet: listed separately
     ordered = members.order_by(*keys)
     after = _decode(cursor) if cursor else None
-    if after and len(after) == len(fields):
+    if after and not _valid_cursor(fields, after):
+        after = None  # a tampered or stale cursor starts from the first page
+    if after:
         ordered = ordered.filter(_after_condition(fields, after, descending))
     rows = list(ordered[: PAGE_SIZE + 1])
     has_more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     next_cursor = _encode([_key_value(getattr(rows[-1], f)) for f in fields]) if has_more and rows else None
     return MemberPage(members=rows, next_cursor=next_cursor, has_previous=bool(after))
+
+
+def _valid_cursor(fields: list[str], values: list) -> bool:
+    if len(values) != len(fields):
+        return False
+    for field, value in zip(fields, values, strict=True):
+        if field in ("number", "id"):
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**63:
+                return False
+        elif field == "join_date":
+            try:
+                date.fromisoformat(value)
+            except (TypeError, ValueError):
+                return False
+        elif not isinstance(value, str) or len(value) > 200:
+            return False
+    return True
 
 
 def _key_value(value):

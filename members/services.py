@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -61,6 +61,7 @@ MEMBER_FIELDS = (
 # Shown only to roles with members.view_sensitive; every view is audited.
 SENSITIVE_FIELDS = ("cin",)
 CIN_PATTERN = re.compile(r"[A-Z]{1,2}[0-9]{1,8}")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TEXT_FIELDS = (
     "first_name_ar",
     "last_name_ar",
@@ -84,9 +85,16 @@ def clean_member_values(values: dict) -> dict:
     if unknown:
         raise TypeError(f"Unknown member fields: {sorted(unknown)}")
     cleaned = dict(values)
+    for field in (*TEXT_FIELDS, "cin", "phone", "email"):
+        text = cleaned.get(field)
+        if isinstance(text, str) and CONTROL_CHARACTERS.search(text):
+            raise WaslError(_("This field contains invisible control characters."), field=field)
     for field in TEXT_FIELDS:
         if field in cleaned:
             cleaned[field] = " ".join((cleaned[field] or "").split())
+            limit = Member._meta.get_field(field).max_length
+            if len(cleaned[field]) > limit:
+                raise WaslError(_("Too long: %(limit)s characters at most.") % {"limit": limit}, field=field)
     if "cin" in cleaned:
         cin = re.sub(r"[\s-]", "", cleaned["cin"] or "").upper()
         if cin and not CIN_PATTERN.fullmatch(cin):
@@ -174,7 +182,11 @@ def member_admit(*, actor, status: str = MemberStatus.ACTIVE, number: int | None
     elif status != MemberStatus.APPLICANT:
         member.number = _next_number()
     member.search_text = member_search_text(member)
-    member.save()
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError as exc:  # a concurrent admission took the same CIN
+        raise WaslError(_("Another member already has this CIN number."), field="cin") from exc
     MemberStatusChange.objects.create(
         member=member, from_status="", to_status=status, effective_on=member.join_date, actor=actor
     )
@@ -202,7 +214,11 @@ def member_update(*, actor, member_id: int, **values) -> Member:
     _check_unique_identity(member)
     member.search_text = member_search_text(member)
     member.updated_at = timezone.now()
-    member.save(update_fields=[*changed, "search_text", "updated_at"])
+    try:
+        with transaction.atomic():
+            member.save(update_fields=[*changed, "search_text", "updated_at"])
+    except IntegrityError as exc:
+        raise WaslError(_("Another member already has this CIN number."), field="cin") from exc
     audit_record(
         actor=actor,
         action="members.member.updated",
@@ -462,6 +478,8 @@ def consent_give(*, actor, member_id: int, purpose: str, wording: str, language:
         raise WaslError(_("Unknown purpose."), field="purpose")
     if Consent.objects.filter(member=member, purpose=purpose, withdrawn_at=None).exists():
         return Consent.objects.get(member=member, purpose=purpose, withdrawn_at=None)
+    if purpose == ConsentPurpose.COMMUNICATIONS:
+        _lift_objection(member)
     consent = Consent.objects.create(
         member=member,
         purpose=purpose,
@@ -486,6 +504,15 @@ def consent_withdraw(*, actor, member_id: int, purpose: str) -> int:
         if purpose == ConsentPurpose.COMMUNICATIONS:
             _object_to_communications(actor=actor, member=member)
     return withdrawn
+
+
+def _lift_objection(member: Member) -> None:
+    """Consenting again to communications withdraws the objection the withdrawal had recorded."""
+    from notifications.models import Opposition
+
+    Opposition.objects.filter(
+        models.Q(channel="email", address=member.email) | models.Q(channel="sms", address=member.phone)
+    ).exclude(address="").delete()
 
 
 def _object_to_communications(*, actor, member: Member) -> None:
@@ -632,10 +659,32 @@ def _erase_traces(member: Member) -> None:
         Message.objects.filter(to_address__in=addresses).update(
             to_address=ANONYMISED_LABEL, recipient_name="", context={}
         )
+    from documents.files import private_storage
+
     for card in Document.objects.filter(kind="member_card", snapshot__member__number=member.number):
         snapshot = card.snapshot
         snapshot["member"].update({"name_ar": ANONYMISED_LABEL, "name_latin": ANONYMISED_LABEL})
-        Document.objects.filter(pk=card.pk).update(snapshot=snapshot)
+        # The PDF prints the name: remove it unless it is a sheet shared with other members' cards,
+        # and cancel the card so its verification page says it is no longer valid.
+        shared = card.file and Document.objects.filter(file=card.file).exclude(pk=card.pk).exists()
+        if card.file and not shared:
+            private_storage().delete(card.file)
+        Document.objects.filter(pk=card.pk).update(
+            snapshot=snapshot,
+            file="" if not shared else card.file,
+            cancelled_at=card.cancelled_at or timezone.now(),
+            cancel_reason="member data erased",
+        )
+
+
+def _erase_old_import_files(*, before: date) -> None:
+    """Uploaded member lists are kept no longer than former members' data."""
+    from documents.files import private_storage
+    from members.models import MemberImport
+
+    for item in MemberImport.objects.filter(created_at__date__lt=before).exclude(file=""):
+        private_storage().delete(item.file)
+        MemberImport.objects.filter(pk=item.pk).update(file="", original_name=ANONYMISED_LABEL)
 
 
 def _years_before(day: date, years: int) -> date:
@@ -656,6 +705,7 @@ def former_members_anonymise(*, today: date | None = None) -> int:
 
     today = today or timezone.localdate()
     limit = _years_before(today, membership_settings().retention_years)
+    _erase_old_import_files(before=limit)
     due = list(
         Member.objects.select_for_update()
         .filter(status__in=FORMER_STATUSES, status_since__lt=limit, anonymised_at=None)

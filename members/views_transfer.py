@@ -70,8 +70,9 @@ def _load(member_import: MemberImport) -> Table:
 @requires("members.manage")
 @require_http_methods(["GET", "POST"])
 def import_map(request: HttpRequest, association_slug: str, import_id: int) -> HttpResponse:
-    member_import = MemberImport.objects.filter(pk=import_id).first()
-    if member_import is None:
+    # Locked: a double-clicked "Import" waits, then finds the list already imported.
+    member_import = MemberImport.objects.select_for_update().filter(pk=import_id).exclude(file="").first()
+    if member_import is None:  # unknown, or its file erased at the end of the retention period
         raise Http404
     table = _load(member_import)
     mapping = member_import.mapping
@@ -88,11 +89,22 @@ def import_map(request: HttpRequest, association_slug: str, import_id: int) -> H
                 actor=request.user,
                 role_kind=request.role.kind,
                 kind=MEMBER_IMPORT.key,
-                params={"import_id": member_import.pk, "mapping": mapping, "dry_run": dry_run},
+                params={
+                    "import_id": member_import.pk,
+                    "mapping": mapping,
+                    "dry_run": dry_run,
+                    "can_use_cin": request.can.members_view_sensitive,
+                },
             )
             return redirect("jobs:detail", association_slug=association_slug, job_id=job.pk)
         try:
-            report = import_members(actor=request.user, table=table, mapping=mapping, dry_run=dry_run)
+            report = import_members(
+                actor=request.user,
+                table=table,
+                mapping=mapping,
+                dry_run=dry_run,
+                can_use_cin=request.can.members_view_sensitive,
+            )
         except WaslError as exc:
             error = exc.message
         else:
@@ -121,7 +133,9 @@ def import_map(request: HttpRequest, association_slug: str, import_id: int) -> H
     context = {
         "member_import": member_import,
         "columns": columns,
-        "fields": IMPORT_FIELDS.items(),
+        "fields": [
+            (k, v) for k, v in IMPORT_FIELDS.items() if k != "cin" or request.can.members_view_sensitive
+        ],
         "report": member_import.report,
         "error": error,
         "sync_rows": SYNC_ROWS,
@@ -182,7 +196,10 @@ def export(request: HttpRequest, association_slug: str) -> HttpResponse:
             actor=request.user,
             action="members.cin.exported",
             target=None,
-            changes={"filter": {k: str(v) for k, v in filters.items() if v and k != "cursor"}},
+            # Which filters, not their values: a search may be a CIN, and the audit trail is forever.
+            changes={
+                "filtered_by": sorted(k for k, v in filters.items() if v and k not in ("cursor", "sort"))
+            },
         )
     stamp = timezone.localdate().strftime("%Y%m%d")
     if request.GET.get("format") == "xlsx":

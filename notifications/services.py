@@ -203,7 +203,10 @@ def message_resend(*, actor, message_id: int) -> Message:
     message.attempts = 0
     message.save(update_fields=["status", "next_attempt_at", "attempts"])
     audit_record(
-        actor=actor, action="notifications.message.resent", target=message, changes={"to": message.to_address}
+        actor=actor,
+        action="notifications.message.resent",
+        target=message,
+        changes={"channel": message.channel},
     )
     return message
 
@@ -225,6 +228,9 @@ def opposition_record(*, actor, channel: str, address: str) -> Opposition:
             actor=actor,
             action="notifications.opposition.recorded",
             target=opposition,
-            changes={"channel": channel, "address": address, "queued_suppressed": suppressed},
+            changes={
+                "channel": channel,
+                "queued_suppressed": suppressed,
+            },  # no address: no personal data in audit
         )
     return opposition

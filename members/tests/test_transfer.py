@@ -266,7 +266,10 @@ def test_members_api_with_cursor_pagination_and_field_rules(tenant_a):
     page = api.get(base, {"page_size": 1}).json()
     assert len(page["results"]) == 1 and page["next"]
     found = api.get(base, {"q": "person"}).json()["results"]
-    assert [m["id"] for m in found] == [member_id] and found[0]["cin"] == "AP123456"
+    assert [m["id"] for m in found] == [member_id] and "cin" not in found[0]  # lists never carry the CIN
+    assert api.get(f"{base}{member_id}/").json()["cin"] == "AP123456"  # the detail does, and is audited
+    with association_scope(tenant_a.association):
+        assert AuditEvent.objects.filter(action="members.cin.viewed", target_id=str(member_id)).count() == 1
     patched = api.patch(f"{base}{member_id}/", {"profession": "Enseignante"}, content_type="application/json")
     assert patched.json()["profession"] == "Enseignante"
     status_change = api.post(
