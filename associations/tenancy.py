@@ -80,15 +80,16 @@ def _set_db_scope(association_id: int | None, cross_tenant: bool) -> None:
 def _enter(scope: _Scope) -> Iterator[None]:
     previous = _current.get()
     token = _current.set(scope)
+    nested = connection.in_atomic_block
     try:
         # The scope is one transaction: the RLS setting is transaction-local, so it cannot leak
         # into the next request served by the same pooled connection.
         with transaction.atomic():
             _set_db_scope(scope.association_id, scope.cross_tenant)
             yield
-            # Hand the enclosing transaction (if any) back the setting it had. A block marked for
-            # rollback reverts the setting itself (and accepts no further query).
-            if connection.in_atomic_block and not connection.needs_rollback:
+            # Hand an enclosing transaction back the setting it had (an outermost one ends here and
+            # takes the setting with it). A block marked for rollback reverts the setting itself.
+            if nested and not connection.needs_rollback:
                 _set_db_scope(
                     previous.association_id if previous else None,
                     previous.cross_tenant if previous else False,
