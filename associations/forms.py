@@ -30,6 +30,23 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def style_fields(form: forms.BaseForm) -> None:
+    """Bootstrap classes on every widget (a checkbox, a select or a text-like input)."""
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(field.widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        field.widget.attrs.setdefault("class", css)
+
+
+def add_service_error(form: forms.BaseForm, exc) -> None:
+    """A service's WaslError on the field it names (or on the form as a whole)."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
 class AssociationForm(forms.ModelForm):
     """Field-level checks only; business rules live in services and come back as field errors."""
 
@@ -67,11 +84,7 @@ class AssociationForm(forms.ModelForm):
             region_id = None
         provinces = Province.objects.filter(region_id=region_id) if region_id else Province.objects.none()
         self.fields["province"].queryset = provinces
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            if isinstance(field.widget, forms.CheckboxInput):
-                css = "form-check-input"
-            field.widget.attrs.setdefault("class", css)
+        style_fields(self)
 
     def cleaned_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in ASSOCIATION_EDITABLE_FIELDS}

@@ -26,16 +26,12 @@ from associations.forms import (
     DirectoryFilterForm,
     InvitationForm,
     RoleChangeForm,
+    add_service_error,
 )
 from associations.jobs import AUDIT_EXPORT
 from associations.services import DATABASE_ID
 from jobs.services import job_start
 from members.selectors import member_rows_of
-
-
-def _form_error(form, exc: WaslError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
 
 # --- Public -----------------------------------------------------------------------------------
 
@@ -73,7 +69,7 @@ def association_register(request: HttpRequest) -> HttpResponse:
         try:
             association = services.association_register(actor=request.user, **form.cleaned_values())
         except WaslError as exc:
-            _form_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The association is registered. You are its president."))
             return redirect("associations:dashboard", association_slug=association.slug)
@@ -139,7 +135,7 @@ def association_settings(request: HttpRequest, association_slug: str) -> HttpRes
         try:
             services.association_update(actor=request.user, association=association, **form.cleaned_values())
         except WaslError as exc:
-            _form_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("associations:settings", association_slug=association_slug)
@@ -168,7 +164,7 @@ def invitation_create(request: HttpRequest, association_slug: str) -> HttpRespon
                 actor=request.user, email=form.cleaned_data["email"], kind=form.cleaned_data["kind"]
             )
         except WaslError as exc:
-            _form_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
             return redirect("associations:roles", association_slug=association_slug)
@@ -307,7 +303,7 @@ def access_tokens(request: HttpRequest, association_slug: str) -> HttpResponse:
                 actor=request.user, name=form.cleaned_data["name"]
             )
         except WaslError as exc:
-            _form_error(form, exc)
+            add_service_error(form, exc)
         else:
             form = AccessTokenForm()
     context = {"form": form, "tokens": selectors.access_token_list(user=request.user), "new_token": new_token}

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from associations.forms import DateInput
+from associations.forms import DateInput, style_fields
 from members.models import (
     STATUS_TRANSITIONS,
     ConsentPurpose,
@@ -12,16 +12,6 @@ from members.models import (
 )
 from members.selectors import SORTS
 from members.services import MEMBER_FIELDS, SENSITIVE_FIELDS
-
-
-def _style(form: forms.Form) -> None:
-    for field in form.fields.values():
-        if isinstance(field.widget, forms.CheckboxInput):
-            field.widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(field.widget, forms.Select):
-            field.widget.attrs.setdefault("class", "form-select")
-        else:
-            field.widget.attrs.setdefault("class", "form-control")
 
 
 class MemberForm(forms.ModelForm):
@@ -52,7 +42,7 @@ class MemberForm(forms.ModelForm):
                 self.initial[field] = ""
                 self.fields[field].help_text = _("Leave blank to keep the recorded value.")
         self.fields["category"].queryset = MemberCategory.objects.filter(is_active=True)
-        _style(self)
+        style_fields(self)
 
     def cleaned_values(self) -> dict:
         values = {name: self.cleaned_data[name] for name in self.fields}
@@ -76,7 +66,7 @@ class StatusChangeForm(forms.Form):
             self.fields["to_status"].choices = [
                 (v, label) for v, label in MemberStatus.choices if v in allowed
             ]
-        _style(self)
+        style_fields(self)
 
 
 class MemberFilterForm(forms.Form):
@@ -98,7 +88,7 @@ class MemberFilterForm(forms.Form):
         self.fields["category"].choices = [("", _("All categories"))] + [
             (c.pk, str(c)) for c in MemberCategory.objects.all()
         ]
-        _style(self)
+        style_fields(self)
 
     def values(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}
@@ -120,7 +110,7 @@ class CategoryForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_fields(self)
 
 
 class MembershipSettingsForm(forms.ModelForm):
@@ -131,7 +121,7 @@ class MembershipSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_fields(self)
 
 
 JOIN_FIELDS = (
@@ -160,7 +150,7 @@ class JoinForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_fields(self)
 
     def cleaned_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in JOIN_FIELDS}
@@ -183,4 +173,4 @@ class CorrectionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_fields(self)

@@ -157,10 +157,6 @@ def _next_number() -> int:
     return counter.last_number
 
 
-def _changed_fields_for_audit(fields) -> list[str]:
-    return sorted(fields)
-
-
 @transaction.atomic
 def member_admit(*, actor, status: str = MemberStatus.ACTIVE, number: int | None = None, **values) -> Member:
     """Register a member directly (officers). Applicants come through `member_apply`.
@@ -194,7 +190,7 @@ def member_admit(*, actor, status: str = MemberStatus.ACTIVE, number: int | None
         actor=actor,
         action="members.member.admitted" if status != MemberStatus.APPLICANT else "members.member.applied",
         target=member,
-        changes={"number": member.number, "status": status, "fields": _changed_fields_for_audit(cleaned)},
+        changes={"number": member.number, "status": status, "fields": sorted(cleaned)},
     )
     return member
 
@@ -223,7 +219,7 @@ def member_update(*, actor, member_id: int, **values) -> Member:
         actor=actor,
         action="members.member.updated",
         target=member,
-        changes={"fields": _changed_fields_for_audit(changed)},
+        changes={"fields": sorted(changed)},
     )
     return member
 

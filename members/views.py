@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from associations.decorators import requires
 from associations.errors import NotFound, WaslError
+from associations.forms import add_service_error
 from associations.models import Association
 from associations.tenancy import association_scope
 from members import selectors, services
@@ -29,10 +30,6 @@ from members.forms import (
 )
 from members.models import ConsentPurpose, MemberCategory
 from members.personal_data import member_data, member_data_pdf
-
-
-def _form_error(form, exc: WaslError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _member_or_404(member_id: int):
@@ -74,7 +71,7 @@ def member_create(request: HttpRequest, association_slug: str) -> HttpResponse:
         try:
             member = services.member_admit(actor=request.user, **form.cleaned_values())
         except WaslError as exc:
-            _form_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Member no. %(number)s registered.") % {"number": member.number})
             return redirect("members:detail", association_slug=association_slug, member_id=member.pk)
@@ -106,7 +103,7 @@ def member_edit(request: HttpRequest, association_slug: str, member_id: int) -> 
         try:
             services.member_update(actor=request.user, member_id=member.pk, **form.cleaned_values())
         except WaslError as exc:
-            _form_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("members:detail", association_slug=association_slug, member_id=member.pk)
@@ -210,7 +207,7 @@ def category_list(request: HttpRequest, association_slug: str) -> HttpResponse:
                 actor=request.user, category_id=instance.pk if instance else None, **form.cleaned_data
             )
         except (WaslError, NotFound) as exc:
-            _form_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Category saved."))
             return redirect("members:categories", association_slug=association_slug)
@@ -389,7 +386,7 @@ def join(request: HttpRequest, association_slug: str) -> HttpResponse:
                     consents=form.consents(), language=translation.get_language(), **form.cleaned_values()
                 )
             except WaslError as exc:
-                _form_error(form, exc)
+                add_service_error(form, exc)
             else:
                 return render(request, "members/join_done.html", {"association": association})
         context = {"association": association, "form": form, "intro": settings_row.join_form_intro}
