@@ -313,25 +313,37 @@ def member_change_status(
             "decision": decision_reference,
         },
     )
-    if previous == MemberStatus.APPLICANT and (member.email or member.phone):
+    if previous == MemberStatus.APPLICANT:
         _tell_applicant(member, accepted=to_status == MemberStatus.ACTIVE)
     return member
 
 
 def _tell_applicant(member: Member, *, accepted: bool) -> None:
+    _message_member(
+        member,
+        template_key="members.application_accepted" if accepted else "members.application_rejected",
+        dedup_key=f"members:application-outcome:{member.pk}",
+        context={"member_number": member.number},
+    )
+
+
+def _message_member(member: Member, *, template_key: str, dedup_key: str, context: dict) -> None:
+    """Queue a message to a member through the outbox: by e-mail, else by SMS, else not at all."""
     from associations.models import Association
     from notifications.services import message_enqueue
 
+    if not (member.email or member.phone):
+        return
     association = Association.objects.get(pk=member.association_id)
     message_enqueue(
         channel="email" if member.email else "sms",
         to_address=member.email or member.phone,
-        template_key="members.application_accepted" if accepted else "members.application_rejected",
-        dedup_key=f"members:application-outcome:{member.pk}",
+        template_key=template_key,
+        dedup_key=dedup_key,
         context={
             "association_name_ar": association.name_ar,
             "association_name_fr": association.name_fr,
-            "member_number": member.number,
+            **context,
         },
         language=translation.get_language() or settings.LANGUAGE_CODE,
         recipient_name=member.display_name,
@@ -556,25 +568,12 @@ def correction_request_resolve(*, actor, request_id: int, done: bool, response: 
     audit_record(
         actor=actor, action="members.correction.resolved", target=request, changes={"status": request.status}
     )
-    member = request.member
-    if member.email:
-        from associations.models import Association
-        from notifications.services import message_enqueue
-
-        association = Association.objects.get(pk=member.association_id)
-        message_enqueue(
-            channel="email",
-            to_address=member.email,
+    if request.member.email:  # the answer may be long: e-mail only
+        _message_member(
+            request.member,
             template_key="members.correction_answered",
             dedup_key=f"members:correction-answered:{request.pk}",
-            context={
-                "association_name_ar": association.name_ar,
-                "association_name_fr": association.name_fr,
-                "done": done,
-                "response": request.response,
-            },
-            language=translation.get_language() or settings.LANGUAGE_CODE,
-            recipient_name=member.display_name,
+            context={"done": done, "response": request.response},
         )
     return request
 
