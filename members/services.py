@@ -601,7 +601,29 @@ def member_claim_create(*, actor, member_id: int) -> tuple[MemberClaim, str]:
     audit_record(
         actor=actor, action="members.claim.created", target=member, changes={"expires": str(claim.expires_at)}
     )
+    if member.email:
+        # Sent directly after commit, not through the outbox: the link is a one-time secret that is
+        # never stored in clear (as for invitations).
+        email, association_id = member.email, member.association_id
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        transaction.on_commit(lambda: _send_claim_email(email, association_id, claim_link(raw), language))
     return claim, raw
+
+
+def claim_link(raw_token: str) -> str:
+    return settings.WASL_BASE_URL.rstrip("/") + f"/me/claim/{raw_token}/"
+
+
+def _send_claim_email(email: str, association_id: int, link: str, language: str) -> None:
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    from associations.models import Association
+
+    with translation.override(language):
+        association = Association.objects.get(pk=association_id)
+        body = render_to_string("members/email/claim.txt", {"association": association, "link": link})
+        send_mail(_("Your membership on Wasl"), body, None, [email])
 
 
 @transaction.atomic

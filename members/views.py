@@ -178,19 +178,8 @@ def member_claim(request: HttpRequest, association_slug: str, member_id: int) ->
         messages.error(request, exc.message)
         return redirect("members:detail", association_slug=association_slug, member_id=member_id)
     member = _member_or_404(member_id)
-    from django.conf import settings
-
-    link = settings.WASL_BASE_URL.rstrip("/") + f"/me/claim/{raw}/"
-    if member.email:
-        # Sent directly, not through the outbox: the link is a one-time secret never stored in clear.
-        from django.core.mail import send_mail
-        from django.template.loader import render_to_string
-
-        body = render_to_string("members/email/claim.txt", {"association": request.association, "link": link})
-        send_mail(_("Your membership on Wasl"), body, None, [member.email])
-    return render(
-        request, "members/claim_link.html", {"member": member, "link": link, "emailed": bool(member.email)}
-    )
+    context = {"member": member, "link": services.claim_link(raw), "emailed": bool(member.email)}
+    return render(request, "members/claim_link.html", context)
 
 
 @requires("members.manage")

@@ -376,11 +376,12 @@ def test_member_downloads_their_card(tenant_a):
         assert Document.objects.filter(kind="member_card").count() == 1  # issued once, then reused
 
 
-def test_claim_link_is_also_emailed(client, tenant_a):
+def test_claim_link_is_also_emailed(client, tenant_a, django_capture_on_commit_callbacks):
     from django.core import mail
 
     client.force_login(tenant_a.president)
     mail.outbox.clear()
-    response = client.post(url(tenant_a, "members:claim", member_id=tenant_a.member_row.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(tenant_a, "members:claim", member_id=tenant_a.member_row.pk))
     assert response.status_code == 200
     assert mail.outbox[0].to == [tenant_a.member_row.email] and "/me/claim/" in mail.outbox[0].body
