@@ -308,7 +308,7 @@ def my_correction(request: HttpRequest, association_slug: str) -> HttpResponse:
 @require_GET
 def my_card(request: HttpRequest, association_slug: str) -> HttpResponse:
     """The member's own card for this year: the one already issued, or a new one rendered now."""
-    from documents.files import private_storage, serve_private_file
+    from documents.files import serve_private_file
     from documents.models import Document
     from documents.services import document_render
     from members.cards import MEMBER_CARD, member_card_issue
@@ -316,18 +316,17 @@ def my_card(request: HttpRequest, association_slug: str) -> HttpResponse:
     member = _my_member(request)
     if member.number is None or member.status not in ("active", "suspended"):
         raise Http404
-    year = timezone.localdate().year
-    document = next(
-        (
-            d
-            for d in Document.objects.filter(
-                kind=MEMBER_CARD.key, status=Document.Status.READY, cancelled_at=None
-            ).order_by("-issued_at")[:200]
-            if d.snapshot.get("member", {}).get("number") == member.number
-            and d.snapshot.get("valid_year") == year
-            and private_storage().exists(d.file)
-        ),
-        None,
+    document = (
+        Document.objects.filter(
+            kind=MEMBER_CARD.key,
+            status=Document.Status.READY,
+            cancelled_at=None,
+            snapshot__member__number=member.number,
+            snapshot__valid_year=timezone.localdate().year,
+        )
+        .exclude(file="")
+        .order_by("-issued_at")
+        .first()
     )
     if document is None:
         document = document_render(document_id=member_card_issue(actor=request.user, member_id=member.pk).pk)
