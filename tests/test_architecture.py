@@ -10,11 +10,11 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, models
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from associations.api_base import TenantAPIView
 from associations.models import Association
 from associations.tenancy import CROSS_TENANT_MODULES, TenantManager, TenantModel, tenant_models
+from tests.test_isolation_sweep import all_patterns
 
 PROJECT_APPS = {
     "accounts",
@@ -150,16 +150,8 @@ def test_no_raw_sql_settings_of_the_scope_outside_tenancy():
     assert offenders == []
 
 
-def _walk(patterns, prefix=""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern):
-            yield prefix + str(entry.pattern), entry
-
-
 def test_every_workspace_view_declares_a_capability_or_its_own_check():
-    workspace = [(route, p) for route, p in _walk(get_resolver().url_patterns) if route.startswith("a/")]
+    workspace = [(route, p) for route, p in all_patterns() if route.startswith("a/")]
     assert len(workspace) >= 5
     for route, pattern in workspace:
         view = pattern.callback
@@ -169,7 +161,7 @@ def test_every_workspace_view_declares_a_capability_or_its_own_check():
 
 
 def test_every_api_view_with_an_association_is_a_tenant_api_view():
-    for route, pattern in _walk(get_resolver().url_patterns):
+    for route, pattern in all_patterns():
         if not route.startswith("api/v1/") or "association_slug" not in route:
             continue
         view_class = getattr(pattern.callback, "view_class", None)

@@ -28,20 +28,17 @@ JSON_BODY = json.dumps(
 PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
 
+def all_patterns(patterns=None, prefix: str = ""):
+    """(full route, pattern) for every URL the resolver knows."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            yield from all_patterns(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry
+
+
 def swept_patterns() -> list[tuple[str, URLPattern]]:
-    found = []
-
-    def walk(patterns, prefix):
-        for entry in patterns:
-            if isinstance(entry, URLResolver):
-                walk(entry.url_patterns, prefix + str(entry.pattern))
-            elif isinstance(entry, URLPattern):
-                route = prefix + str(entry.pattern)
-                if route.startswith(SWEPT_PREFIXES):
-                    found.append((route, entry))
-
-    walk(get_resolver().url_patterns, "")
-    return found
+    return [(route, entry) for route, entry in all_patterns() if route.startswith(SWEPT_PREFIXES)]
 
 
 def fillers(tenant, slug: str) -> dict[str, str]:
@@ -166,20 +163,12 @@ PROJECT_MODULES = {
 
 def person_and_public_patterns() -> list[tuple[str, URLPattern]]:
     """The project's own routes outside /a/ and /api/v1/ (directory, /me/, onboarding, …)."""
-    found = []
-
-    def walk(patterns, prefix):
-        for entry in patterns:
-            if isinstance(entry, URLResolver):
-                walk(entry.url_patterns, prefix + str(entry.pattern))
-            elif isinstance(entry, URLPattern):
-                route = prefix + str(entry.pattern)
-                module = getattr(entry.callback, "__module__", "")
-                if not route.startswith(SWEPT_PREFIXES) and module.split(".")[0] in PROJECT_MODULES:
-                    found.append((route, entry))
-
-    walk(get_resolver().url_patterns, "")
-    return found
+    return [
+        (route, entry)
+        for route, entry in all_patterns()
+        if not route.startswith(SWEPT_PREFIXES)
+        and getattr(entry.callback, "__module__", "").split(".")[0] in PROJECT_MODULES
+    ]
 
 
 @pytest.mark.django_db
