@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from associations.models import Association
 from associations.selectors import audit_event_list
+from associations.spreadsheets import csv_writer
 from associations.tenancy import current_association_id
 from jobs.registry import JobKind, JobResult, register_job_kind
 
@@ -22,7 +22,7 @@ def audit_export(*, job, params: dict, progress) -> JobResult:
     events = audit_event_list(action=params.get("action", "")).order_by("seq")
     progress.total(events.count())
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(
         [
             _("Sequence"),

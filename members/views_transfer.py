@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from associations.audit import audit_record
 from associations.decorators import requires
 from associations.errors import NotFound, WaslError
+from associations.spreadsheets import XlsxSheet, csv_writer
 from associations.tenancy import association_scope
 from documents.files import private_storage, save_private_file, validate_upload
 from jobs.services import job_start
@@ -203,16 +203,11 @@ def export(request: HttpRequest, association_slug: str) -> HttpResponse:
         )
     stamp = timezone.localdate().strftime("%Y%m%d")
     if request.GET.get("format") == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("members")
+        sheet = XlsxSheet("members")
         for row in _export_rows(members, with_cin):
             sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
         response = HttpResponse(
-            buffer.getvalue(),
+            sheet.to_bytes(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="members-{association_slug}-{stamp}.xlsx"'
@@ -222,7 +217,7 @@ def export(request: HttpRequest, association_slug: str) -> HttpResponse:
         def lines():
             # Streamed after the view returned: the rows are read in a scope of their own.
             buffer = io.StringIO()
-            writer = csv.writer(buffer)
+            writer = csv_writer(buffer)
             yield "\ufeff"
             with association_scope(association):
                 for row in _export_rows(members, with_cin):
