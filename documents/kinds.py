@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -13,6 +14,15 @@ class DocumentKind:
     key: str
     label: Promise
     template: str  # rendered with {"document", "snapshot", "qr", "verify_url"}
+    # For a document whose validity depends on live data (a member card is valid only while its
+    # holder is an active member): given the snapshot, inside the issuing association's scope,
+    # returns None when the document is valid, else the public reason it is not (nothing personal).
+    # /verify/<token> calls it, so documents need not know the module that owns the data.
+    validity_check: Callable[[dict], str | Promise | None] | None = None
+    # What the document prints that /verify/<token> shows, so that a genuine QR code cannot vouch
+    # for a forged document: (label, value) pairs from the snapshot, nothing a stranger should not
+    # read (a member number, not a name).
+    printed_facts: Callable[[dict], list[tuple[str | Promise, str]]] | None = None
 
 
 _KINDS: dict[str, DocumentKind] = {}

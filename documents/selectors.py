@@ -9,7 +9,7 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from associations.models import Association
-from associations.tenancy import cross_tenant_read
+from associations.tenancy import association_scope, cross_tenant_read
 from documents.kinds import document_kind
 from documents.models import Document
 
@@ -31,6 +31,8 @@ class PublicDocumentFacts:
     sha256: str
     ready: bool
     cancelled_at: datetime | None
+    invalid_reason: str = ""  # not cancelled, but no longer valid (the kind's validity check)
+    printed_facts: tuple[tuple[str, str], ...] = ()  # what the document prints, to compare
 
 
 def document_for_verification(*, token: str) -> PublicDocumentFacts | None:
@@ -39,7 +41,7 @@ def document_for_verification(*, token: str) -> PublicDocumentFacts | None:
     with cross_tenant_read(reason="public verification of a document by its random token"):
         document = (
             Document.objects.filter(token=token)
-            .values("kind", "association_id", "issued_at", "sha256", "status", "cancelled_at")
+            .values("kind", "association_id", "issued_at", "sha256", "status", "cancelled_at", "snapshot")
             .first()
         )
     if document is None:
@@ -49,6 +51,13 @@ def document_for_verification(*, token: str) -> PublicDocumentFacts | None:
     except KeyError:  # a kind no longer issued: say nothing rather than fail
         return None
     issuer = Association.objects.get(pk=document["association_id"])
+    snapshot = document["snapshot"] or {}
+    invalid_reason = ""
+    if kind.validity_check is not None and document["cancelled_at"] is None:
+        # The kind's module reads its own data, in the issuer's scope only (never across tenants).
+        with association_scope(document["association_id"]):
+            invalid_reason = str(kind.validity_check(snapshot) or "")
+    printed = kind.printed_facts(snapshot) if kind.printed_facts is not None else []
     return PublicDocumentFacts(
         kind_label=str(kind.label),
         issuer_name_ar=issuer.name_ar,
@@ -57,4 +66,6 @@ def document_for_verification(*, token: str) -> PublicDocumentFacts | None:
         sha256=document["sha256"],
         ready=document["status"] == Document.Status.READY,
         cancelled_at=document["cancelled_at"],
+        invalid_reason=invalid_reason,
+        printed_facts=tuple((str(label), str(value)) for label, value in printed),
     )

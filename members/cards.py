@@ -19,13 +19,45 @@ from documents.files import save_private_file
 from documents.kinds import DocumentKind, register_document_kind
 from documents.models import Document
 from documents.pdf import qr_svg, render_pdf, verify_url
-from documents.services import document_issue
+from documents.services import document_cancel, document_issue
 from jobs.registry import JobKind, JobResult, register_job_kind
-from members.models import Member
+from members.models import Member, MemberStatus
 from members.selectors import member_search
 
+
+def card_validity(snapshot: dict) -> str | None:
+    """A card is valid only while its holder is an active member, and only for its year.
+
+    A suspended member's card is not valid while the suspension lasts (and is again once it is
+    lifted); resignation, exclusion and death cancel the member's cards for good
+    (`member_cards_cancel`), so a former member who is admitted again needs a new card. Called by
+    /verify/<token> in the issuing association's scope: the answer names no one."""
+    number = (snapshot.get("member") or {}).get("number")
+    status = Member.objects.filter(number=number).values_list("status", flat=True).first() if number else None
+    if status != MemberStatus.ACTIVE:
+        return _("Its holder is not an active member of the association.")
+    year = snapshot.get("valid_year")
+    if year != timezone.localdate().year:
+        return _("This card was valid for %(year)s only.") % {"year": year}
+    return None
+
+
+def card_printed_facts(snapshot: dict) -> list[tuple[str, str]]:
+    """What /verify/<token> shows of a card: its number and year, never the name."""
+    return [
+        (_("Member number"), str((snapshot.get("member") or {}).get("number", ""))),
+        (_("Valid for the year"), str(snapshot.get("valid_year", ""))),
+    ]
+
+
 MEMBER_CARD = register_document_kind(
-    DocumentKind(key="member_card", label=gettext_lazy("Member card"), template="members/pdf/card.html")
+    DocumentKind(
+        key="member_card",
+        label=gettext_lazy("Member card"),
+        template="members/pdf/card.html",
+        validity_check=card_validity,
+        printed_facts=card_printed_facts,
+    )
 )
 
 
@@ -54,9 +86,24 @@ def member_card_issue(*, actor, member_id: int) -> Document:
         raise NotFound()
     if member.number is None:
         raise WaslError(_("An applicant has no card until the board admits them."), code="applicant")
+    if member.status != MemberStatus.ACTIVE:
+        raise WaslError(_("Only an active member has a valid card."), code="not_active")
     association = Association.objects.get(pk=current_association_id())
     snapshot = card_snapshot(member, association, timezone.localdate().year)
     return document_issue(actor=actor, kind=MEMBER_CARD.key, title=str(MEMBER_CARD.label), snapshot=snapshot)
+
+
+def member_cards_cancel(*, actor, member: Member, reason: str) -> int:
+    """Cancel every card of a member (on leaving the association): each verification page then says
+    so, and stays so if the member is admitted again. Call inside the status change's transaction."""
+    cards = list(
+        Document.objects.filter(
+            kind=MEMBER_CARD.key, cancelled_at=None, snapshot__member__number=member.number
+        ).values_list("pk", flat=True)
+    )
+    for document_id in cards:
+        document_cancel(actor=actor, document_id=document_id, reason=reason)
+    return len(cards)
 
 
 def cards_sheet(*, job, params: dict, progress) -> JobResult:
@@ -67,6 +114,7 @@ def cards_sheet(*, job, params: dict, progress) -> JobResult:
             status=params.get("status") or "active",
             category_id=params.get("category_id"),
         )
+        .filter(status=MemberStatus.ACTIVE)  # only an active member's card is valid
         .exclude(number=None)
         .order_by("number")[:5000]
     )

@@ -313,6 +313,11 @@ def member_change_status(
             "decision": decision_reference,
         },
     )
+    if to_status in FORMER_STATUSES and member.number is not None:
+        # A member who leaves keeps no valid card, even if admitted again later (a new one is issued).
+        from members.cards import member_cards_cancel
+
+        member_cards_cancel(actor=actor, member=member, reason=f"member {to_status}")
     if previous == MemberStatus.APPLICANT:
         _tell_applicant(member, accepted=to_status == MemberStatus.ACTIVE)
     return member

@@ -314,7 +314,7 @@ def my_card(request: HttpRequest, association_slug: str) -> HttpResponse:
     from members.cards import MEMBER_CARD, member_card_issue
 
     member = _my_member(request)
-    if member.number is None or member.status not in ("active", "suspended"):
+    if member.number is None or member.status != "active":  # only an active member's card is valid
         raise Http404
     document = (
         Document.objects.filter(
