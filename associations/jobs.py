@@ -68,5 +68,8 @@ AUDIT_EXPORT = register_job_kind(
         label=gettext_lazy("Audit trail export (CSV)"),
         capability="audit.view",
         handler=audit_export,
+        # The audit trail names no member (their events record which fields changed, under a
+        # neutral label) and is kept as it is: erasing a member's data leaves its export alone.
+        personal_data=False,
     )
 )

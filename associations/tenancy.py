@@ -35,6 +35,7 @@ CROSS_TENANT_MODULES = frozenset(
         "ministry/",  # aggregates only
         "notifications/tasks.py",  # which associations have messages or reminders due (ids only)
         "documents/selectors.py",  # /verify/<token>: the public check of a document by its token
+        "jobs/tasks.py",  # which associations have job results to expire (ids only)
         "members/selectors.py",  # a person's own member rows across associations (/me/)
     }
 )

@@ -28,6 +28,9 @@ class Document(TenantModel):
     token = models.CharField(max_length=32, default=new_token)
     snapshot = models.JSONField()  # everything the PDF shows, frozen at issue time
     file = models.CharField(max_length=300, blank=True)  # name in the private storage
+    # The PDF was deleted because it held personal data that was erased (documents.services.
+    # document_files_delete); the document itself stays, and its verification page keeps answering.
+    file_deleted_at = models.DateTimeField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     error = models.TextField(blank=True)

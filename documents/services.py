@@ -92,6 +92,31 @@ def document_cancel(*, actor, document_id: int, reason: str) -> Document:
     return document
 
 
+@transaction.atomic
+def document_files_delete(*, names: set[str]) -> int:
+    """Delete these PDFs from the private storage, because they hold personal data being erased,
+    and mark every document that pointed at one: a sheet of cards is one file shared by many cards,
+    whose other holders' cards stay valid but lose their PDF (a new one can be issued).
+
+    Each file is deleted before the rows are marked, inside the caller's transaction: a rolled-back
+    erasure leaves a row naming a file that is gone, never a file that a row says was deleted."""
+    names = {name for name in names if name}
+    if not names:
+        return 0
+    for name in sorted(names):
+        private_storage().delete(name)
+    documents = Document.objects.filter(file__in=names)
+    first = documents.order_by("pk").first()
+    count = documents.update(file="", file_deleted_at=timezone.now())
+    audit_record(
+        actor=None,
+        action="documents.files.deleted",
+        target=first,
+        changes={"files": len(names), "documents": count},
+    )
+    return count
+
+
 def association_certificate_issue(*, actor) -> Document:
     """A certificate of the association's registered facts and its current president(s)."""
     association = Association.objects.select_related("region", "province", "sector").get(

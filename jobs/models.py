@@ -17,6 +17,10 @@ class Job(TenantModel):
         SUCCEEDED = "succeeded", _("Done")
         FAILED = "failed", _("Failed")
 
+    class ResultDeletion(models.TextChoices):
+        EXPIRED = "expired", _("Expired")
+        ERASED = "erased", _("Deleted with the personal data it held")
+
     kind = models.CharField(max_length=60)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     language = models.CharField(max_length=8)  # the requester's: progress and errors speak it
@@ -27,6 +31,9 @@ class Job(TenantModel):
     result_file = models.CharField(max_length=300, blank=True)  # name in the private storage
     result_name = models.CharField(max_length=200, blank=True)
     result_content_type = models.CharField(max_length=100, blank=True)
+    # Result files are not kept for ever (jobs/services.py: job_results_expire, job_results_erase).
+    result_deleted_at = models.DateTimeField(null=True, blank=True)
+    result_deleted_reason = models.CharField(max_length=10, choices=ResultDeletion.choices, blank=True)
     error_message = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -34,7 +41,15 @@ class Job(TenantModel):
 
     class Meta(TenantModel.Meta):
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["association", "requested_by", "created_at"], name="job_requester")]
+        indexes = [
+            models.Index(fields=["association", "requested_by", "created_at"], name="job_requester"),
+            # The expiry sweep reads only the jobs that still have a result file.
+            models.Index(
+                fields=["association", "created_at"],
+                name="job_result_kept",
+                condition=~models.Q(result_file=""),
+            ),
+        ]
 
     @property
     def finished(self) -> bool:

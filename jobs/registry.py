@@ -40,6 +40,10 @@ class JobKind:
     handler: Callable[..., JobResult | None]  # handler(job=..., params=..., progress=...)
     # Where the outcome is shown, when it is not (only) a file: e.g. an import's report.
     result_url: Callable[..., str] | None = None
+    # Whether the result file may hold people's personal data. A result does not record whom it
+    # lists, so when a person's data is erased every such file that may hold them is deleted
+    # (jobs.services.job_results_erase). Only a kind whose result never holds it says False.
+    personal_data: bool = True
 
 
 _KINDS: dict[str, JobKind] = {}
@@ -52,3 +56,7 @@ def register_job_kind(kind: JobKind) -> JobKind:
 
 def job_kind(key: str) -> JobKind:
     return _KINDS[key]
+
+
+def job_kinds() -> list[JobKind]:
+    return list(_KINDS.values())

@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,7 @@ from associations.errors import WaslError
 from associations.tenancy import association_scope
 from documents.files import private_storage, save_private_file
 from jobs.models import Job
-from jobs.registry import Progress, job_kind
+from jobs.registry import Progress, job_kind, job_kinds
 
 logger = logging.getLogger(__name__)
 PROGRESS_TTL = 24 * 3600
@@ -131,3 +132,59 @@ def job_run(*, association_id: int, job_id: int) -> str:
         )
     cache.delete(_progress_key(job_id))
     return Job.Status.SUCCEEDED
+
+
+# --- Result files are not kept for ever ------------------------------------------------------
+
+
+def _results_delete(jobs, *, reason: str) -> int:
+    """Delete the result files of these jobs from the private storage and say so on their rows.
+
+    Each file is deleted before its row is marked, inside the caller's transaction: if that rolls
+    back, the row still names a file that is gone (its download answers 404) and the next sweep
+    marks it; a personal file must never outlive a row that says it was deleted."""
+    storage = private_storage()
+    now = timezone.now()
+    deleted = []
+    for job_id, name in jobs.exclude(result_file="").values_list("pk", "result_file"):
+        storage.delete(name)
+        deleted.append(job_id)
+    if deleted:
+        Job.objects.filter(pk__in=deleted).update(
+            result_file="", result_deleted_at=now, result_deleted_reason=reason
+        )
+    return len(deleted)
+
+
+def job_result_expires_at(job: Job):
+    """When the job's result file is deleted (None when it has none)."""
+    if not job.result_file:
+        return None
+    return job.created_at + timedelta(days=settings.WASL_JOB_RESULT_RETENTION_DAYS)
+
+
+@transaction.atomic
+def job_results_expire(*, now=None) -> int:
+    """Delete the current association's result files older than WASL_JOB_RESULT_RETENTION_DAYS.
+    Safe to run twice: an expired job has no file left."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.WASL_JOB_RESULT_RETENTION_DAYS)
+    count = _results_delete(Job.objects.filter(created_at__lt=cutoff), reason=Job.ResultDeletion.EXPIRED)
+    if count:
+        audit_record(actor=None, action="jobs.results.expired", changes={"files": count})
+    return count
+
+
+@transaction.atomic
+def job_results_erase(*, since) -> int:
+    """A person's data is being erased: delete every result file of the current association that
+    may hold it, i.e. of a kind with personal data (or no longer known) that did not finish before
+    `since` (when the person was first registered). A result file does not record whom it lists,
+    so this errs on the side of deleting; results expire within days anyway."""
+    without_personal_data = [kind.key for kind in job_kinds() if not kind.personal_data]
+    jobs = Job.objects.exclude(kind__in=without_personal_data).filter(
+        Q(finished_at__isnull=True) | Q(finished_at__gte=since)
+    )
+    count = _results_delete(jobs, reason=Job.ResultDeletion.ERASED)
+    if count:
+        audit_record(actor=None, action="jobs.results.erased", changes={"files": count})
+    return count

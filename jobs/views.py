@@ -9,7 +9,7 @@ from documents.files import serve_private_file
 from jobs import selectors
 from jobs.models import Job
 from jobs.registry import job_kind
-from jobs.services import job_progress
+from jobs.services import job_progress, job_result_expires_at
 
 
 def _job_or_404(request, job_id: int) -> Job:
@@ -31,6 +31,7 @@ def _context(job: Job) -> dict:
         "total": total,
         "percent": percent,
         "result_url": result_url,
+        "result_expires_at": job_result_expires_at(job),
     }
 
 

@@ -670,9 +670,11 @@ ANONYMISED_LABEL = "—"
 
 def _erase_traces(member: Member) -> None:
     """Personal data about the member held outside their row: free-text reasons, the addresses of
-    messages sent to them, and the names printed on their cards (the card documents stay, so their
-    verification page keeps answering, but their snapshot no longer names anyone)."""
+    messages sent to them, and their cards. A card document stays, cancelled, so its verification
+    page keeps answering, but its snapshot no longer names anyone; its PDF is deleted, and when it
+    is a sheet shared with other members' cards, the whole sheet goes (their cards stay valid)."""
     from documents.models import Document
+    from documents.services import document_files_delete
     from notifications.models import Message
 
     MemberStatusChange.objects.filter(member=member).update(reason="")
@@ -681,21 +683,16 @@ def _erase_traces(member: Member) -> None:
         Message.objects.filter(to_address__in=addresses).update(
             to_address=ANONYMISED_LABEL, recipient_name="", context={}
         )
-    from documents.files import private_storage
-
-    for card in Document.objects.filter(kind="member_card", snapshot__member__number=member.number):
+    cards = list(Document.objects.filter(kind="member_card", snapshot__member__number=member.number))
+    document_files_delete(names={card.file for card in cards})
+    now = timezone.now()
+    for card in cards:
         snapshot = card.snapshot
         snapshot["member"].update({"name_ar": ANONYMISED_LABEL, "name_latin": ANONYMISED_LABEL})
-        # The PDF prints the name: remove it unless it is a sheet shared with other members' cards,
-        # and cancel the card so its verification page says it is no longer valid.
-        shared = card.file and Document.objects.filter(file=card.file).exclude(pk=card.pk).exists()
-        if card.file and not shared:
-            private_storage().delete(card.file)
         Document.objects.filter(pk=card.pk).update(
             snapshot=snapshot,
-            file="" if not shared else card.file,
-            cancelled_at=card.cancelled_at or timezone.now(),
-            cancel_reason="member data erased",
+            cancelled_at=card.cancelled_at or now,
+            cancel_reason=card.cancel_reason or "member data erased",
         )
 
 
@@ -733,7 +730,13 @@ def former_members_anonymise(*, today: date | None = None) -> int:
         .filter(status__in=FORMER_STATUSES, status_since__lt=limit, anonymised_at=None)
         .values_list("pk", flat=True)
     )
-    for member in Member.objects.filter(pk__in=due):
+    members = list(Member.objects.filter(pk__in=due))
+    if members:
+        # Job results (exports, card sheets) do not record whom they list: delete those that may.
+        from jobs.services import job_results_erase
+
+        job_results_erase(since=min(m.created_at for m in members))
+    for member in members:
         _erase_traces(member)
         if member.photo:
             private_storage().delete(member.photo)

@@ -133,6 +133,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-dispatch": {"task": "notifications.dispatch_due", "schedule": 60.0},
     "notifications-reminders": {"task": "notifications.sweep_reminders", "schedule": 3600.0},
     "members-anonymise": {"task": "members.anonymise_former_members", "schedule": 24 * 3600.0},
+    "jobs-expire-results": {"task": "jobs.expire_results", "schedule": 3600.0},
 }
 
 # --- Internationalisation ------------------------------------------------------------------
@@ -180,6 +181,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WASL_UPLOAD_MAX_BYTES = env.int("WASL_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# A background job's result file (an export, a sheet of cards) is deleted this many days after the
+# job started (swept hourly by beat): exports hold personal data, and copies must not pile up.
+WASL_JOB_RESULT_RETENTION_DAYS = env.int("WASL_JOB_RESULT_RETENTION_DAYS", default=30)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Request limits: bad input gets a clear 400, never a 500 --------------------------------
