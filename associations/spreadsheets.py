@@ -102,15 +102,20 @@ class XlsxSheet:
 
     def append(self, row: Iterable[Any]) -> None:
         from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ERROR_CODES
 
-        cells = []
+        values = []
         for value in row:
             value = xlsx_cell(value)
-            cell = WriteOnlyCell(self._sheet, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # never "f": text is never written as a formula
-            cells.append(cell)
-        self._sheet.append(cells)
+            # openpyxl types a plain string as text unless it starts with "=" (which xlsx_cell has
+            # prefixed) or is an error code like "#N/A": only those need a cell typed by hand
+            # (building a cell for every value would make a large export much slower).
+            if isinstance(value, str) and value in ERROR_CODES:
+                cell = WriteOnlyCell(self._sheet, value=value)
+                cell.data_type = "s"
+                value = cell
+            values.append(value)
+        self._sheet.append(values)
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()

@@ -56,13 +56,13 @@ def test_csv_writer_neutralises_every_cell():
 
 def test_xlsx_sheet_writes_text_as_text_never_as_a_formula():
     sheet = XlsxSheet("members")
-    sheet.append([HOSTILE, "+212612345678", 7, "bell\x07"])
+    sheet.append([HOSTILE, "+212612345678", 7, "bell\x07", "#N/A"])
     content = sheet.to_bytes()
     xml = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in xml
     cells = next(load_workbook(io.BytesIO(content)).active.iter_rows())
-    assert [c.value for c in cells] == ["'" + HOSTILE, "+212612345678", 7, "bell\ufffd"]
-    assert [c.data_type for c in cells] == ["s", "s", "n", "s"]
+    assert [c.value for c in cells] == ["'" + HOSTILE, "+212612345678", 7, "bell\ufffd", "#N/A"]
+    assert [c.data_type for c in cells] == ["s", "s", "n", "s", "s"]
 
 
 def test_the_audit_export_neutralises_a_hostile_target_label(tenant_a):
