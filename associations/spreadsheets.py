@@ -1,10 +1,10 @@
 """The one way Wasl writes CSV and XLSX files: every cell is neutralised against formula injection.
 
-A spreadsheet program runs a cell that starts with `=`, `+`, `-` or `@` (and, after trimming, a tab
-or a line break) as a formula: a member who joins with `=HYPERLINK("http://evil","x")` as their
-address would otherwise get a live link, or worse, in every officer's export. Following OWASP's
-CSV-injection guidance, such a text cell is written with a leading single quote, which every
-spreadsheet program shows as text. Every module writes through `csv_writer()` / `XlsxSheet` (an
+A spreadsheet program runs a cell that starts with `=`, `+`, `-` or `@` as a formula (and may trim a
+leading tab, line break or space first): a member who joins with `=HYPERLINK("http://evil","x")` as
+their address would otherwise get a live link, or worse, in every officer's export. Following
+OWASP's CSV-injection guidance, such a text cell is written with a leading single quote, which
+makes every spreadsheet program read it as text. Every module writes through `csv_writer()` / `XlsxSheet` (an
 architecture test rejects `csv.writer` and openpyxl's `Workbook` anywhere else), so a new export
 cannot forget it.
 
