@@ -6,18 +6,18 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from associations.models import Association
 from associations.selectors import audit_event_list
 from associations.spreadsheets import csv_writer
 from associations.tenancy import current_association_id
-from jobs.registry import JobKind, JobResult, register_job_kind
+from jobs.registry import JobKind, JobOutcome, JobResult, register_job_kind
 
 BATCH = 500
 
 
-def audit_export(*, job, params: dict, progress) -> JobResult:
+def audit_export(*, job, params: dict, progress) -> JobOutcome:
     """The audit trail (optionally filtered by action) as CSV, oldest first, with its hashes."""
     events = audit_event_list(action=params.get("action", "")).order_by("seq")
     progress.total(events.count())
@@ -35,7 +35,7 @@ def audit_export(*, job, params: dict, progress) -> JobResult:
             _("Previous hash"),
         ]
     )
-    pending = 0
+    pending = exported = 0
     for event in events.iterator(chunk_size=2000):
         writer.writerow(
             [
@@ -50,6 +50,7 @@ def audit_export(*, job, params: dict, progress) -> JobResult:
             ]
         )
         pending += 1
+        exported += 1
         if pending == BATCH:
             progress.advance(pending)
             pending = 0
@@ -57,8 +58,15 @@ def audit_export(*, job, params: dict, progress) -> JobResult:
     slug = Association.objects.get(pk=current_association_id()).slug
     # A UTF-8 byte-order mark, so spreadsheet programs read the Arabic correctly.
     content = ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    return JobResult(
-        content=content, filename=f"audit-{slug}-{timezone.localdate():%Y%m%d}.csv", content_type="text/csv"
+    return JobOutcome(
+        summary=ngettext("%(count)s event exported.", "%(count)s events exported.", exported)
+        % {"count": exported},
+        applied=exported,
+        file=JobResult(
+            content=content,
+            filename=f"audit-{slug}-{timezone.localdate():%Y%m%d}.csv",
+            content_type="text/csv",
+        ),
     )
 
 

@@ -15,6 +15,7 @@ class Job(TenantModel):
         QUEUED = "queued", _("Waiting")
         RUNNING = "running", _("Running")
         SUCCEEDED = "succeeded", _("Done")
+        CHECKED = "checked", _("Checked, nothing changed")  # a check: by design it writes nothing
         FAILED = "failed", _("Failed")
 
     class ResultDeletion(models.TextChoices):
@@ -34,6 +35,7 @@ class Job(TenantModel):
     # Result files are not kept for ever (jobs/services.py: job_results_expire, job_results_erase).
     result_deleted_at = models.DateTimeField(null=True, blank=True)
     result_deleted_reason = models.CharField(max_length=10, choices=ResultDeletion.choices, blank=True)
+    summary = models.TextField(blank=True)  # what the job did, in the requester's language
     error_message = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -53,4 +55,4 @@ class Job(TenantModel):
 
     @property
     def finished(self) -> bool:
-        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+        return self.status in (self.Status.SUCCEEDED, self.Status.CHECKED, self.Status.FAILED)

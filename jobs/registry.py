@@ -1,18 +1,46 @@
-"""Job kinds: a module declares what a kind does, who may start and see it, and its label."""
+"""Job kinds: a module declares what a kind does, who may start and see it, and its label.
+
+A handler reports what it did in a `JobOutcome`; the job service, not the handler, derives the
+job's final state from it, so that no kind can call a refused effect a success.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
 
 
 @dataclass(frozen=True)
 class JobResult:
+    """A file to download when the job is over."""
+
     content: bytes
     filename: str
     content_type: str
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    """What a job did, as its handler reports it. The job service derives the final state:
+
+    - `refused` > 0: items were refused (rows with errors, conflicts left undecided…), so the
+      effect did not happen: the job fails, and everything the handler wrote is rolled back;
+    - `check_only`: a check that by design changes nothing (its writes are rolled back): the job
+      ends "checked", never "done";
+    - otherwise the effect took place: the job is done, in the transaction of its effects.
+
+    `summary` is one translated sentence saying what was done, or why nothing was; the job keeps it.
+    `details` is handed, as it is, to the kind's `record` hook (e.g. a per-row report).
+    """
+
+    summary: str
+    applied: int = 0  # items that took effect: rows imported, cards made, events exported
+    refused: int = 0
+    check_only: bool = False
+    file: JobResult | None = None
+    details: dict = field(default_factory=dict)
 
 
 class Progress:
@@ -37,13 +65,17 @@ class JobKind:
     key: str
     label: Promise
     capability: str  # needed to start the job, follow it and download its result
-    handler: Callable[..., JobResult | None]  # handler(job=..., params=..., progress=...)
+    handler: Callable[..., JobOutcome]  # handler(job=..., params=..., progress=...) -> JobOutcome
     # Where the outcome is shown, when it is not (only) a file: e.g. an import's report.
     result_url: Callable[..., str] | None = None
     # Whether the result file may hold people's personal data. A result does not record whom it
     # lists, so when a person's data is erased every such file that may hold them is deleted
     # (jobs.services.job_results_erase). Only a kind whose result never holds it says False.
     personal_data: bool = True
+    # Keeps the outcome where the module shows it (e.g. an import's per-row report): record(job=...,
+    # outcome=...) runs in the transaction that ends the job, whatever the outcome: with the
+    # effects when they took place, on its own when they were refused or only checked.
+    record: Callable[..., None] | None = None
 
 
 _KINDS: dict[str, JobKind] = {}

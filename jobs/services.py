@@ -3,6 +3,9 @@
 A job's effects happen in one transaction: a job that fails half-way leaves nothing behind. Its
 progress therefore cannot be read from the (uncommitted) row while it runs; it goes to the cache
 (`job_progress`), which the progress page polls, and is written to the row at the end.
+
+A job's final state is derived from the `JobOutcome` its handler returns (see jobs.registry): a
+job whose effect was refused fails, and nothing it wrote is kept.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from associations.errors import WaslError
 from associations.tenancy import association_scope
 from documents.files import private_storage, save_private_file
 from jobs.models import Job
-from jobs.registry import Progress, job_kind, job_kinds
+from jobs.registry import JobOutcome, Progress, job_kind, job_kinds
 
 logger = logging.getLogger(__name__)
 PROGRESS_TTL = 24 * 3600
@@ -65,8 +68,47 @@ def job_start(*, actor, role_kind: str | None, kind: str, params: dict | None = 
     return job
 
 
+class _RollBack(Exception):
+    """Leaves the handler's transaction without keeping anything it wrote."""
+
+
+def _final_status(outcome: JobOutcome) -> str:
+    """The job's state, derived from what its handler says it did (never chosen by the handler)."""
+    if outcome.refused:
+        return Job.Status.FAILED
+    if outcome.check_only:
+        return Job.Status.CHECKED
+    return Job.Status.SUCCEEDED
+
+
+def _finish(job: Job, outcome: JobOutcome, status: str, progress: Progress, saved: list[str]) -> None:
+    """Record the outcome and end the job, in the caller's transaction."""
+    kind = job_kind(job.kind)
+    if kind.record is not None:
+        kind.record(job=job, outcome=outcome)
+    result = {}
+    if outcome.file is not None and status != Job.Status.FAILED:
+        saved.append(save_private_file("jobs", outcome.file.filename, outcome.file.content))
+        result = {
+            "result_file": saved[-1],
+            "result_name": outcome.file.filename,
+            "result_content_type": outcome.file.content_type,
+        }
+    Job.objects.filter(pk=job.pk).update(
+        status=status,
+        summary=outcome.summary if status != Job.Status.FAILED else "",
+        error_message=outcome.summary if status == Job.Status.FAILED else "",
+        finished_at=timezone.now(),
+        progress_done=progress.done,
+        progress_total=progress.count,
+        **result,
+    )
+
+
 def job_run(*, association_id: int, job_id: int) -> str:
-    """Run a job once. Each step is its own short scope; the handler runs in one transaction."""
+    """Run a job once. Each step is its own short scope. The handler runs in one transaction,
+    which also ends the job when its effect took place; a refused or check-only outcome rolls that
+    transaction back and is recorded in a transaction of its own."""
     with association_scope(association_id):
         claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
             status=Job.Status.RUNNING, started_at=timezone.now()
@@ -93,20 +135,28 @@ def job_run(*, association_id: int, job_id: int) -> str:
         cache.set(_progress_key(job_id), (done, total), PROGRESS_TTL)
 
     progress = Progress(report)
-    stored_name = ""
+    saved: list[str] = []  # result files stored, removed again if the job fails after all
+    status = Job.Status.FAILED
     try:
-        with translation.override(job.language), association_scope(association_id):
-            result = job_kind(job.kind).handler(job=job, params=job.params, progress=progress)
-            if result is not None:
-                stored_name = save_private_file("jobs", result.filename, result.content)
-                Job.objects.filter(pk=job_id).update(
-                    result_file=stored_name,
-                    result_name=result.filename,
-                    result_content_type=result.content_type,
-                )
+        with translation.override(job.language):
+            try:
+                with association_scope(association_id):
+                    outcome = job_kind(job.kind).handler(job=job, params=job.params, progress=progress)
+                    if not isinstance(outcome, JobOutcome):
+                        raise TypeError(
+                            f"The handler of job kind {job.kind!r} returned {type(outcome).__name__}, "
+                            "not a JobOutcome saying what it did."
+                        )
+                    status = _final_status(outcome)
+                    if status != Job.Status.SUCCEEDED:
+                        raise _RollBack
+                    _finish(job, outcome, status, progress, saved)
+            except _RollBack:
+                with association_scope(association_id):
+                    _finish(job, outcome, status, progress, saved)
     except Exception as exc:
-        if stored_name:
-            private_storage().delete(stored_name)
+        for name in saved:
+            private_storage().delete(name)
         with translation.override(job.language):
             if isinstance(exc, WaslError):
                 message = exc.message
@@ -123,15 +173,8 @@ def job_run(*, association_id: int, job_id: int) -> str:
             )
         cache.delete(_progress_key(job_id))
         return Job.Status.FAILED
-    with association_scope(association_id):
-        Job.objects.filter(pk=job_id).update(
-            status=Job.Status.SUCCEEDED,
-            finished_at=timezone.now(),
-            progress_done=progress.done,
-            progress_total=progress.count,
-        )
     cache.delete(_progress_key(job_id))
-    return Job.Status.SUCCEEDED
+    return status
 
 
 # --- Result files are not kept for ever ------------------------------------------------------

@@ -54,7 +54,7 @@ def job_detail(request: HttpRequest, association_slug: str, job_id: int) -> Http
 @require_GET
 def job_download(request: HttpRequest, association_slug: str, job_id: int) -> HttpResponse:
     job = _job_or_404(request, job_id)
-    if job.status != Job.Status.SUCCEEDED or not job.result_file:
+    if job.status not in (Job.Status.SUCCEEDED, Job.Status.CHECKED) or not job.result_file:
         raise Http404
     return serve_private_file(
         job.result_file, download_name=job.result_name, content_type=job.result_content_type

@@ -10,7 +10,7 @@ import hashlib
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from associations.errors import NotFound, WaslError
 from associations.models import Association
@@ -20,7 +20,7 @@ from documents.kinds import DocumentKind, register_document_kind
 from documents.models import Document
 from documents.pdf import qr_svg, render_pdf, verify_url
 from documents.services import document_cancel, document_issue
-from jobs.registry import JobKind, JobResult, register_job_kind
+from jobs.registry import JobKind, JobOutcome, JobResult, register_job_kind
 from members.models import Member, MemberStatus
 from members.selectors import member_search
 
@@ -106,7 +106,10 @@ def member_cards_cancel(*, actor, member: Member, reason: str) -> int:
     return len(cards)
 
 
-def cards_sheet(*, job, params: dict, progress) -> JobResult:
+MAX_CARDS_PER_SHEET = 5000
+
+
+def cards_sheet(*, job, params: dict, progress) -> JobOutcome:
     """A4 sheets of cards (ten per page) for the members of a filter."""
     members = list(
         member_search(
@@ -116,8 +119,20 @@ def cards_sheet(*, job, params: dict, progress) -> JobResult:
         )
         .filter(status=MemberStatus.ACTIVE)  # only an active member's card is valid
         .exclude(number=None)
-        .order_by("number")[:5000]
+        .order_by("number")[: MAX_CARDS_PER_SHEET + 1]
     )
+    # Say so rather than hand over an empty sheet, or a sheet silently cut short, as "done".
+    if not members:
+        raise WaslError(_("No member matches this filter: no card was made."), code="empty")
+    if len(members) > MAX_CARDS_PER_SHEET:
+        raise WaslError(
+            _(
+                "More than %(max)s members match this filter: choose a category or a status, "
+                "to make fewer cards at once."
+            )
+            % {"max": MAX_CARDS_PER_SHEET},
+            code="too_many",
+        )
     progress.total(len(members) + 1)
     association = Association.objects.get(pk=current_association_id())
     year = timezone.localdate().year
@@ -143,8 +158,13 @@ def cards_sheet(*, job, params: dict, progress) -> JobResult:
         file=name, sha256=digest, status=Document.Status.READY, rendered_at=timezone.now()
     )
     progress.advance()
-    return JobResult(
-        content=pdf, filename=f"cards-{association.slug}-{year}.pdf", content_type="application/pdf"
+    return JobOutcome(
+        summary=ngettext("%(count)s card made.", "%(count)s cards made.", len(documents))
+        % {"count": len(documents)},
+        applied=len(documents),
+        file=JobResult(
+            content=pdf, filename=f"cards-{association.slug}-{year}.pdf", content_type="application/pdf"
+        ),
     )
 
 
