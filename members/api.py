@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from associations.api_base import TenantAPIView
 from associations.capabilities import has_capability
 from members import selectors, services
+from members.importing import report_for_viewer
 from members.models import Member, MemberCategory, MemberImport, MemberStatus
 from members.services import MEMBER_FIELDS, SENSITIVE_FIELDS
 
@@ -39,9 +40,19 @@ class StatusChangeSerializer(serializers.Serializer):
 
 
 class MemberImportSerializer(serializers.ModelSerializer):
+    report = serializers.SerializerMethodField()
+
     class Meta:
         model = MemberImport
         fields = ["id", "original_name", "row_count", "status", "report", "job", "created_at"]
+
+    def __init__(self, *args, can_view_sensitive: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.can_view_sensitive = can_view_sensitive
+
+    def get_report(self, member_import: MemberImport) -> dict:
+        # Conflicts and updates show values side by side: the CIN only to roles that may see it.
+        return report_for_viewer(member_import.report, can_see_cin=self.can_view_sensitive)
 
 
 class MemberCursorPagination(pagination.CursorPagination):
@@ -157,7 +168,7 @@ class MemberImportView(_MemberView):
         return MemberImport.objects.all()
 
     def get_serializer(self, *args, **kwargs):
-        return MemberImportSerializer(*args, **kwargs)
+        return MemberImportSerializer(*args, can_view_sensitive=self.sensitive(), **kwargs)
 
     def get(self, request, association_slug: str, import_id: int):
         return Response(self.get_serializer(self.get_object()).data)

@@ -1,9 +1,18 @@
 """Import of member lists (CSV in UTF-8 / Windows-1256 / Windows-1252, and XLSX).
 
-read_table() turns the file into a header row and data rows; the officer maps columns to fields
-(remembered per file layout); import_members() checks every row first and writes only when no row
-has an error (all or nothing). Re-importing the same file updates members instead of duplicating
-them: a row matches an existing member by number, else CIN, else phone.
+Reading is bounded, so that a small hostile file cannot take the server's memory or time: at most
+MAX_COLUMNS columns, MAX_CELL_CHARS characters a cell, MAX_ROWS rows; a CSV line is refused past
+its longest possible length before it is split; an XLSX archive's parts are measured (declared and
+actual sizes) before openpyxl opens it, and its first sheet is streamed cell by cell.
+The upload reads a file once (`outline_table`): the mapping page then shows the header and a few
+sample rows kept on the import row. `read_table` reads the rows to check or import.
+
+The officer maps columns to fields (remembered per file layout); `import_members()` checks every
+row first and writes only when no row has an error (all or nothing). A row matches an existing
+member by number, else CIN, else phone. A match whose names agree is an update, listed field by
+field by the check before anything is written; a match whose names disagree is a conflict, which
+is written only as the officer decides, row by row (update, skip, or add as a new member when the
+CIN allows). An import writes exactly what the officer's check showed (`plan`), or nothing.
 """
 
 from __future__ import annotations
@@ -11,20 +20,26 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import re
 import zipfile
-from collections.abc import Callable
+import zlib
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from xml.etree import ElementTree
 
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import get_language_bidi, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from associations.errors import WaslError
 from associations.text import normalise_for_search
 from members import services
-from members.models import ImportMapping, Member, MemberCategory
+from members.models import Gender, ImportMapping, Member, MemberCategory, MemberImport
 
 # Fields a column can be mapped to, with their labels.
 IMPORT_FIELDS: dict[str, object] = {
@@ -85,46 +100,72 @@ _GUESSES = {
 GUESSES = {
     normalise_for_search(spelling): target for target, spellings in _GUESSES.items() for spelling in spellings
 }
-MAX_ROWS = 200_000
 ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 
+# Bounds of what an import reads.
+MAX_ROWS = 200_000
+MAX_COLUMNS = 100
+MAX_CELL_CHARS = 1_000  # the longest member field is 300 characters
+MAX_TEXT_CHARS = 50_000_000  # kept for one import, over all its rows (about 250 a row at most)
+MAX_CSV_LINE_CHARS = MAX_COLUMNS * (MAX_CELL_CHARS + 3)
+_LINE_END = re.compile(r"\r\n|\r|\n")
+SAMPLE_ROWS = 3  # shown under each column on the mapping page
+SAMPLE_CHARS = 60
+# An XLSX file is a zip archive. openpyxl reads every part in full except worksheets (streamed in
+# read-only mode), so those parts are kept small; a worksheet may be larger.
+MAX_ARCHIVE_PARTS = 1_000
+MAX_PART_BYTES = 32 * 1024 * 1024  # shared strings, styles, workbook…
+MAX_SHEET_BYTES = 256 * 1024 * 1024
+MAX_UNPACKED_BYTES = 320 * 1024 * 1024
+_WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+_CONTENT_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 
-@dataclass
-class Table:
-    headers: list[str]
-    rows: list[list[str]]  # data rows, as text
 
-    @property
-    def signature(self) -> str:
-        folded = "|".join(normalise_for_search(h) for h in self.headers)
-        return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+def _column_letter(number: int) -> str:
+    letters = ""
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
 
 
-@dataclass
-class RowError:
-    row: int  # as the spreadsheet numbers it (header = row 1)
-    column: str
-    message: str
+def _unreadable() -> WaslError:
+    return WaslError(
+        _("This spreadsheet cannot be read. Save it again as XLSX or CSV."), field="file", code="unreadable"
+    )
 
 
-@dataclass
-class ImportReport:
-    total: int = 0
-    created: int = 0
-    updated: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    error_count: int = 0
-    dry_run: bool = True
+def _too_many_columns(row: int) -> WaslError:
+    return WaslError(
+        _("Row %(row)s has a value beyond column %(max)s: a member list may have at most %(max)s columns.")
+        % {"row": row, "max": MAX_COLUMNS},
+        field="file",
+        code="too_many_columns",
+    )
 
-    def as_dict(self) -> dict:
-        return {
-            "total": self.total,
-            "created": self.created,
-            "updated": self.updated,
-            "error_count": self.error_count,
-            "errors": [e.__dict__ for e in self.errors],
-            "dry_run": self.dry_run,
-        }
+
+def _cell_too_long(row: int, column: int) -> WaslError:
+    return WaslError(
+        _(
+            "The cell in row %(row)s, column %(column)s holds more than %(max)s characters: "
+            "a member list holds short values."
+        )
+        % {"row": row, "column": _column_letter(column), "max": MAX_CELL_CHARS},
+        field="file",
+        code="cell_too_long",
+    )
+
+
+def _too_large_unpacked(limit: int) -> WaslError:
+    return WaslError(
+        _(
+            "This spreadsheet is too large once unpacked (more than %(max)s). Keep only the member "
+            "list, without images or other sheets, or save it as CSV."
+        )
+        % {"max": filesizeformat(limit)},
+        field="file",
+        code="too_large_unpacked",
+    )
 
 
 def _decode(content: bytes) -> str:
@@ -162,73 +203,260 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def read_table(content: bytes) -> Table:
-    if content[:4] == b"PK\x03\x04":
-        return _read_xlsx(content)
+def _part_limits(archive: zipfile.ZipFile) -> dict[str, int]:
+    """The size each part may have once unpacked: worksheets (by their declared content type,
+    as openpyxl finds them) may be large, every other part is read whole and must stay small."""
+    info = archive.getinfo("[Content_Types].xml")
+    if info.file_size > MAX_PART_BYTES:
+        raise _too_large_unpacked(MAX_PART_BYTES)
+    # Expat (2.4 and later) bounds entity expansion; the part's size is bounded above.
+    root = ElementTree.fromstring(archive.read(info))  # noqa: S314
+    types_of: dict[str, set[str]] = defaultdict(set)
+    for override in root.iter(f"{_CONTENT_TYPES_NS}Override"):
+        types_of[override.get("PartName", "").lstrip("/")].add(override.get("ContentType", ""))
+    return {
+        name: MAX_SHEET_BYTES if types == {_WORKSHEET_TYPE} else MAX_PART_BYTES
+        for name, types in types_of.items()
+    }
+
+
+def _check_archive(content: bytes) -> None:
+    """Measure an XLSX archive before openpyxl touches it: how many parts, the unpacked size each
+    declares, and the size each really unpacks to (read in chunks, never held whole)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        parts = archive.infolist()
+        if len(parts) > MAX_ARCHIVE_PARTS:
+            raise _too_large_unpacked(MAX_UNPACKED_BYTES)
+        limits = _part_limits(archive)
+        if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
+            raise _too_large_unpacked(MAX_UNPACKED_BYTES)
+        for part in parts:
+            limit = limits.get(part.filename, MAX_PART_BYTES)
+            if part.file_size > limit:
+                raise _too_large_unpacked(limit)
+            # Unpack it in chunks: zipfile hands over no more than the declared size, and a part
+            # whose data do not match what it declares fails its CRC check here, before openpyxl.
+            unpacked = 0
+            with archive.open(part) as stream:
+                while chunk := stream.read(1024 * 1024):
+                    unpacked += len(chunk)
+                    if unpacked > part.file_size:  # whatever the zip implementation does
+                        raise _too_large_unpacked(limit)
+    except WaslError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, EOFError, OSError, zlib.error,
+            NotImplementedError, RuntimeError, ElementTree.ParseError) as exc:  # fmt: skip
+        raise _unreadable() from exc
+
+
+def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) of the first sheet, streamed by openpyxl's read-only parser. Unlike
+    `iter_rows()`, which pads every row to the sheet's widest column (16,384 cells a row when one
+    cell sits in column XFD), this sees only the cells the file holds, and refuses a value past
+    MAX_COLUMNS at once."""
+    from openpyxl import load_workbook
+    from openpyxl.worksheet._reader import WorkSheetParser  # what read-only worksheets use
+
+    _check_archive(content)
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds of errors on damaged files
+        raise _unreadable() from exc
+    try:
+        sheet = workbook.worksheets[0]
+        with sheet._get_source() as source:
+            parser = WorkSheetParser(
+                source,
+                sheet._shared_strings,
+                data_only=True,
+                epoch=workbook.epoch,
+                date_formats=workbook._date_formats,
+                timedelta_formats=workbook._timedelta_formats,
+            )
+            for line, parsed in parser.parse():
+                cells: list[str] = []
+                for parsed_cell in parsed:
+                    text = _cell(parsed_cell["value"])
+                    if not text:
+                        continue
+                    column = parsed_cell["column"]
+                    if column > MAX_COLUMNS:
+                        raise _too_many_columns(line)
+                    if len(text) > MAX_CELL_CHARS:
+                        raise _cell_too_long(line, column)
+                    if column > len(cells):
+                        cells.extend([""] * (column - len(cells)))
+                    cells[column - 1] = text
+                yield line, cells
+    except WaslError:
+        raise
+    except Exception as exc:
+        raise _unreadable() from exc
+    finally:
+        workbook.close()
+
+
+def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) of a CSV file; a line is refused past its longest possible length
+    before the csv module splits it."""
     text = _decode(content)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+
+    def lines() -> Iterator[str]:  # one at a time, line endings kept for the csv module
+        start = 0
+        for end in _LINE_END.finditer(text):
+            yield text[start : end.end()]
+            start = end.end()
+        if start < len(text):
+            yield text[start:]
+
+    def bounded_lines() -> Iterator[str]:
+        for number, line in enumerate(lines(), start=1):
+            if len(line) > MAX_CSV_LINE_CHARS:
+                if line.count(dialect.delimiter) >= MAX_COLUMNS:
+                    raise _too_many_columns(number)
+                raise WaslError(
+                    _("Line %(line)s is too long for a member list.") % {"line": number},
+                    field="file",
+                    code="line_too_long",
+                )
+            yield line
+
     try:
-        rows = [row for row in csv.reader(io.StringIO(text), dialect) if any(cell.strip() for cell in row)]
+        for number, cells in enumerate(csv.reader(bounded_lines(), dialect), start=1):
+            yield number, [cell.strip() for cell in cells]
     except csv.Error as exc:
         raise WaslError(_("This CSV file cannot be read: %(error)s.") % {"error": exc}, field="file") from exc
-    return _table(rows)
 
 
-def _read_xlsx(content: bytes) -> Table:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise WaslError(
-            _("This spreadsheet cannot be read. Save it again as XLSX or CSV."), field="file"
-        ) from exc
-    rows = []
-    try:
-        for values in workbook.worksheets[0].iter_rows(values_only=True):
-            cells = [_cell(v) for v in values]
-            if any(cells):
-                rows.append(cells)
-            if len(rows) > MAX_ROWS + 1:
-                break
-    except Exception as exc:
-        raise WaslError(
-            _("This spreadsheet cannot be read. Save it again as XLSX or CSV."), field="file"
-        ) from exc
-    finally:
-        workbook.close()
-    return _table(rows)
+def _records(content: bytes) -> Iterator[tuple[int, list[str]]]:
+    """The file's non-empty rows as (row number as the spreadsheet shows it, cells), within bounds."""
+    rows = _xlsx_rows(content) if content[:4] == b"PK\x03\x04" else _csv_rows(content)
+    count = 0
+    for line, cells in rows:
+        while cells and not cells[-1]:
+            cells.pop()
+        if not cells:
+            continue
+        if len(cells) > MAX_COLUMNS:
+            raise _too_many_columns(line)
+        for column, text in enumerate(cells, start=1):
+            if len(text) > MAX_CELL_CHARS:
+                raise _cell_too_long(line, column)
+        count += 1
+        if count > MAX_ROWS + 1:
+            raise WaslError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS}, field="file")
+        yield line, cells
 
 
-def _table(rows: list[list[str]]) -> Table:
-    if len(rows) < 2:
-        raise WaslError(_("The file has no data rows under its header row."), field="file", code="empty")
-    if len(rows) > MAX_ROWS + 1:
-        raise WaslError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS}, field="file")
-    headers = [h.strip() for h in rows[0]]
-    width = len(headers)
-    return Table(headers=headers, rows=[(r + [""] * width)[:width] for r in rows[1:]])
+def _no_data_rows() -> WaslError:
+    return WaslError(_("The file has no data rows under its header row."), field="file", code="empty")
 
 
-def guess_mapping(table: Table) -> dict[str, str]:
+@dataclass
+class Outline:
+    """What the mapping page needs of a file, read once at upload."""
+
+    headers: list[str]
+    samples: list[list[str]]
+    row_count: int
+
+
+def outline_table(content: bytes) -> Outline:
+    """Read the whole file once (to count and check its rows) keeping only its header and the
+    first SAMPLE_ROWS rows, shortened."""
+    headers: list[str] | None = None
+    samples: list[list[str]] = []
+    count = 0
+    for _line, cells in _records(content):
+        if headers is None:
+            headers = cells
+            continue
+        count += 1
+        if len(samples) < SAMPLE_ROWS:
+            samples.append([cell[:SAMPLE_CHARS] for cell in cells[: len(headers)]])
+    if headers is None or not count:
+        raise _no_data_rows()
+    return Outline(headers=headers, samples=samples, row_count=count)
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[str]]  # data rows, as text; a row stops at its last non-empty cell
+    lines: list[int] = field(default_factory=list)  # each row's number in the file (header = 1)
+
+    def __post_init__(self) -> None:
+        if not self.lines:
+            self.lines = list(range(2, len(self.rows) + 2))
+
+    @property
+    def signature(self) -> str:
+        return header_signature(self.headers)
+
+
+def read_table(content: bytes, columns: Collection[int] | None = None) -> Table:
+    """The header and the data rows. With `columns`, only those columns' cells are kept (the
+    others read as empty), which is all an import needs."""
+    keep = None if columns is None else set(columns)
+    headers: list[str] | None = None
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    kept_chars = 0
+    for line, cells in _records(content):
+        if headers is None:
+            headers = cells
+            continue
+        cells = cells[: len(headers)]
+        if keep is not None:
+            cells = [text if index in keep else "" for index, text in enumerate(cells)]
+            while cells and not cells[-1]:
+                cells.pop()
+        kept_chars += sum(map(len, cells))
+        if kept_chars > MAX_TEXT_CHARS:
+            raise WaslError(
+                _("The file holds more text than an import can take: split it into smaller files."),
+                field="file",
+                code="too_much_text",
+            )
+        rows.append(cells)
+        lines.append(line)
+    if headers is None or not rows:
+        raise _no_data_rows()
+    return Table(headers=headers, rows=rows, lines=lines)
+
+
+def _at(row: list[str], index: int) -> str:
+    return row[index] if index < len(row) else ""
+
+
+def header_signature(headers: list[str]) -> str:
+    folded = "|".join(normalise_for_search(h) for h in headers)
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def guess_mapping(headers: list[str]) -> dict[str, str]:
     """Column index (as text) → field: the association's remembered mapping for this layout, or
     a guess from the header spellings."""
-    remembered = ImportMapping.objects.filter(header_signature=table.signature).first()
+    remembered = ImportMapping.objects.filter(header_signature=header_signature(headers)).first()
     if remembered is not None:
-        return dict(remembered.mapping)
+        return {index: target for index, target in remembered.mapping.items() if int(index) < len(headers)}
     mapping = {}
-    for index, header in enumerate(table.headers):
+    for index, header in enumerate(headers):
         target = GUESSES.get(normalise_for_search(header))
         if target and target not in mapping.values():
             mapping[str(index)] = target
     return mapping
 
 
-def remember_mapping(table: Table, mapping: dict[str, str]) -> None:
-    ImportMapping.objects.update_or_create(header_signature=table.signature, defaults={"mapping": mapping})
+def remember_mapping(headers: list[str], mapping: dict[str, str]) -> None:
+    ImportMapping.objects.update_or_create(
+        header_signature=header_signature(headers), defaults={"mapping": mapping}
+    )
 
 
 def _parse_date(text: str) -> date:
@@ -247,7 +475,7 @@ _GENDERS = {"f": "F", "femme": "F", "female": "F", "انثى": "F", "m": "M", "h
 def _row_values(row: list[str], mapping: dict[str, str], categories: dict[str, MemberCategory]) -> dict:
     values: dict = {}
     for index, target in mapping.items():
-        text = row[int(index)].strip()
+        text = _at(row, int(index))
         if target == "number":
             if text and not re.fullmatch(r"[0-9]{1,9}", text):
                 raise WaslError(_("A member number is a whole number."), field="number")
@@ -275,7 +503,155 @@ def _row_values(row: list[str], mapping: dict[str, str], categories: dict[str, M
     return values
 
 
+# --- Checking and importing -------------------------------------------------------------------
+
+NAME_FIELDS = ("first_name_ar", "last_name_ar", "first_name_latin", "last_name_latin")
+CONFLICT_CHOICES = ("update", "skip", "create")
 MAX_REPORTED_ERRORS = 500
+MAX_LISTED = 500  # updates and conflicts listed in a report (all are counted)
+_NOT_A_LETTER = re.compile(r"[\W_]+")
+
+
+def _name_words(*parts: str) -> list[str]:
+    return sorted(_NOT_A_LETTER.sub(" ", normalise_for_search(" ".join(parts))).split())
+
+
+def names_disagree(existing: dict, incoming: dict) -> bool:
+    """Whether a row names someone other than the member it matched: in a script that both give,
+    the names differ once case, accents, Arabic letter variants and diacritics, punctuation and
+    the order of the words are set aside ("MOHAMED alaoui" is "Alaoui Mohamed")."""
+    for pair in (("first_name_latin", "last_name_latin"), ("first_name_ar", "last_name_ar")):
+        both = [name for name in pair if incoming.get(name) and existing.get(name)]
+        if both and _name_words(*(existing[n] for n in both)) != _name_words(*(incoming[n] for n in both)):
+            return True
+    return False
+
+
+def _text(name: str, value) -> str:
+    """A field's value as the report shows it."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, MemberCategory):
+        return value.name_ar if get_language_bidi() else value.name_fr
+    if isinstance(value, date):
+        return value.isoformat()
+    if name == "gender":
+        return str(Gender(value).label)
+    return str(value)
+
+
+def _plain(value):
+    """A value in a stable form for the plan's fingerprint."""
+    if isinstance(value, MemberCategory):
+        return value.pk
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+@dataclass
+class RowError:
+    row: int  # as the spreadsheet numbers it (header = row 1)
+    column: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    """What a check found, or an import did. `plan` fingerprints what the check showed (rows to
+    add, updates with their values, conflicts); an import is written only if it is unchanged."""
+
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    conflict_count: int = 0
+    undecided: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    changes: list[dict] = field(default_factory=list)  # the first MAX_LISTED updates, field by field
+    conflicts: list[dict] = field(default_factory=list)  # the first MAX_LISTED conflicts
+    dry_run: bool = True
+    plan: str = ""
+    stale: bool = False  # the register or the mapping changed since the officer's check
+    written: bool = False
+
+    @property
+    def refused(self) -> int:
+        """Problems that keep an import from being written (a check only counts row errors)."""
+        if self.dry_run:
+            return self.error_count
+        return self.error_count + self.undecided + int(self.stale)
+
+    def summary(self) -> str:
+        if self.error_count:
+            return ngettext(
+                "%(count)s row has an error: nothing was saved.",
+                "%(count)s rows have errors: nothing was saved.",
+                self.error_count,
+            ) % {"count": self.error_count}
+        if not self.dry_run and self.stale:
+            return _(
+                "The register or the columns changed since the check: nothing was saved. "
+                "Look at the new check, then import."
+            )
+        if not self.dry_run and self.undecided:
+            return ngettext(
+                "%(count)s conflict needs your decision: nothing was saved.",
+                "%(count)s conflicts need your decision: nothing was saved.",
+                self.undecided,
+            ) % {"count": self.undecided}
+        counts = {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "conflicts": self.undecided,
+        }
+        if self.written:
+            return (
+                _("Imported. New members: %(created)s · updated: %(updated)s · unchanged: %(unchanged)s · "
+                  "skipped: %(skipped)s.") % counts
+            )  # fmt: skip
+        return (
+            _("Checked, nothing saved yet. New members: %(created)s · updates: %(updated)s · unchanged: "
+              "%(unchanged)s · skipped: %(skipped)s · conflicts to decide: %(conflicts)s.") % counts
+        )  # fmt: skip
+
+    def as_dict(self) -> dict:
+        return {
+            "total": self.total,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "conflict_count": self.conflict_count,
+            "undecided": self.undecided,
+            "error_count": self.error_count,
+            "errors": [e.__dict__ for e in self.errors],
+            "changes": self.changes,
+            "conflicts": self.conflicts,
+            "dry_run": self.dry_run,
+            "plan": self.plan,
+            "stale": self.stale,
+            "written": self.written,
+            "summary": self.summary(),
+        }
+
+
+@dataclass
+class _Match:
+    line: int
+    candidates: list[int]  # member ids; several when members share the phone number
+    matched_on: str  # "number", "cin" or "phone"
+    number: int | None
+    values: dict
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def import_members(
@@ -286,39 +662,70 @@ def import_members(
     dry_run: bool,
     progress: Callable[[int], None] | None = None,
     can_use_cin: bool = True,
+    decisions: dict[str, str] | None = None,
+    on_conflict: str | None = None,
+    expected_plan: str | None = None,
 ) -> ImportReport:
     """Check every row first (nothing is written while checking); then, only if no row has an
-    error and this is not a dry run, write them all in one transaction, in bulk."""
+    error, every conflict is decided and this is not a dry run, write them all in one transaction,
+    in bulk.
+
+    `decisions` maps a conflict's row number (as text) to "update", "skip" or "create";
+    `on_conflict` decides the others. `expected_plan` is the plan of the check the officer saw:
+    when given, the import is refused (stale) if what it would write differs.
+    """
     unknown = set(mapping.values()) - set(IMPORT_FIELDS)
     if unknown or len(set(mapping.values())) != len(mapping):
         raise WaslError(_("Each field can be chosen for one column only."), field="mapping")
+    if any(not index.isdigit() or int(index) >= len(table.headers) for index in mapping):
+        raise WaslError(_("Choose fields for the file's columns only."), field="mapping")
     if not {"last_name_latin", "last_name_ar"} & set(mapping.values()):
         raise WaslError(_("Map at least one column to a last name."), field="mapping")
     if "cin" in mapping.values() and not can_use_cin:
         # Matching or writing by CIN would reveal it to a role that may not see it.
         raise WaslError(_("Your role may not import CIN numbers: ignore that column."), field="mapping")
+    if on_conflict not in (None, "", *CONFLICT_CHOICES):
+        raise WaslError(_("Choose what to do with conflicts: update, skip or create."), field="on_conflict")
+    decisions = {str(row): choice for row, choice in (decisions or {}).items() if choice in CONFLICT_CHOICES}
     report = ImportReport(total=len(table.rows), dry_run=dry_run)
     all_categories = list(MemberCategory.objects.all())
     categories = {normalise_for_search(c.name_fr): c for c in all_categories}
     categories.update({normalise_for_search(c.name_ar): c for c in all_categories})
-    labels = {str(i): h for i, h in enumerate(table.headers)}
-    column_of = {target: labels[index] for index, target in mapping.items()}
+    column_of = {target: table.headers[int(index)] for index, target in mapping.items()}
+    shown_fields = [name for name in IMPORT_FIELDS if name in column_of and name != "number"]
 
-    # Everything a row is matched or checked against, read once.
-    name_fields = ("first_name_ar", "last_name_ar", "first_name_latin", "last_name_latin")
-    rows = Member.objects.filter(anonymised_at=None).values_list("pk", "number", "cin", "phone", *name_fields)
-    current = [(pk, number, cin, phone) for pk, number, cin, phone, *_names in rows]
-    names_of = {row[0]: dict(zip(name_fields, row[4:], strict=True)) for row in rows}
-    by_number = {number: pk for pk, number, _cin, _phone in current if number is not None}
-    by_cin = {cin: pk for pk, _number, cin, _phone in current if cin}
-    by_phone = {phone: pk for pk, _number, _cin, phone in current if phone}
+    # What rows are matched against, read once.
+    by_number: dict[int, int] = {}
+    by_cin: dict[str, int] = {}
+    by_phone: dict[str, list[int]] = defaultdict(list)
+    for pk, number, cin, phone in Member.objects.filter(anonymised_at=None).values_list(
+        "pk", "number", "cin", "phone"
+    ):
+        if number is not None:
+            by_number[number] = pk
+        if cin:
+            by_cin[cin] = pk
+        if phone:
+            by_phone[phone].append(pk)
     taken_numbers = set(by_number)
     seen: dict[tuple[str, str], int] = {}
     creates: list[tuple[int | None, dict]] = []
-    updates: dict[int, dict] = {}
+    matched: list[_Match] = []
+    errors: list[RowError] = []
 
-    for offset, row in enumerate(table.rows):
-        line = offset + 2
+    def refuse_row(line: int, exc: WaslError) -> None:
+        report.error_count += 1
+        if len(errors) < MAX_REPORTED_ERRORS:
+            errors.append(RowError(line, column_of.get(exc.field or "", "—"), exc.message))
+
+    # The plan: what the check shows, in row order, fingerprinted as it goes.
+    plan = hashlib.sha256(json.dumps(sorted(mapping.items())).encode())
+
+    def plan_add(*entry) -> None:
+        plan.update(json.dumps(entry, sort_keys=True, default=str, ensure_ascii=False).encode())
+
+    # 1. Each row on its own: values, duplicates within the file, what it matches.
+    for offset, (line, row) in enumerate(zip(table.lines, table.rows, strict=True)):
         try:
             values = _row_values(row, mapping, categories)
             number = values.pop("number", None)
@@ -330,44 +737,196 @@ def import_members(
                             _("Same value as row %(row)s.") % {"row": seen[(key, cleaned[key])]}, field=key
                         )
                     seen[(key, cleaned[key])] = line
-            existing = (
-                by_number.get(number)
-                or (by_cin.get(cleaned["cin"]) if cleaned.get("cin") else None)
-                or (by_phone.get(cleaned["phone"]) if cleaned.get("phone") else None)
-            )
-            if cleaned.get("cin") and by_cin.get(cleaned["cin"], existing) != existing:
-                raise WaslError(_("Another member already has this CIN number."), field="cin")
-            if existing is not None:
-                if existing in updates:
-                    raise WaslError(_("This row and another one are the same member."), field="number")
-                merged = {**names_of[existing], **{k: v for k, v in cleaned.items() if k in name_fields}}
-                services.require_a_name(Member(**merged))
-                updates[existing] = cleaned
+            cin, phone = cleaned.get("cin"), cleaned.get("phone")
+            if number is not None and number in by_number:
+                if cin and by_cin.get(cin, by_number[number]) != by_number[number]:
+                    raise WaslError(_("Another member already has this CIN number."), field="cin")
+                matched.append(_Match(line, [by_number[number]], "number", number, cleaned))
+            elif cin and cin in by_cin:
+                matched.append(_Match(line, [by_cin[cin]], "cin", number, cleaned))
+            elif phone and phone in by_phone:
+                matched.append(_Match(line, by_phone[phone], "phone", number, cleaned))
             else:
-                probe = Member(**cleaned)
-                services.require_a_name(probe)
+                services.require_a_name(Member(**cleaned))
                 if number is not None:
                     if number in taken_numbers:
                         raise WaslError(_("This member number is already used."), field="number")
                     taken_numbers.add(number)
                 creates.append((number, cleaned))
+                plan_add("create", line, number, {k: _plain(v) for k, v in cleaned.items()})
         except WaslError as exc:
-            report.error_count += 1
-            if len(report.errors) < MAX_REPORTED_ERRORS:
-                report.errors.append(RowError(line, column_of.get(exc.field or "", "—"), exc.message))
+            refuse_row(line, exc)
         if progress and offset % 500 == 499:
             progress(500)
     if progress:
         progress(len(table.rows) % 500)
+
+    # 2. Rows that match a member, against that member, a chunk of members at a time.
+    claimed: dict[int, int] = {}  # member id -> the row that matched it
+    updates: dict[int, dict] = {}
+
+    def update(line: int, member: Member, changes: dict) -> None:
+        if not changes:
+            report.unchanged += 1
+            return
+        services.require_a_name(Member(**{**{n: getattr(member, n) for n in NAME_FIELDS}, **changes}))
+        updates[member.pk] = changes
+        if len(report.changes) < MAX_LISTED:
+            report.changes.append(
+                {
+                    "row": line,
+                    "member_id": member.pk,
+                    "number": member.number,
+                    "name": member.display_name,
+                    "fields": [[n, _text(n, getattr(member, n)), _text(n, v)] for n, v in changes.items()],
+                }
+            )
+
+    for chunk in _chunks(matched, 2000):
+        members = Member.objects.select_related("category").in_bulk(
+            {pk for match in chunk for pk in match.candidates}
+        )
+        for match in chunk:
+            try:
+                # An empty cell leaves the member's field as it is: a list never erases data.
+                incoming = {k: v for k, v in match.values.items() if v not in ("", None)}
+                candidates = [members[pk] for pk in match.candidates if pk in members]
+                if not candidates:  # erased since the register was read
+                    raise WaslError(_("The register changed while checking: check the file again."))
+                names_of = {c.pk: {n: getattr(c, n) for n in NAME_FIELDS} for c in candidates}
+                member = next(
+                    (c for c in candidates if not names_disagree(names_of[c.pk], incoming)), candidates[0]
+                )
+                if member.pk in claimed:
+                    raise WaslError(
+                        _("This row and row %(row)s are the same member.") % {"row": claimed[member.pk]},
+                        field=match.matched_on,
+                    )
+                claimed[member.pk] = match.line
+                changes = {n: v for n, v in incoming.items() if getattr(member, n) != v}
+                if not names_disagree(names_of[member.pk], incoming):
+                    plan_add("update", match.line, member.pk, {k: _plain(v) for k, v in changes.items()})
+                    update(match.line, member, changes)
+                    continue
+                # A conflict: the row names someone else. Written only as the officer decides.
+                report.conflict_count += 1
+                plan_add("conflict", match.line, member.pk, {k: _plain(v) for k, v in incoming.items()})
+                cin = match.values.get("cin")
+                choices = ["update", "skip"] + ([] if cin and cin in by_cin else ["create"])
+                decision = decisions.get(str(match.line)) or on_conflict or ""
+                if decision == "create" and "create" not in choices:
+                    if str(match.line) in decisions:
+                        raise WaslError(
+                            _("This CIN number is member %(number)s's: the row cannot be a new member.")
+                            % {"number": member.number or "—"},
+                            field="cin",
+                        )
+                    decision = ""  # a default that cannot apply here: the officer decides this row
+                if len(report.conflicts) < MAX_LISTED:
+                    report.conflicts.append(
+                        {
+                            "row": match.line,
+                            "member_id": member.pk,
+                            "number": member.number,
+                            "matched_on": match.matched_on,
+                            "fields": [
+                                [n, _text(n, getattr(member, n)), _text(n, match.values.get(n))]
+                                for n in shown_fields
+                            ],
+                            "choices": choices,
+                            "decision": decision,
+                        }
+                    )
+                if decision == "update":
+                    update(match.line, member, changes)
+                elif decision == "skip":
+                    report.skipped += 1
+                elif decision == "create":
+                    services.require_a_name(Member(**match.values))
+                    number = None if match.matched_on == "number" else match.number  # theirs is taken
+                    if number is not None:
+                        if number in taken_numbers:
+                            raise WaslError(_("This member number is already used."), field="number")
+                        taken_numbers.add(number)
+                    creates.append((number, match.values))
+                else:
+                    report.undecided += 1
+            except WaslError as exc:
+                refuse_row(match.line, exc)
+
+    report.errors = sorted(errors, key=lambda error: error.row)[:MAX_REPORTED_ERRORS]
+    plan_add("errors", report.error_count)
+    report.plan = plan.hexdigest()
     report.created, report.updated = len(creates), len(updates)
-    if dry_run or report.error_count:
+    report.stale = not dry_run and expected_plan is not None and expected_plan != report.plan
+    if dry_run or report.refused:
         return report  # all or nothing: not a single row was written
     try:
         with transaction.atomic():
             services.members_bulk_write(actor=actor, creates=creates, updates=updates)
-            remember_mapping(table, mapping)
+            remember_mapping(table.headers, mapping)
     except IntegrityError as exc:  # the register changed between the check and the write
         raise WaslError(
             _("The register changed while importing: check the file again."), code="conflict"
         ) from exc
+    report.written = True
     return report
+
+
+def member_import_create(*, actor, filename: str, content: bytes) -> MemberImport:
+    """Keep an uploaded list, read once: its rows are counted and checked against the bounds, its
+    header and first rows kept for the mapping page."""
+    from documents.files import save_private_file
+
+    outline = outline_table(content)
+    return MemberImport.objects.create(
+        file=save_private_file("imports", filename, content),
+        original_name=filename[:200],
+        row_count=outline.row_count,
+        headers=outline.headers,
+        samples=outline.samples,
+        mapping=guess_mapping(outline.headers),
+        created_by=actor,
+    )
+
+
+def member_import_outline(member_import: MemberImport) -> None:
+    """Keep the header and first rows of a list uploaded before they were kept at upload."""
+    from documents.files import private_storage
+
+    with private_storage().open(member_import.file, "rb") as handle:
+        outline = outline_table(handle.read())
+    member_import.headers, member_import.samples = outline.headers, outline.samples
+    member_import.save(update_fields=["headers", "samples"])
+
+
+def import_report_record(
+    *, member_import: MemberImport, report: ImportReport, mapping: dict[str, str]
+) -> None:
+    """Keep a check's or an import's report on the import, where its page shows it."""
+    member_import.report = report.as_dict() | {"at": timezone.now().isoformat()}
+    member_import.mapping = mapping
+    if report.written:
+        member_import.status = MemberImport.Status.IMPORTED
+    elif report.dry_run and not report.error_count:
+        member_import.status = MemberImport.Status.CHECKED
+    member_import.save(update_fields=["report", "mapping", "status"])
+
+
+def report_for_viewer(report: dict, *, can_see_cin: bool) -> dict:
+    """A stored report as a viewer may see it: CIN numbers hidden from roles that may not see them."""
+    if can_see_cin or not report:
+        return report
+
+    def masked(rows: list[list[str]]) -> list[list[str]]:
+        return [
+            [name, *("•••" if name == "cin" and text else text for text in texts)] for name, *texts in rows
+        ]
+
+    return {
+        **report,
+        "changes": [{**change, "fields": masked(change["fields"])} for change in report.get("changes", [])],
+        "conflicts": [
+            {**conflict, "fields": masked(conflict["fields"])} for conflict in report.get("conflicts", [])
+        ],
+    }

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from documents.files import private_storage
 from jobs.registry import JobKind, JobOutcome, register_job_kind
-from members.importing import import_members, read_table
+from members.importing import import_members, import_report_record, read_table
 from members.models import MemberImport
 
 
-def run_import(*, job, params: dict, progress) -> JobOutcome:
-    """Check or import an uploaded list. The job fails when a row is refused, and its per-row
-    report is kept on the import either way (`record_import`)."""
-    member_import = MemberImport.objects.get(pk=params["import_id"])
+def load_import_table(member_import: MemberImport, mapping: dict[str, str]):
+    """The rows of an uploaded list, keeping only the mapped columns."""
     with private_storage().open(member_import.file, "rb") as handle:
-        table = read_table(handle.read())
+        return read_table(handle.read(), columns={int(index) for index in mapping})
+
+
+def run_import(*, job, params: dict, progress) -> JobOutcome:
+    """Check or import an uploaded list. The job fails when a row is refused (or a conflict is
+    left undecided), and its per-row report is kept on the import either way (`record_import`)."""
+    member_import = MemberImport.objects.get(pk=params["import_id"])
+    table = load_import_table(member_import, params["mapping"])
     progress.total(len(table.rows))
     report = import_members(
         actor=job.requested_by,
@@ -25,34 +29,25 @@ def run_import(*, job, params: dict, progress) -> JobOutcome:
         dry_run=params["dry_run"],
         progress=progress.advance,
         can_use_cin=params.get("can_use_cin", False),
+        decisions=params.get("decisions"),
+        on_conflict=params.get("on_conflict"),
+        expected_plan=None if params["dry_run"] else params.get("plan", ""),
     )
-    if report.error_count:
-        summary = ngettext(
-            "%(count)s row has an error: nothing was saved.",
-            "%(count)s rows have errors: nothing was saved.",
-            report.error_count,
-        ) % {"count": report.error_count}
-    else:
-        summary = ngettext("%(count)s row checked.", "%(count)s rows checked.", report.total) % {
-            "count": report.total
-        }
     return JobOutcome(
-        summary=summary,
-        applied=0 if params["dry_run"] else report.created + report.updated,
-        refused=report.error_count,
+        summary=report.summary(),
+        applied=report.created + report.updated if report.written else 0,
+        refused=report.refused,
         check_only=params["dry_run"],
         details={"report": report, "mapping": params["mapping"]},
     )
 
 
 def record_import(*, job, outcome: JobOutcome) -> None:
-    report = outcome.details["report"]
-    member_import = MemberImport.objects.get(pk=job.params["import_id"])
-    member_import.report = report.as_dict() | {"at": timezone.now().isoformat()}
-    member_import.mapping = outcome.details["mapping"]
-    if not report.error_count:
-        member_import.status = MemberImport.Status.CHECKED if report.dry_run else MemberImport.Status.IMPORTED
-    member_import.save(update_fields=["report", "mapping", "status"])
+    import_report_record(
+        member_import=MemberImport.objects.get(pk=job.params["import_id"]),
+        report=outcome.details["report"],
+        mapping=outcome.details["mapping"],
+    )
 
 
 def _import_page(job) -> str:

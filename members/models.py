@@ -276,6 +276,9 @@ class MemberImport(TenantModel):
     file = models.CharField(max_length=300)  # name in the private storage
     original_name = models.CharField(max_length=200)
     row_count = models.PositiveIntegerField(default=0)
+    # Read once at upload, so the mapping page never parses the file again.
+    headers = models.JSONField(default=list, blank=True)
+    samples = models.JSONField(default=list, blank=True)  # the first rows, shortened
     mapping = models.JSONField(default=dict)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPLOADED)
     report = models.JSONField(default=dict, blank=True)

@@ -703,7 +703,10 @@ def _erase_old_import_files(*, before: date) -> None:
 
     for item in MemberImport.objects.filter(created_at__date__lt=before).exclude(file=""):
         private_storage().delete(item.file)
-        MemberImport.objects.filter(pk=item.pk).update(file="", original_name=ANONYMISED_LABEL)
+        # The header, sample rows and report (updates, conflicts) hold people's data too.
+        MemberImport.objects.filter(pk=item.pk).update(
+            file="", original_name=ANONYMISED_LABEL, headers=[], samples=[], report={}
+        )
 
 
 def _years_before(day: date, years: int) -> date:

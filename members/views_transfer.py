@@ -16,13 +16,23 @@ from associations.decorators import requires
 from associations.errors import NotFound, WaslError
 from associations.spreadsheets import XlsxSheet, csv_writer
 from associations.tenancy import association_scope
-from documents.files import private_storage, save_private_file, validate_upload
+from associations.text import normalise_for_search
+from documents.files import validate_upload
 from jobs.services import job_start
 from members import selectors
 from members.cards import MEMBER_CARDS, member_card_issue
 from members.forms import MemberFilterForm
-from members.importing import IMPORT_FIELDS, Table, guess_mapping, import_members, read_table
-from members.jobs import MEMBER_IMPORT
+from members.importing import (
+    CONFLICT_CHOICES,
+    GUESSES,
+    IMPORT_FIELDS,
+    import_members,
+    import_report_record,
+    member_import_create,
+    member_import_outline,
+    report_for_viewer,
+)
+from members.jobs import MEMBER_IMPORT, load_import_table
 from members.models import MemberImport
 
 SYNC_ROWS = 500  # larger files are checked and imported as a background job
@@ -38,18 +48,12 @@ def import_upload(request: HttpRequest, association_slug: str) -> HttpResponse:
             if upload is None:
                 raise WaslError(_("Choose a file."), field="file")
             validate_upload(upload, allowed={"csv", "xlsx"})
-            content = upload.read()
-            table = read_table(content)
+            member_import = member_import_create(
+                actor=request.user, filename=upload.name, content=upload.read()
+            )
         except WaslError as exc:
             error = exc.message
         else:
-            member_import = MemberImport.objects.create(
-                file=save_private_file("imports", upload.name, content),
-                original_name=upload.name[:200],
-                row_count=len(table.rows),
-                mapping=guess_mapping(table),
-                created_by=request.user,
-            )
             return redirect(
                 "members:import_map", association_slug=association_slug, import_id=member_import.pk
             )
@@ -62,9 +66,25 @@ def import_upload(request: HttpRequest, association_slug: str) -> HttpResponse:
     )
 
 
-def _load(member_import: MemberImport) -> Table:
-    with private_storage().open(member_import.file, "rb") as handle:
-        return read_table(handle.read())
+def _report_for_page(report: dict) -> dict:
+    """The stored report with each field's label, and whether a conflict's values differ."""
+    if not report:
+        return report
+
+    def labelled(fields: list[list[str]]) -> list[dict]:
+        return [
+            {"name": name, "label": IMPORT_FIELDS.get(name, name), "old": old, "new": new,
+             "differs": bool(new) and new != old}
+            for name, old, new in fields
+        ]  # fmt: skip
+
+    return {
+        **report,
+        "changes": [{**change, "fields": labelled(change["fields"])} for change in report.get("changes", [])],
+        "conflicts": [
+            {**conflict, "fields": labelled(conflict["fields"])} for conflict in report.get("conflicts", [])
+        ],
+    }
 
 
 @requires("members.manage")
@@ -74,17 +94,31 @@ def import_map(request: HttpRequest, association_slug: str, import_id: int) -> H
     member_import = MemberImport.objects.select_for_update().filter(pk=import_id).exclude(file="").first()
     if member_import is None:  # unknown, or its file erased at the end of the retention period
         raise Http404
-    table = _load(member_import)
+    if not member_import.headers:
+        member_import_outline(member_import)
+    headers = member_import.headers
     mapping = member_import.mapping
     error = None
     if request.method == "POST" and member_import.status != MemberImport.Status.IMPORTED:
         mapping = {
             str(i): request.POST[f"map_{i}"]
-            for i in range(len(table.headers))
+            for i in range(len(headers))
             if request.POST.get(f"map_{i}") in IMPORT_FIELDS
         }
         dry_run = request.POST.get("action") != "import"
-        if len(table.rows) > SYNC_ROWS:
+        choices = {
+            "decisions": {
+                key.removeprefix("conflict_"): value
+                for key, value in request.POST.items()
+                if key.startswith("conflict_") and value in CONFLICT_CHOICES
+            },
+            "on_conflict": request.POST.get("on_conflict")
+            if request.POST.get("on_conflict") in CONFLICT_CHOICES
+            else None,
+        }
+        # An import writes what the officer's last check showed, or nothing.
+        plan = None if dry_run else request.POST.get("plan", "")
+        if member_import.row_count > SYNC_ROWS:
             job = job_start(
                 actor=request.user,
                 role_kind=request.role.kind,
@@ -94,49 +128,44 @@ def import_map(request: HttpRequest, association_slug: str, import_id: int) -> H
                     "mapping": mapping,
                     "dry_run": dry_run,
                     "can_use_cin": request.can.members_view_sensitive,
+                    "plan": plan or "",
+                    **choices,
                 },
             )
+            member_import.job = job
+            member_import.save(update_fields=["job"])
             return redirect("jobs:detail", association_slug=association_slug, job_id=job.pk)
         try:
             report = import_members(
                 actor=request.user,
-                table=table,
+                table=load_import_table(member_import, mapping),
                 mapping=mapping,
                 dry_run=dry_run,
                 can_use_cin=request.can.members_view_sensitive,
+                expected_plan=plan,
+                **choices,
             )
         except WaslError as exc:
             error = exc.message
         else:
-            member_import.report = report.as_dict() | {"at": timezone.now().isoformat()}
-            member_import.mapping = mapping
-            if not report.error_count:
-                member_import.status = (
-                    MemberImport.Status.CHECKED if dry_run else MemberImport.Status.IMPORTED
-                )
-            member_import.save(update_fields=["report", "mapping", "status"])
-            if not dry_run and not report.error_count:
-                messages.success(
-                    request,
-                    _("%(created)s members added, %(updated)s updated.")
-                    % {"created": report.created, "updated": report.updated},
-                )
-    columns = [
-        {
-            "index": str(i),
-            "header": header,
-            "target": mapping.get(str(i), ""),
-            "samples": [row[i] for row in table.rows[:3]],
-        }
-        for i, header in enumerate(table.headers)
-    ]
+            import_report_record(member_import=member_import, report=report, mapping=mapping)
+            if report.written:
+                messages.success(request, report.summary())
+    can_see_cin = request.can.members_view_sensitive
+    columns = []
+    for i, header in enumerate(headers):
+        samples = [row[i] if i < len(row) else "" for row in member_import.samples]
+        if not can_see_cin and "cin" in (mapping.get(str(i)), GUESSES.get(normalise_for_search(header))):
+            samples = ["•••" for sample in samples if sample]
+        columns.append(
+            {"index": str(i), "header": header, "target": mapping.get(str(i), ""), "samples": samples}
+        )
+    report = report_for_viewer(member_import.report, can_see_cin=can_see_cin)
     context = {
         "member_import": member_import,
         "columns": columns,
-        "fields": [
-            (k, v) for k, v in IMPORT_FIELDS.items() if k != "cin" or request.can.members_view_sensitive
-        ],
-        "report": member_import.report,
+        "fields": [(k, v) for k, v in IMPORT_FIELDS.items() if k != "cin" or can_see_cin],
+        "report": _report_for_page(report),
         "error": error,
         "sync_rows": SYNC_ROWS,
     }

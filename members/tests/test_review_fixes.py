@@ -64,13 +64,20 @@ def test_roles_without_the_cin_capability_cannot_import_cins(tenant_a):
                        dry_run=True, can_use_cin=False)  # fmt: skip
 
 
-def test_an_update_row_without_a_name_fails_the_check_not_the_import(tenant_a):
-    table = read_table(f"N°;Nom;Prénom\n{tenant_a.member_row.number};;\n".encode())
+def test_an_update_row_with_empty_cells_never_erases_the_members_values(tenant_a):
+    member = tenant_a.member_row
+    table = read_table(f"N°;Nom;Prénom;E-mail\n{member.number};;;\n".encode())
     with association_scope(tenant_a.association):
         report = import_members(actor=tenant_a.president, table=table,
-                                mapping={"0": "number", "1": "last_name_latin", "2": "first_name_latin"},
-                                dry_run=True)  # fmt: skip
-    assert report.error_count == 1 and report.errors[0].row == 2
+                                mapping={"0": "number", "1": "last_name_latin", "2": "first_name_latin", "3": "email"},
+                                dry_run=False)  # fmt: skip
+        after = Member.objects.get(pk=member.pk)
+    assert (report.error_count, report.unchanged, report.updated) == (0, 1, 0)
+    assert (after.last_name_latin, after.first_name_latin, after.email) == (
+        member.last_name_latin,
+        member.first_name_latin,
+        member.email,
+    )
 
 
 @pytest.mark.parametrize(

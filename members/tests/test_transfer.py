@@ -37,7 +37,7 @@ def run_import(tenant, content: bytes, dry_run=False):
     with association_scope(tenant.association):
         table = read_table(content)
         return import_members(
-            actor=tenant.president, table=table, mapping=guess_mapping(table), dry_run=dry_run
+            actor=tenant.president, table=table, mapping=guess_mapping(table.headers), dry_run=dry_run
         )
 
 
@@ -56,7 +56,7 @@ def test_csv_in_utf8_cp1256_and_cp1252_is_read():
 
 def test_header_guess_maps_french_and_arabic_headers(tenant_a):
     with association_scope(tenant_a.association):
-        mapping = guess_mapping(read_table(CSV_FR.encode()))
+        mapping = guess_mapping(read_table(CSV_FR.encode()).headers)
     assert mapping == {"0": "number", "1": "last_name_latin", "2": "first_name_latin", "3": "phone", "4": "cin",
                        "5": "category"}  # fmt: skip
 
@@ -77,9 +77,9 @@ def test_import_creates_then_reimport_updates_without_duplicates(tenant_a, categ
             services.member_admit(actor=tenant_a.president, first_name_latin="N", last_name_latin="Ew").number
             == 103
         )
-    changed = CSV_FR.replace("Karim", "Karime")
-    report = run_import(tenant_a, changed.encode())
-    assert (report.created, report.updated) == (0, 2)
+    report = run_import(tenant_a, CSV_FR.replace("0611000002", "0699000002").encode())
+    assert (report.created, report.updated, report.unchanged, report.conflict_count) == (0, 1, 1, 0)
+    assert report.changes[0]["fields"] == [["phone", "+212611000002", "+212699000002"]]
     assert members_named(tenant_a, "Alaoui", "Bennani") == 2
 
 
@@ -130,11 +130,15 @@ def test_import_pages_upload_map_check_and_import(client, tenant_a, category):
     checked = client.post(response["Location"], {**form, "action": "check"})
     assert "Every row is right" in checked.content.decode()
     assert members_named(tenant_a, "Alaoui") == 0
-    client.post(response["Location"], {**form, "action": "import"})
+    with association_scope(tenant_a.association):
+        member_import.refresh_from_db()
+    plan = member_import.report["plan"]
+    assert f'name="plan" value="{plan}"' in checked.content.decode()
+    client.post(response["Location"], {**form, "action": "import", "plan": plan})
     assert members_named(tenant_a, "Alaoui", "Bennani") == 2
     # The mapping is remembered for the next file with the same columns.
     with association_scope(tenant_a.association):
-        assert guess_mapping(read_table(CSV_FR.encode())) == member_import.mapping
+        assert guess_mapping(read_table(CSV_FR.encode()).headers) == member_import.mapping
 
 
 def test_upload_refuses_non_spreadsheets_and_oversized_files(client, tenant_a, settings):
@@ -159,12 +163,17 @@ def test_large_imports_run_as_a_job(client, tenant_a, django_capture_on_commit_c
     with association_scope(tenant_a.association):
         member_import = MemberImport.objects.latest("created_at")
     form = {f"map_{i}": t for i, t in member_import.mapping.items()}
+    page = url(tenant_a, "members:import_map", import_id=member_import.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            url(tenant_a, "members:import_map", import_id=member_import.pk), {**form, "action": "import"}
-        )
+        client.post(page, {**form, "action": "check"})
     with association_scope(tenant_a.association):
-        job = Job.objects.get(kind="members.import")
+        check = Job.objects.get(kind="members.import")
+        member_import.refresh_from_db()
+    assert check.status == "checked" and member_import.status == "checked"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(page, {**form, "action": "import", "plan": member_import.report["plan"]})
+    with association_scope(tenant_a.association):
+        job = Job.objects.exclude(pk=check.pk).get(kind="members.import")
         member_import.refresh_from_db()
         assert (
             Member.objects.filter(last_name_latin__startswith="Big").count() == views_transfer.SYNC_ROWS + 20
