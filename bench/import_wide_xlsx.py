@@ -12,9 +12,11 @@ step through /proc/self/clear_refs), and the size of the answer.
 - wide: an XLSX of 10,000 rows with three ordinary columns and a cell in column XFD (16,384) on
   every row, as openpyxl writes it;
 - shared: an XLSX of a few hundred KB whose one shared string is BENCH_SHARED_MB (300) MB;
-- csv: a CSV whose header and one row have 60,000 columns.
+- csv: a CSV whose header and one row have 60,000 columns;
+- formatted: the wide rows with an empty, formatted cell in XFD instead of a value (accepted);
+- plain: the same 10,000 rows without column XFD (accepted), for comparison.
 
-BENCH_FILES=wide,shared,csv chooses the files; BENCH_TRACEMALLOC=1 adds the peak of Python
+BENCH_FILES=wide,formatted,shared,csv,plain chooses the files; BENCH_TRACEMALLOC=1 adds the peak of Python
 allocations (a second, slower run of each step). Creates and drops its own test database.
 """
 
@@ -39,7 +41,7 @@ from django.test.utils import setup_databases, setup_test_environment, teardown_
 
 from members.tests.spreadsheets import xlsx_with_openpyxl, xlsx_with_shared_strings  # noqa: E402
 
-FILES = os.environ.get("BENCH_FILES", "wide,shared,csv").split(",")
+FILES = os.environ.get("BENCH_FILES", "wide,formatted,shared,csv,plain").split(",")
 SHARED_MB = int(os.environ.get("BENCH_SHARED_MB", "300"))
 TRACEMALLOC = os.environ.get("BENCH_TRACEMALLOC") == "1"
 ROWS = 10_000
@@ -48,6 +50,30 @@ ROWS = 10_000
 def wide_xlsx() -> bytes:
     rows = [["Nom", "Prénom", "Téléphone"]] + [[f"Nom{i}", "Karim", f"06{i:08d}"] for i in range(ROWS)]
     return xlsx_with_openpyxl(rows, far_cell=16_384)
+
+
+def plain_xlsx() -> bytes:
+    rows = [["Nom", "Prénom", "Téléphone"]] + [[f"Nom{i}", "Karim", f"06{i:08d}"] for i in range(ROWS)]
+    return xlsx_with_openpyxl(rows)
+
+
+def formatted_xlsx() -> bytes:
+    """The same rows, with an empty but formatted cell in column XFD on each: accepted, and the
+    sheet declares itself A1:XFD10001, which made the old reader pad every row to 16,384 cells."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Nom", "Prénom", "Téléphone"])
+    for i in range(ROWS):
+        sheet.append([f"Nom{i}", "Karim", f"06{i:08d}"])
+        sheet.cell(row=i + 2, column=16_384).font = Font(bold=True)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def shared_string_xlsx() -> bytes:
@@ -111,6 +137,12 @@ def main() -> None:
         base = f"/a/{association.slug}/members/import/"
         builders = {
             "wide": ("wide.xlsx", wide_xlsx, "XLSX, 10,000 rows, a cell in column XFD on each"),
+            "formatted": (
+                "formatted.xlsx",
+                formatted_xlsx,
+                "XLSX, 10,000 rows, an empty formatted cell in XFD on each",
+            ),
+            "plain": ("plain.xlsx", plain_xlsx, "XLSX, 10,000 ordinary rows (accepted)"),
             "shared": ("shared.xlsx", shared_string_xlsx, f"XLSX, one {SHARED_MB} MB shared string"),
             "csv": ("wide.csv", wide_csv, "CSV, 60,000 columns"),
         }
