@@ -94,8 +94,12 @@ def import_map(request: HttpRequest, association_slug: str, import_id: int) -> H
     member_import = MemberImport.objects.select_for_update().filter(pk=import_id).exclude(file="").first()
     if member_import is None:  # unknown, or its file erased at the end of the retention period
         raise Http404
-    if not member_import.headers:
-        member_import_outline(member_import)
+    if not member_import.headers:  # uploaded before they were kept: read the file this once
+        try:
+            member_import_outline(member_import)
+        except WaslError as exc:  # a list accepted before reading was bounded
+            context = {"member_import": member_import, "columns": [], "report": {}, "error": exc.message}
+            return render(request, "members/import_map.html", context, status=400)
     headers = member_import.headers
     mapping = member_import.mapping
     error = None

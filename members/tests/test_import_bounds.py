@@ -137,3 +137,29 @@ def test_the_upload_keeps_the_header_and_samples_and_the_mapping_page_never_read
 def test_a_long_sample_is_shortened_on_the_mapping_page():
     outline = outline_table(("Nom;Adresse\nAlaoui;" + "rue " * 200 + "\n").encode())
     assert outline.samples == [["Alaoui", ("rue " * 200)[: importing.SAMPLE_CHARS]]]
+
+
+def test_a_list_uploaded_before_reading_was_bounded_is_read_once_more_or_refused(tenant_a):
+    from documents.files import save_private_file
+
+    client = Client(headers={"Accept-Language": "en"})
+    client.force_login(tenant_a.president)
+    with association_scope(tenant_a.association):
+        old = MemberImport.objects.create(
+            file=save_private_file("imports", "old.csv", "Nom;Prénom\nAlaoui;Karim\n".encode()),
+            original_name="old.csv", row_count=1, created_by=tenant_a.president,
+        )  # fmt: skip
+        hostile = MemberImport.objects.create(
+            file=save_private_file("imports", "wide.xlsx", xlsx_with_openpyxl(ROWS[:3], far_cell=16_384)),
+            original_name="wide.xlsx", row_count=2, created_by=tenant_a.president,
+        )  # fmt: skip
+    page = reverse(
+        "members:import_map", kwargs={"association_slug": tenant_a.association.slug, "import_id": old.pk}
+    )
+    assert "<bdi>Alaoui</bdi>" in client.get(page).content.decode()
+    with association_scope(tenant_a.association):
+        old.refresh_from_db()
+    assert old.headers == ["Nom", "Prénom"] and old.samples == [["Alaoui", "Karim"]]
+    response = client.get(page.replace(f"/{old.pk}/", f"/{hostile.pk}/"))
+    assert response.status_code == 400 and "beyond column 100" in response.content.decode()
+    assert '<form method="post">' not in response.content.decode()
