@@ -890,6 +890,14 @@ def member_import_create(*, actor, filename: str, content: bytes) -> MemberImpor
     )
 
 
+def member_import_table(member_import: MemberImport, mapping: dict[str, str]) -> Table:
+    """The rows of an uploaded list, keeping only the mapped columns."""
+    from documents.files import private_storage
+
+    with private_storage().open(member_import.file, "rb") as handle:
+        return read_table(handle.read(), columns={int(index) for index in mapping if index.isdigit()})
+
+
 def member_import_outline(member_import: MemberImport) -> None:
     """Keep the header and first rows of a list uploaded before they were kept at upload."""
     from documents.files import private_storage

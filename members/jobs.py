@@ -4,23 +4,16 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
 
-from documents.files import private_storage
 from jobs.registry import JobKind, JobOutcome, register_job_kind
-from members.importing import import_members, import_report_record, read_table
+from members.importing import import_members, import_report_record, member_import_table
 from members.models import MemberImport
-
-
-def load_import_table(member_import: MemberImport, mapping: dict[str, str]):
-    """The rows of an uploaded list, keeping only the mapped columns."""
-    with private_storage().open(member_import.file, "rb") as handle:
-        return read_table(handle.read(), columns={int(index) for index in mapping})
 
 
 def run_import(*, job, params: dict, progress) -> JobOutcome:
     """Check or import an uploaded list. The job fails when a row is refused (or a conflict is
     left undecided), and its per-row report is kept on the import either way (`record_import`)."""
     member_import = MemberImport.objects.get(pk=params["import_id"])
-    table = load_import_table(member_import, params["mapping"])
+    table = member_import_table(member_import, params["mapping"])
     progress.total(len(table.rows))
     report = import_members(
         actor=job.requested_by,

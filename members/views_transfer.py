@@ -30,9 +30,10 @@ from members.importing import (
     import_report_record,
     member_import_create,
     member_import_outline,
+    member_import_table,
     report_for_viewer,
 )
-from members.jobs import MEMBER_IMPORT, load_import_table
+from members.jobs import MEMBER_IMPORT
 from members.models import MemberImport
 
 SYNC_ROWS = 500  # larger files are checked and imported as a background job
@@ -87,6 +88,18 @@ def _report_for_page(report: dict) -> dict:
     }
 
 
+def _mapping_and_choices(form, columns: int) -> tuple[dict[str, str], dict]:
+    """The posted column mapping, and the officer's decisions on conflicts (by row number)."""
+    mapping = {str(i): form[f"map_{i}"] for i in range(columns) if form.get(f"map_{i}") in IMPORT_FIELDS}
+    decisions = {
+        key.removeprefix("conflict_"): value
+        for key, value in form.items()
+        if key.startswith("conflict_") and value in CONFLICT_CHOICES
+    }
+    on_conflict = form.get("on_conflict") if form.get("on_conflict") in CONFLICT_CHOICES else None
+    return mapping, {"decisions": decisions, "on_conflict": on_conflict}
+
+
 @requires("members.manage")
 @require_http_methods(["GET", "POST"])
 def import_map(request: HttpRequest, association_slug: str, import_id: int) -> HttpResponse:
@@ -104,22 +117,8 @@ def import_map(request: HttpRequest, association_slug: str, import_id: int) -> H
     mapping = member_import.mapping
     error = None
     if request.method == "POST" and member_import.status != MemberImport.Status.IMPORTED:
-        mapping = {
-            str(i): request.POST[f"map_{i}"]
-            for i in range(len(headers))
-            if request.POST.get(f"map_{i}") in IMPORT_FIELDS
-        }
+        mapping, choices = _mapping_and_choices(request.POST, len(headers))
         dry_run = request.POST.get("action") != "import"
-        choices = {
-            "decisions": {
-                key.removeprefix("conflict_"): value
-                for key, value in request.POST.items()
-                if key.startswith("conflict_") and value in CONFLICT_CHOICES
-            },
-            "on_conflict": request.POST.get("on_conflict")
-            if request.POST.get("on_conflict") in CONFLICT_CHOICES
-            else None,
-        }
         # An import writes what the officer's last check showed, or nothing.
         plan = None if dry_run else request.POST.get("plan", "")
         if member_import.row_count > SYNC_ROWS:
@@ -142,7 +141,7 @@ def import_map(request: HttpRequest, association_slug: str, import_id: int) -> H
         try:
             report = import_members(
                 actor=request.user,
-                table=load_import_table(member_import, mapping),
+                table=member_import_table(member_import, mapping),
                 mapping=mapping,
                 dry_run=dry_run,
                 can_use_cin=request.can.members_view_sensitive,
