@@ -527,6 +527,10 @@ def names_disagree(existing: dict, incoming: dict) -> bool:
     return False
 
 
+def _names(member: Member) -> dict[str, str]:
+    return {name: getattr(member, name) for name in NAME_FIELDS}
+
+
 def _text(name: str, value) -> str:
     """A field's value as the report shows it."""
     if value is None or value == "":
@@ -769,7 +773,7 @@ def import_members(
         if not changes:
             report.unchanged += 1
             return
-        services.require_a_name(Member(**{**{n: getattr(member, n) for n in NAME_FIELDS}, **changes}))
+        # No name check: a member has one, and an update only replaces values with non-empty ones.
         updates[member.pk] = changes
         if len(report.changes) < MAX_LISTED:
             report.changes.append(
@@ -782,9 +786,12 @@ def import_members(
                 }
             )
 
+    member_fields = [name for name in IMPORT_FIELDS if name != "category"]
     for chunk in _chunks(matched, 2000):
-        members = Member.objects.select_related("category").in_bulk(
-            {pk for match in chunk for pk in match.candidates}
+        members = (
+            Member.objects.select_related("category")
+            .only(*member_fields, "category__name_ar", "category__name_fr")
+            .in_bulk({pk for match in chunk for pk in match.candidates})
         )
         for match in chunk:
             try:
@@ -793,10 +800,9 @@ def import_members(
                 candidates = [members[pk] for pk in match.candidates if pk in members]
                 if not candidates:  # erased since the register was read
                     raise WaslError(_("The register changed while checking: check the file again."))
-                names_of = {c.pk: {n: getattr(c, n) for n in NAME_FIELDS} for c in candidates}
-                member = next(
-                    (c for c in candidates if not names_disagree(names_of[c.pk], incoming)), candidates[0]
-                )
+                # Members sharing a phone number: the one whose names agree, else the first.
+                agreeing = [c for c in candidates if not names_disagree(_names(c), incoming)]
+                member = (agreeing or candidates)[0]
                 if member.pk in claimed:
                     raise WaslError(
                         _("This row and row %(row)s are the same member.") % {"row": claimed[member.pk]},
@@ -804,7 +810,7 @@ def import_members(
                     )
                 claimed[member.pk] = match.line
                 changes = {n: v for n, v in incoming.items() if getattr(member, n) != v}
-                if not names_disagree(names_of[member.pk], incoming):
+                if agreeing:
                     plan_add("update", match.line, member.pk, {k: _plain(v) for k, v in changes.items()})
                     update(match.line, member, changes)
                     continue
