@@ -267,3 +267,14 @@ def test_the_cli_refuses_conflicts_unless_told_how_to_resolve_them(tenant_a, kar
         call_command("members_import", str(path), "--association", slug, "--on-conflict=create")
     call_command("members_import", str(path), "--association", slug, "--on-conflict=update")
     assert reload(tenant_a, karim).last_name_latin == "Bennani"
+
+
+def test_a_row_matching_a_shared_phone_updates_the_member_it_names(tenant_a, karim):
+    with association_scope(tenant_a.association):
+        salma = services.member_admit(actor=tenant_a.president, first_name_latin="Salma", last_name_latin="Alaoui",
+                                      phone="0611000001")  # Karim's phone: one for the family  # fmt: skip
+    report = check(
+        tenant_a, "Nom;Prénom;Téléphone;E-mail\nALAOUI;salma;0611000001;salma@example.ma\n", dry_run=False
+    )
+    assert report.written and (report.updated, report.conflict_count) == (1, 0)
+    assert reload(tenant_a, salma).email == "salma@example.ma" and reload(tenant_a, karim).email == ""
