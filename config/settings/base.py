@@ -150,7 +150,8 @@ USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+# Where `collectstatic` writes (the Docker build, and CI into a temporary folder).
+STATIC_ROOT = Path(env("WASL_STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Tenant files (documents, uploads, exports) live in the "private" storage and are served only by
 # views that check the scope and the capability (documents/files.py); there is no MEDIA_URL.
