@@ -219,6 +219,11 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
 }
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# Rate limits key on the client's address. Behind N proxies of ours it is the N-th address from the
+# end of X-Forwarded-For (each proxy appends its peer's address); 0 trusts no header (no proxy, as
+# with runserver). A proxy that sends the client address in its own header: name the header instead.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("WASL_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("WASL_TRUSTED_CLIENT_IP_HEADER", default="") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Wasl"
 # Two-factor login required for officers and ministry reviewers (on in production).
