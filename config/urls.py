@@ -18,6 +18,7 @@ handler400 = "config.errors.bad_request"
 handler403 = "config.errors.permission_denied"
 handler404 = "config.errors.page_not_found"
 handler500 = "config.errors.server_error"
+handler429 = "config.errors.too_many_requests"  # read by allauth's rate limits, not by Django
 
 urlpatterns = [
     path("", include("associations.urls")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -358,6 +359,12 @@ def my_data(request: HttpRequest, association_slug: str, fmt: str) -> HttpRespon
 # --- Public join form and account claims ------------------------------------------------------
 
 
+def _join_rate_allows(request: HttpRequest, association: Association) -> bool:
+    """allauth's limiter, ACCOUNT_RATE_LIMITS["members_join"]: per client address (resolved behind
+    the proxy as for logins) and per association. Only applications that would be saved count."""
+    return ratelimit.consume(request, action="members_join", key=f"association:{association.pk}")
+
+
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, association_slug: str) -> HttpResponse:
     association = Association.objects.filter(slug=association_slug, is_active=True).first()
@@ -368,17 +375,24 @@ def join(request: HttpRequest, association_slug: str) -> HttpResponse:
         if not settings_row.join_form_open:
             raise Http404
         form = JoinForm(request.POST or None)
+        limited = False
         if request.method == "POST" and form.is_valid():
-            try:
-                services.member_apply(
-                    consents=form.consents(), language=translation.get_language(), **form.cleaned_values()
-                )
-            except WaslError as exc:
-                add_service_error(form, exc)
+            limited = not _join_rate_allows(request, association)
+            if limited:
+                message = _("Too many applications in a short time. Nothing was saved: try again later.")
+                form.add_error(None, message)
             else:
-                return render(request, "members/join_done.html", {"association": association})
+                try:
+                    services.member_apply(
+                        consents=form.consents(), language=translation.get_language(), **form.cleaned_values()
+                    )
+                except WaslError as exc:
+                    add_service_error(form, exc)
+                else:
+                    return render(request, "members/join_done.html", {"association": association})
         context = {"association": association, "form": form, "intro": settings_row.join_form_intro}
-        return render(request, "members/join.html", context, status=400 if form.errors else 200)
+        status = 429 if limited else 400 if form.errors else 200
+        return render(request, "members/join.html", context, status=status)
 
 
 @login_required

@@ -113,3 +113,4 @@ def test_failed_logins_lock_out_one_client_not_everyone_behind_the_proxy(db, set
     response = honest.post(login, {"login": "honest@example.ma", "password": "correct-horse-battery"})
     assert response.status_code == 302
     assert "_auth_user_id" in honest.session
+

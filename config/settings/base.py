@@ -217,6 +217,9 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "login": "30/m/ip",
+    # The public join form (members.views.join), through allauth's limiter: applications saved
+    # from one client address, and to one association (key) whatever the addresses.
+    "members_join": "5/10m/ip,100/h/key",
 }
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 # Rate limits key on the client's address. Behind N proxies of ours it is the N-th address from the
