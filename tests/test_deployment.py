@@ -26,6 +26,7 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "wasl.example.ma",
     "DATABASE_URL": "postgres://wasl_app:unused@127.0.0.1:5432/unused",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "WASL_MFA_KEY": "test-only-" + "k" * 40,
 }
 
 
@@ -114,3 +115,16 @@ def test_failed_logins_lock_out_one_client_not_everyone_behind_the_proxy(db, set
     assert response.status_code == 302
     assert "_auth_user_id" in honest.session
 
+
+# --- Two-factor secrets encrypted at rest (issue 7, item 13) --------------------------------------
+
+
+def test_production_refuses_to_start_without_a_key_for_the_two_factor_secrets():
+    for missing_or_short in ("", "too-short"):
+        refused = load_production_settings("WASL_MFA_KEY", WASL_MFA_KEY=missing_or_short)
+        assert refused.returncode != 0 and "Production needs WASL_MFA_KEY" in refused.stderr
+    key = "k" * 48
+    assert production_settings("WASL_MFA_KEY", "MFA_ADAPTER", WASL_MFA_KEY=key) == {
+        "WASL_MFA_KEY": key,
+        "MFA_ADAPTER": "accounts.adapters.MFAAdapter",
+    }

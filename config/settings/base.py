@@ -229,6 +229,10 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("WASL_TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("WASL_TRUSTED_CLIENT_IP_HEADER", default="") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Wasl"
+# TOTP keys and recovery-code seeds are stored encrypted (accounts/crypto.py) under a key derived
+# from WASL_MFA_KEY: required in production; elsewhere derived from the secret key.
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+WASL_MFA_KEY = env("WASL_MFA_KEY", default="") or f"local-only-mfa-key:{SECRET_KEY}"
 # Two-factor login required for officers and ministry reviewers (on in production).
 WASL_REQUIRE_MFA = env.bool("WASL_REQUIRE_MFA", default=False)
 

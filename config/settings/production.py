@@ -13,6 +13,13 @@ if not env("DATABASE_URL", default="").startswith(("postgres://", "postgresql://
 if not env("REDIS_URL", default=""):
     raise ImproperlyConfigured("Production needs REDIS_URL (Celery broker, cache and login rate limits).")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+# Encrypts the two-factor secrets in the database; no default derived from anything else.
+WASL_MFA_KEY = env("WASL_MFA_KEY", default="")
+if len(WASL_MFA_KEY) < 32:
+    raise ImproperlyConfigured(
+        "Production needs WASL_MFA_KEY, 32 characters or more (it encrypts the two-factor secrets), "
+        "e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(48))'."
+    )
 WASL_REQUIRE_MFA = env.bool("WASL_REQUIRE_MFA", default=True)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
