@@ -292,6 +292,7 @@ def invitation_join(request: HttpRequest, association_slug: str, invitation_id: 
     return redirect("associations:dashboard", association_slug=association_slug)
 
 
+@never_cache  # shows a new token once: no copy in a browser or proxy cache
 @requires("api.tokens")
 @require_http_methods(["GET", "POST"])
 def access_tokens(request: HttpRequest, association_slug: str) -> HttpResponse:

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from associations.decorators import requires
@@ -79,6 +80,8 @@ def member_create(request: HttpRequest, association_slug: str) -> HttpResponse:
     return render(request, "members/form.html", {"form": form, "creating": True})
 
 
+# Pages with personal data (the CIN), or a one-time link, are never kept by a browser or a proxy.
+@never_cache
 @requires("members.view")
 @require_GET
 def member_detail(request: HttpRequest, association_slug: str, member_id: int) -> HttpResponse:
@@ -91,6 +94,7 @@ def member_detail(request: HttpRequest, association_slug: str, member_id: int) -
     return render(request, "members/detail.html", context)
 
 
+@never_cache
 @requires("members.manage")
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, association_slug: str, member_id: int) -> HttpResponse:
@@ -159,6 +163,7 @@ def member_photo(request: HttpRequest, association_slug: str, member_id: int) ->
     return response
 
 
+@never_cache
 @requires("members.view_sensitive")
 @require_GET
 def member_cin(request: HttpRequest, association_slug: str, member_id: int) -> HttpResponse:
@@ -168,6 +173,7 @@ def member_cin(request: HttpRequest, association_slug: str, member_id: int) -> H
     return render(request, "members/_cin.html", {"cin": cin})
 
 
+@never_cache
 @requires("members.manage")
 @require_POST
 def member_claim(request: HttpRequest, association_slug: str, member_id: int) -> HttpResponse:
