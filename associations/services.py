@@ -317,7 +317,7 @@ def invitation_create(*, actor: User, email: str, kind: str) -> tuple[Invitation
     )
     association_id = invitation.association_id
     # Sent directly, not through the outbox: the link carries a one-time secret that is never
-    # stored in clear. Reminders (associations/reminders.py) go through the outbox and point to /me/.
+    # stored in clear. Reminders (notifications/contributions.py) go through the outbox and point to /me/.
     transaction.on_commit(
         lambda: _send_invitation_email(
             invitation_id=invitation.pk, raw_token=raw_token, association_id=association_id, language=language

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from associations import selectors, services
+from associations import seams, selectors, services
 from associations.decorators import allow_non_members, requires
 from associations.errors import NotFound, WaslError
 from associations.forms import (
@@ -28,10 +28,7 @@ from associations.forms import (
     RoleChangeForm,
     add_service_error,
 )
-from associations.jobs import AUDIT_EXPORT
 from associations.services import DATABASE_ID
-from jobs.services import job_start
-from members.selectors import member_rows_of
 
 # --- Public -----------------------------------------------------------------------------------
 
@@ -79,11 +76,13 @@ def association_register(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def me(request: HttpRequest) -> HttpResponse:
-    """The member portal: every association the person belongs to."""
+    """The member portal: every association the person belongs to, each row with what the
+    modules show there (the portal sections registered in `seams`)."""
+    memberships = selectors.memberships_of(user=request.user)
     context = {
-        "my_memberships": selectors.memberships_of(user=request.user),
+        "my_memberships": memberships,
         "pending_invitations": selectors.invitations_waiting_for(user=request.user),
-        "member_rows": member_rows_of(user=request.user),
+        "portal": seams.portal_across(request, [m.association.pk for m in memberships]),
     }
     return render(request, "associations/me.html", context)
 
@@ -123,7 +122,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @requires("association.view")
 @require_GET
 def dashboard(request: HttpRequest, association_slug: str) -> HttpResponse:
-    return render(request, "associations/dashboard.html", {"roles_count": selectors.role_list().count()})
+    """The association's home: what waits for the board, the figures it checks first (both
+    registered by the modules in `seams`), then the association's own facts."""
+    context = {
+        "next_actions": seams.next_actions(request),
+        "cards": seams.home_cards(request),
+        "roles_count": selectors.role_list().count(),
+    }
+    return render(request, "associations/dashboard.html", context)
 
 
 @requires("association.manage")
@@ -263,19 +269,6 @@ def audit_log(request: HttpRequest, association_slug: str) -> HttpResponse:
         "associations/audit.html",
         {"form": form, "page": page, "query": query.urlencode(), "actions": selectors.audit_action_keys()},
     )
-
-
-@requires("audit.view")
-@require_POST
-def audit_export(request: HttpRequest, association_slug: str) -> HttpResponse:
-    """Start the CSV export of the audit trail as a background job, and follow it."""
-    job = job_start(
-        actor=request.user,
-        role_kind=request.role.kind,
-        kind=AUDIT_EXPORT.key,
-        params={"action": request.POST.get("action", "")[:80]},
-    )
-    return redirect("jobs:detail", association_slug=association_slug, job_id=job.pk)
 
 
 @allow_non_members

@@ -8,6 +8,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from associations import views as association_views
+from associations.seams import api_urlpatterns
 from documents import views as documents_views
 from members import views as members_views
 
@@ -41,7 +42,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", association_views.healthz, name="healthz"),
-    path("api/v1/", include("associations.api_urls")),
+    # Every module's api_urls, registered in its AppConfig.ready() (associations.seams.API_ROUTES).
+    path("api/v1/", include(api_urlpatterns())),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file (?script): no inline script.
     path(

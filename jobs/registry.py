@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -44,6 +44,9 @@ class JobKind:
     # lists, so when a person's data is erased every such file that may hold them is deleted
     # (jobs.services.job_results_erase). Only a kind whose result never holds it says False.
     personal_data: bool = True
+    # The parameters a person may set when starting the kind from a form posted to jobs:start
+    # (`start_params(request.POST)`). None: only the module's own code starts it (with its checks).
+    start_params: Callable[[Mapping[str, str]], dict] | None = None
 
 
 _KINDS: dict[str, JobKind] = {}
@@ -60,3 +63,9 @@ def job_kind(key: str) -> JobKind:
 
 def job_kinds() -> list[JobKind]:
     return list(_KINDS.values())
+
+
+def startable_job_kind(key: str) -> JobKind | None:
+    """The kind a form may start through jobs:start, or None (unknown, or started only in code)."""
+    kind = _KINDS.get(key)
+    return kind if kind is not None and kind.start_params is not None else None

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from associations import seams
 from associations.decorators import requires
 from associations.errors import NotFound, WaslError
 from associations.forms import add_service_error
@@ -251,7 +252,7 @@ def correction_resolve(request: HttpRequest, association_slug: str, request_id: 
 
 
 def _my_member(request):
-    member = selectors.member_of_user(user=request.user)
+    member = selectors.member_of_request(request)
     if member is None:
         raise Http404
     return member
@@ -260,15 +261,10 @@ def _my_member(request):
 @requires("association.view")
 @require_GET
 def my_membership(request: HttpRequest, association_slug: str) -> HttpResponse:
-    member = _my_member(request)
-    active = {c.purpose for c in member.consents.all() if c.withdrawn_at is None}
-    context = {
-        "member": member,
-        "purposes": [(p.value, p.label, p.value in active) for p in ConsentPurpose],
-        "correction_form": CorrectionForm(),
-        "requests": member.correction_requests.all(),
-    }
-    return render(request, "members/my.html", context)
+    """The member portal inside one association: every module's section (associations.seams),
+    the register's first. Only for a person with a member row here."""
+    _my_member(request)
+    return render(request, "members/my.html", {"portal": seams.portal_inside(request)})
 
 
 @requires("association.view")
