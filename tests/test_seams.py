@@ -339,3 +339,16 @@ def test_seed_demo_runs_the_registered_seeders_in_order(db, capsys):
 
     with association_scope(Association.objects.get(acronym="AADE")):
         assert Member.objects.count() == 41  # the register's seeder ran before ours
+
+
+def test_demo_logins_work_after_seeding_twice(db, settings):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    member = Client(headers={"Accept-Language": "en"})
+    assert member.login(email="member@demo.wasl.ma", password=settings.WASL_DEMO_PASSWORD)
+    my = member.get("/a/aade/my/")
+    assert my.status_code == 200 and "My consents" in my.content.decode()
+    president = Client(headers={"Accept-Language": "en"})
+    assert president.login(email="president@demo.wasl.ma", password=settings.WASL_DEMO_PASSWORD)
+    home = president.get("/a/aade/").content.decode()
+    assert "Members by status" in home and '<bdi class="figure-value">41</bdi>' in home
