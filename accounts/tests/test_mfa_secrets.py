@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.crypto import secret_decrypt
-from associations.tests.factories import UserFactory
+from accounts.tests.factories import UserFactory
 
 encryption_migration = importlib.import_module("accounts.migrations.0002_encrypt_two_factor_secrets")
 
