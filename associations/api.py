@@ -21,6 +21,12 @@ class AssociationPublicSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="region.code")
     province = serializers.CharField(source="province.name_fr")
     sector = serializers.CharField(source="sector.code")
+    verified = serializers.BooleanField(
+        source="is_verified",
+        read_only=True,
+        help_text="True once a Wasl operator has checked the association's declaration receipt. "
+        "An unverified association may not be the association its names suggest.",
+    )
 
     class Meta:
         model = Association
@@ -36,6 +42,7 @@ class AssociationPublicSerializer(serializers.ModelSerializer):
             "sector",
             "reach",
             "founded_on",
+            "verified",
         ]
 
 

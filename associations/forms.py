@@ -90,6 +90,20 @@ class AssociationForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in ASSOCIATION_EDITABLE_FIELDS}
 
 
+class AssociationRegisterForm(AssociationForm):
+    """Registration adds one confirmation, shown only when the names resemble another
+    association's (the service refuses with code "similar_name" until it is ticked)."""
+
+    confirm_similar_name = forms.BooleanField(
+        label=_("This is a different association: register it anyway"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def cleaned_values(self) -> dict:
+        return {**super().cleaned_values(), "confirm_similar_name": self.cleaned_data["confirm_similar_name"]}
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"), widget=forms.EmailInput(attrs={"class": "form-control", "dir": "ltr"})

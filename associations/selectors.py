@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from accounts.models import User
 from associations.capabilities import OFFICER_ROLES
 from associations.models import AccessToken, Association, AuditEvent, Invitation, Province, Role
 from associations.tenancy import cross_tenant_read
-from associations.text import normalise_for_search
+from associations.text import name_key, normalise_for_search
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,25 @@ def association_directory(
         associations = associations.filter(region__code=region_code)
     if sector_code:
         associations = associations.filter(sector__code=sector_code)
-    return associations.order_by("name_fr", "pk")
+    # Among equal names the verified association comes first: a look-alike never precedes it.
+    return associations.order_by("name_fr", F("verified_at").asc(nulls_last=True), "pk")
+
+
+def associations_with_similar_names(
+    *, name_ar: str, name_fr: str, exclude_id: int | None = None
+) -> QuerySet[Association]:
+    """Other associations whose Arabic or French name reads the same (same text.name_key):
+    shown to a person registering, and flagged to operators in the admin."""
+    condition = Q()
+    for field, key in (("name_ar_key", name_key(name_ar)), ("name_fr_key", name_key(name_fr))):
+        if key:  # a name made only of generic words ("Association") resembles nothing in particular
+            condition |= Q(**{field: key})
+    if not condition:
+        return Association.objects.none()
+    similar = Association.objects.filter(condition).select_related("province")
+    if exclude_id is not None:
+        similar = similar.exclude(pk=exclude_id)
+    return similar.order_by(F("verified_at").asc(nulls_last=True), "name_fr", "pk")
 
 
 def provinces_of_region(*, region_id: int | None) -> QuerySet[Province]:

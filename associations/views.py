@@ -22,6 +22,7 @@ from associations.errors import NotFound, WaslError
 from associations.forms import (
     AccessTokenForm,
     AssociationForm,
+    AssociationRegisterForm,
     AuditFilterForm,
     DirectoryFilterForm,
     InvitationForm,
@@ -64,16 +65,30 @@ def province_options(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def association_register(request: HttpRequest) -> HttpResponse:
-    form = AssociationForm(request.POST or None)
+    form = AssociationRegisterForm(request.POST or None)
+    similar = []
     if request.method == "POST" and form.is_valid():
         try:
             association = services.association_register(actor=request.user, **form.cleaned_values())
         except WaslError as exc:
-            add_service_error(form, exc)
+            if exc.code == "similar_name":  # shown with the look-alikes and a box to tick
+                similar = list(
+                    selectors.associations_with_similar_names(
+                        name_ar=form.cleaned_data["name_ar"], name_fr=form.cleaned_data["name_fr"]
+                    )[:5]
+                )
+            else:
+                add_service_error(form, exc)
         else:
-            messages.success(request, _("The association is registered. You are its president."))
+            messages.success(
+                request,
+                _(
+                    "The association is registered. You are its president. It shows as unverified "
+                    "until Wasl checks its declaration receipt."
+                ),
+            )
             return redirect("associations:dashboard", association_slug=association.slug)
-    return render(request, "associations/register.html", {"form": form})
+    return render(request, "associations/register.html", {"form": form, "similar": similar})
 
 
 @login_required
