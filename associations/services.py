@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from associations.audit import audit_record
-from associations.capabilities import RoleKind
+from associations.capabilities import SINGLE_OFFICES, RoleKind
 from associations.errors import NotFound, WaslError
 from associations.models import (
     AccessToken,
@@ -38,7 +38,7 @@ from associations.models import (
     Role,
     Sector,
 )
-from associations.selectors import associations_with_similar_names
+from associations.selectors import associations_with_similar_names, office_holders
 from associations.tenancy import association_scope, current_association_id
 from associations.text import name_key, normalise_for_search
 
@@ -301,6 +301,28 @@ def role_grant(*, actor: User, user: User, kind: str) -> Role:
     return role
 
 
+def second_holder_message(*, kind: str, holders: list[str], invited: list[str]) -> str:
+    people = [*holders, *(_("%(email)s (invited)") % {"email": email} for email in invited)]
+    return _(
+        "%(office)s is already held by or offered to %(people)s. Statutes normally give this office "
+        "to one person: confirm to give it to a second one."
+    ) % {"office": RoleKind(kind).label, "people": ", ".join(people)}
+
+
+def _check_single_office(*, kind: str, confirmed: bool, exclude_role_id: int | None = None) -> None:
+    """A normally single office (president, secretary-general, treasurer) given to a second person
+    needs an explicit confirmation. Refuses with code "second_holder" otherwise."""
+    if kind not in SINGLE_OFFICES or confirmed:
+        return
+    holders, invited = office_holders(kind=kind, exclude_role_id=exclude_role_id)
+    if holders or invited:
+        raise WaslError(
+            second_holder_message(kind=kind, holders=holders, invited=invited),
+            field="kind",
+            code="second_holder",
+        )
+
+
 def _lock_presidents() -> list[Role]:
     """Lock every president row of the current association, so two concurrent removals of two
     presidents are serialised and the second sees that it would remove the last one."""
@@ -308,7 +330,7 @@ def _lock_presidents() -> list[Role]:
 
 
 @transaction.atomic
-def role_change(*, actor: User, role_id: int, kind: str) -> Role:
+def role_change(*, actor: User, role_id: int, kind: str, confirm_second_holder: bool = False) -> Role:
     if kind not in RoleKind.values:
         raise WaslError(_("Unknown role."), field="kind")
     presidents = _lock_presidents()
@@ -317,6 +339,7 @@ def role_change(*, actor: User, role_id: int, kind: str) -> Role:
         raise NotFound()
     if role.kind == kind:
         return role
+    _check_single_office(kind=kind, confirmed=confirm_second_holder, exclude_role_id=role.pk)
     if role.kind == RoleKind.PRESIDENT and len(presidents) == 1:
         raise WaslError(
             _("The association must keep at least one president."), field="kind", code="last_president"
@@ -375,9 +398,12 @@ def _send_invitation_email(*, invitation_id: int, raw_token: str, association_id
 
 
 @transaction.atomic
-def invitation_create(*, actor: User, email: str, kind: str) -> tuple[Invitation, str]:
+def invitation_create(
+    *, actor: User, email: str, kind: str, confirm_second_holder: bool = False
+) -> tuple[Invitation, str]:
     """Create an invitation and e-mail its link after commit. Returns the row and the raw token
-    (stored only as a hash; the caller may show it once, e.g. to print or send by other means)."""
+    (stored only as a hash; the caller may show it once, e.g. to print or send by other means).
+    Offering a single office that someone holds (or is invited to) needs `confirm_second_holder`."""
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -390,6 +416,7 @@ def invitation_create(*, actor: User, email: str, kind: str) -> tuple[Invitation
     now = timezone.now()
     if Invitation.objects.filter(email=email, accepted_at=None, revoked_at=None, expires_at__gt=now).exists():
         raise WaslError(_("An invitation to this address is already pending."), field="email")
+    _check_single_office(kind=kind, confirmed=confirm_second_holder)
     raw_token = secrets.token_urlsafe(32)
     language = translation.get_language() or settings.LANGUAGE_CODE
     invitation = Invitation.objects.create(

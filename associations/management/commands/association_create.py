@@ -83,7 +83,10 @@ class Command(BaseCommand):
                     # The operator holds the association until the invited president accepts.
                     with association_scope(association):
                         services.invitation_create(
-                            actor=actor, email=options["president"], kind=RoleKind.PRESIDENT
+                            actor=actor,
+                            email=options["president"],
+                            kind=RoleKind.PRESIDENT,
+                            confirm_second_holder=True,  # the operator is president only until then
                         )
         except WaslError as exc:
             hint = " (--confirm-similar-name to go ahead)" if exc.code == "similar_name" else ""
