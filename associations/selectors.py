@@ -123,7 +123,8 @@ class RoleRevokePreview:
     """What revoking a role would do, for the confirmation page."""
 
     role: Role
-    loses: list[str]  # what the person may do today and no longer will, in the table's order
+    loses: list[str]  # everything the role lets them do today, in the table's order
+    powers: list[str]  # of which, what goes beyond a plain board member (shown first)
     tokens: int  # their API tokens here, revoked with the role
     leaves_office_empty: bool  # the last holder of a single office (secretary-general, treasurer)
     last_president: bool  # refused: the association must keep a president
@@ -131,10 +132,12 @@ class RoleRevokePreview:
 
 def role_revoke_preview(*, role: Role) -> RoleRevokePreview:
     held = capabilities_of(role.kind)
+    common = capabilities_of(RoleKind.BOARD_MEMBER)
     same_kind = Role.objects.filter(kind=role.kind).exclude(pk=role.pk).exists()
     return RoleRevokePreview(
         role=role,
         loses=[str(description) for key, description in CAPABILITIES.items() if key in held],
+        powers=[str(text) for key, text in CAPABILITIES.items() if key in held and key not in common],
         tokens=AccessToken.objects.filter(user_id=role.user_id, revoked_at=None).count(),
         leaves_office_empty=role.kind in SINGLE_OFFICES and not same_kind,
         last_president=role.kind == RoleKind.PRESIDENT and not same_kind,
