@@ -149,12 +149,23 @@ def association_settings(request: HttpRequest, association_slug: str) -> HttpRes
     association = request.association
     form = AssociationForm(request.POST or None, instance=association)
     if request.method == "POST" and form.is_valid():
+        was_verified = association.verified_at is not None
         try:
-            services.association_update(actor=request.user, association=association, **form.cleaned_values())
+            updated = services.association_update(
+                actor=request.user, association=association, **form.cleaned_values()
+            )
         except WaslError as exc:
             add_service_error(form, exc)
         else:
             messages.success(request, _("Changes saved."))
+            if was_verified and not updated.is_verified:
+                messages.warning(
+                    request,
+                    _(
+                        "The names or the receipt number changed: the association shows as unverified "
+                        "until Wasl checks its declaration receipt again."
+                    ),
+                )
             return redirect("associations:settings", association_slug=association_slug)
     return render(request, "associations/settings.html", {"form": form})
 

@@ -291,6 +291,21 @@ def test_renaming_a_verified_association_undoes_the_verification(tenant_a):
     assert event.changes["verified"] == {"from": True, "to": False}
 
 
+def test_the_settings_page_says_when_a_change_undoes_the_verification(client, tenant_a):
+    from associations.tests.test_onboarding import form_data
+
+    association = tenant_a.association
+    client.force_login(tenant_a.president)
+    path = reverse("associations:settings", kwargs={"association_slug": association.slug})
+    page = client.get(path).content.decode()
+    assert "Declaration receipt checked by Wasl on" in page
+    data = form_data(association.region, association.province, name_ar=association.name_ar)
+    response = client.post(path, data, follow=True)
+    assert "shows as unverified until Wasl checks its declaration receipt again" in response.content.decode()
+    association.refresh_from_db()
+    assert not association.is_verified
+
+
 def test_existing_associations_migrate_as_verified_with_their_keys(db):
     association = AssociationFactory(verified_at=None, name_ar_key="", name_fr_key="", name_fr=AL_AMAL_FR)
     migration = importlib.import_module(
