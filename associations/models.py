@@ -161,7 +161,11 @@ class Association(models.Model):
 
     class Meta:
         ordering = ["name_fr"]
-        indexes = [models.Index(fields=["region", "sector"], name="association_region_sector")]
+        indexes = [
+            models.Index(fields=["region", "sector"], name="association_region_sector"),
+            # The directory's order (selectors.association_directory): a page is an index range.
+            models.Index(fields=["name_fr", "verified_at", "id"], name="association_directory_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(fiscal_year_start_month__gte=1, fiscal_year_start_month__lte=12),

@@ -33,4 +33,8 @@ class Migration(migrations.Migration):
             name='verified_by',
             field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='verified by'),
         ),
+        migrations.AddIndex(
+            model_name='association',
+            index=models.Index(fields=['name_fr', 'verified_at', 'id'], name='association_directory_order'),
+        ),
     ]
