@@ -13,7 +13,7 @@ from associations.capabilities import RoleKind
 from associations.models import AccessToken, Association, Invitation, Province, Region, Role, Sector
 from associations.services import hash_secret
 from associations.tenancy import association_scope
-from associations.text import normalise_for_search
+from associations.text import name_key, normalise_for_search
 
 __all__ = [
     "AccessTokenFactory",
@@ -39,6 +39,11 @@ class AssociationFactory(factory.django.DjangoModelFactory):
     search_text = factory.LazyAttribute(
         lambda o: normalise_for_search(f"{o.name_ar} {o.name_fr} {o.acronym}")
     )
+    name_ar_key = factory.LazyAttribute(lambda o: name_key(o.name_ar))
+    name_fr_key = factory.LazyAttribute(lambda o: name_key(o.name_fr))
+    # Fixtures stand for associations already on the platform, onboarded and checked by operators;
+    # tests of new, unverified ones pass verified_at=None.
+    verified_at = factory.LazyFunction(timezone.now)
 
 
 class TenantFactory(factory.django.DjangoModelFactory):
