@@ -10,9 +10,14 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 RUN pip install --no-cache-dir .
 COPY . .
+# Production settings with placeholder values: collectstatic reads no secret and opens no connection.
 RUN DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build \
     DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost \
+    WASL_MFA_KEY=build-only-placeholder-never-used-to-encrypt \
     python manage.py collectstatic --noinput
+# Private files (WASL_MEDIA_ROOT): writable by the application user; docker-compose mounts a volume
+# here that web, worker and beat share (the worker renders documents the web serves).
+RUN mkdir -p var/media && chown wasl:wasl var/media
 USER wasl
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -125,7 +125,7 @@ def build_tenant(label: str) -> Tenant:
     tenant = Tenant(association, president, treasurer, member, roles)
     with association_scope(association):
         invitation, invitation_token = services.invitation_create(
-            actor=president, email=f"invitee-{label}@example.ma", kind="treasurer"
+            actor=president, email=f"invitee-{label}@example.ma", kind="treasurer", confirm_second_holder=True
         )
         token, raw = services.access_token_create(actor=president, name=f"token-of-{label}")
     tenant.invitation, tenant.invitation_token = invitation, invitation_token

@@ -1,4 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+
+from accounts.crypto import secret_decrypt, secret_encrypt
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -9,3 +12,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if next_url and self.is_safe_url(next_url):
             return next_url
         return super().get_login_redirect_url(request)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """TOTP keys and recovery-code seeds are stored encrypted (accounts/crypto.py); allauth calls
+    these two hooks on every write and read of them."""
+
+    def encrypt(self, text: str) -> str:
+        return secret_encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return secret_decrypt(encrypted_text)

@@ -3,16 +3,27 @@ WASL_REQUIRE_MFA is on. Read by the HTML middleware and by the API permission al
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-from associations.selectors import user_is_officer_anywhere
+# Who else needs two-factor login, decided by the layers above (accounts knows no association):
+# the tenant core registers "holds an officer role somewhere" in AssociationsConfig.ready().
+_MFA_RULES: list[Callable[..., bool]] = []
+
+
+def register_mfa_rule(rule: Callable[..., bool]) -> Callable[..., bool]:
+    """`rule(user)` is true when the user must use two-factor login."""
+    if rule not in _MFA_RULES:
+        _MFA_RULES.append(rule)
+    return rule
 
 
 def mfa_required_for(user) -> bool:
-    return bool(user.is_ministry_reviewer or user.is_staff or user_is_officer_anywhere(user=user))
+    return bool(user.is_ministry_reviewer or user.is_staff or any(rule(user) for rule in _MFA_RULES))
 
 
 def mfa_missing(user) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from accounts.mfa import MFASatisfied
 from associations import selectors, services
 from associations.api_base import TenantAPIView
-from associations.capabilities import RoleKind, capabilities_of
+from associations.capabilities import ROLE_CHOICES_BY_POWER, capabilities_of
 from associations.models import AccessToken, Association, Invitation, Role
 
 
@@ -21,6 +21,12 @@ class AssociationPublicSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="region.code")
     province = serializers.CharField(source="province.name_fr")
     sector = serializers.CharField(source="sector.code")
+    verified = serializers.BooleanField(
+        source="is_verified",
+        read_only=True,
+        help_text="True once a Wasl operator has checked the association's declaration receipt. "
+        "An unverified association may not be the association its names suggest.",
+    )
 
     class Meta:
         model = Association
@@ -36,6 +42,7 @@ class AssociationPublicSerializer(serializers.ModelSerializer):
             "sector",
             "reach",
             "founded_on",
+            "verified",
         ]
 
 
@@ -58,15 +65,36 @@ class RoleSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "email", "name", "granted_at"]
 
 
+CONFIRM_SECOND_HOLDER_HELP = (
+    "President, secretary-general and treasurer are normally held by one person. Giving one of "
+    "them to someone while another person holds it (or has a pending invitation to it) is refused "
+    "with 400 and error code `second_holder` (the message names the holders) unless this is true."
+)
+
+
+def confirm_second_holder_field():
+    return serializers.BooleanField(default=False, write_only=True, help_text=CONFIRM_SECOND_HOLDER_HELP)
+
+
 class RoleChangeSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=RoleKind.choices)
+    kind = serializers.ChoiceField(choices=ROLE_CHOICES_BY_POWER)
+    confirm_second_holder = confirm_second_holder_field()
 
 
 class InvitationSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=ROLE_CHOICES_BY_POWER)
+    confirm_second_holder = confirm_second_holder_field()
+
     class Meta:
         model = Invitation
-        fields = ["id", "email", "kind", "created_at", "expires_at"]
+        fields = ["id", "email", "kind", "created_at", "expires_at", "confirm_second_holder"]
         read_only_fields = ["id", "created_at", "expires_at"]
+
+
+SECOND_HOLDER_400 = OpenApiResponse(
+    description="Invalid input; or, with error code `second_holder`, the office already has a holder "
+    "and `confirm_second_holder` was not true. Nothing is changed."
+)
 
 
 @extend_schema(responses=MyAssociationSerializer(many=True))
@@ -120,12 +148,17 @@ class RoleDetailView(TenantAPIView):
     def get(self, request, association_slug: str, role_id: int):
         return Response(self.get_serializer(self.get_object()).data)
 
-    @extend_schema(request=RoleChangeSerializer, responses=RoleSerializer)
+    @extend_schema(request=RoleChangeSerializer, responses={200: RoleSerializer, 400: SECOND_HOLDER_400})
     def patch(self, request, association_slug: str, role_id: int):
         role = self.get_object()
         payload = RoleChangeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        role = services.role_change(actor=request.user, role_id=role.pk, kind=payload.validated_data["kind"])
+        role = services.role_change(
+            actor=request.user,
+            role_id=role.pk,
+            kind=payload.validated_data["kind"],
+            confirm_second_holder=payload.validated_data["confirm_second_holder"],
+        )
         return Response(self.get_serializer(role).data)
 
     def delete(self, request, association_slug: str, role_id: int):
@@ -146,10 +179,14 @@ class InvitationListView(TenantAPIView):
     def get(self, request, association_slug: str):
         return Response(self.get_serializer(self.get_queryset(), many=True).data)
 
+    @extend_schema(responses={201: InvitationSerializer, 400: SECOND_HOLDER_400})
     def post(self, request, association_slug: str):
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)
         invitation, _raw_token = services.invitation_create(
-            actor=request.user, email=payload.validated_data["email"], kind=payload.validated_data["kind"]
+            actor=request.user,
+            email=payload.validated_data["email"],
+            kind=payload.validated_data["kind"],
+            confirm_second_holder=payload.validated_data["confirm_second_holder"],
         )
         return Response(self.get_serializer(invitation).data, status=status.HTTP_201_CREATED)

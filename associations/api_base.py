@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 
+from django.utils.cache import add_never_cache_headers
 from rest_framework import exceptions, generics, permissions
 
 from accounts.mfa import MFASatisfied
@@ -62,6 +63,12 @@ class TenantAPIView(generics.GenericAPIView):
         capability = self.read_capability if safe else self.write_capability
         if capability is None or not has_capability(self.role.kind, capability):
             raise exceptions.PermissionDenied
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # An association's data (members, their CIN, roles) is never kept by a browser or a proxy.
+        response = super().finalize_response(request, response, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
 
     def get_queryset(self):
         current_association_id()  # raises if, somehow, no scope is open

@@ -7,8 +7,8 @@ class AssociationsConfig(AppConfig):
     verbose_name = "Associations"
 
     def ready(self) -> None:
-        # Register the system check, the reminder rules, the job kinds and the OpenAPI auth scheme.
-        from associations import checks, jobs, reminders, schema  # noqa: F401
+        # Register the system check, the OpenAPI auth scheme and the core's own seam entries.
+        from associations import checks, contributions, schema  # noqa: F401
         from associations.rls import install_row_level_security
 
         # Runs once per migrate, after every app: covers tenant models of all apps.

@@ -7,6 +7,7 @@ on an API view); templates ask `{% if can.finance_post %}` through the `can` con
 from __future__ import annotations
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,27 +22,46 @@ class RoleKind(models.TextChoices):
     MEMBER = "member", _("Member")
 
 
-# Every capability the product knows, with what it lets a person do.
-CAPABILITIES: dict[str, str] = {
-    "association.view": "See the association's workspace and public profile.",
-    "association.manage": "Edit the association's profile and statutory settings.",
-    "roles.view": "See who holds which role.",
-    "roles.manage": "Invite people, change and revoke roles.",
-    "audit.view": "Browse the audit trail.",
-    "members.view": "See the member register.",
-    "members.manage": "Admit, edit and remove members.",
-    "members.view_sensitive": "See CIN numbers and sensitive personal data.",
-    "finance.view": "See dues, receipts and the books.",
-    "finance.post": "Record payments, issue receipts and post entries.",
-    "governance.view": "See assemblies, minutes and elections.",
-    "governance.convene": "Convene general assemblies and run elections.",
-    "training.manage": "Manage trainings and enrolments.",
-    "api.tokens": "Create personal API tokens for this association.",
-    "notifications.view": "See the association's outbox: what was sent, what failed and why.",
-    "notifications.manage": "Resend failed messages and record objections to a channel.",
-    "documents.issue": "Issue and cancel the association's documents.",
-    "documents.view": "See and download the association's documents.",
-    "jobs.view": "Follow background jobs and download their results.",
+# Roles from the least to the most powerful: the order of every role list, so that the first
+# (preselected) choice is never a powerful one.
+ROLES_BY_POWER = (
+    RoleKind.MEMBER,
+    RoleKind.STAFF,
+    RoleKind.BOARD_MEMBER,
+    RoleKind.DEPUTY,
+    RoleKind.TREASURER,
+    RoleKind.SECRETARY_GENERAL,
+    RoleKind.VICE_PRESIDENT,
+    RoleKind.PRESIDENT,
+)
+ROLE_CHOICES_BY_POWER = [(kind.value, kind.label) for kind in ROLES_BY_POWER]
+
+# Offices statutes normally give to one person: giving one to a second person needs a confirmation.
+SINGLE_OFFICES = frozenset({RoleKind.PRESIDENT, RoleKind.SECRETARY_GENERAL, RoleKind.TREASURER})
+
+
+# Every capability the product knows, with what it lets a person do (shown to people, e.g. what
+# someone loses when their role is revoked).
+CAPABILITIES: dict[str, Promise] = {
+    "association.view": _("See the association's workspace and public profile."),
+    "association.manage": _("Edit the association's profile and statutory settings."),
+    "roles.view": _("See who holds which role."),
+    "roles.manage": _("Invite people, change and revoke roles."),
+    "audit.view": _("Browse the audit trail."),
+    "members.view": _("See the member register."),
+    "members.manage": _("Admit, edit and remove members."),
+    "members.view_sensitive": _("See CIN numbers and sensitive personal data."),
+    "finance.view": _("See dues, receipts and the books."),
+    "finance.post": _("Record payments, issue receipts and post entries."),
+    "governance.view": _("See assemblies, minutes and elections."),
+    "governance.convene": _("Convene general assemblies and run elections."),
+    "training.manage": _("Manage trainings and enrolments."),
+    "api.tokens": _("Create personal API tokens for this association."),
+    "notifications.view": _("See the association's outbox: what was sent, what failed and why."),
+    "notifications.manage": _("Resend failed messages and record objections to a channel."),
+    "documents.issue": _("Issue and cancel the association's documents."),
+    "documents.view": _("See and download the association's documents."),
+    "jobs.view": _("Follow background jobs and download their results."),
 }
 
 _OFFICER_COMMON = {

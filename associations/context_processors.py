@@ -1,23 +1,20 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
+from associations import seams
 from associations.capabilities import CapabilityFlags
 from associations.selectors import memberships_of
 
 
 def workspace(request):
-    """The current association, the user's capabilities there, and the association switch."""
+    """The current association, the user's capabilities there, its menu and the association switch."""
     user = getattr(request, "user", None)
-    association = getattr(request, "association", None)
-    member_row = None
-    if association is not None and user is not None and user.is_authenticated:
-        from members.selectors import member_of_user  # the register is a module on top of this one
-
-        member_row = member_of_user(user=user)
     return {
-        "current_member_row": member_row,
         "current_association": getattr(request, "association", None),
         "current_role": getattr(request, "role", None),
         "can": getattr(request, "can", None) or CapabilityFlags(None),
+        # The menu the modules registered; computed only when a page renders it (not for partials).
+        "workspace_nav": SimpleLazyObject(lambda: seams.nav_links(request)),
         "memberships": memberships_of(user=user) if user is not None and user.is_authenticated else [],
         "wasl_languages": settings.LANGUAGES,
     }

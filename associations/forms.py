@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from associations.capabilities import RoleKind
+from associations.capabilities import ROLE_CHOICES_BY_POWER, RoleKind
 from associations.models import Association, Province, Region, Sector
 from associations.services import ASSOCIATION_EDITABLE_FIELDS
 
@@ -90,21 +90,42 @@ class AssociationForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in ASSOCIATION_EDITABLE_FIELDS}
 
 
+class AssociationRegisterForm(AssociationForm):
+    """Registration adds one confirmation, shown only when the names resemble another
+    association's (the service refuses with code "similar_name" until it is ticked)."""
+
+    confirm_similar_name = forms.BooleanField(
+        label=_("This is a different association: register it anyway"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def cleaned_values(self) -> dict:
+        return {**super().cleaned_values(), "confirm_similar_name": self.cleaned_data["confirm_similar_name"]}
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"), widget=forms.EmailInput(attrs={"class": "form-control", "dir": "ltr"})
     )
+    # Least powerful first and preselected: a hurried "Send" never makes someone president.
     kind = forms.ChoiceField(
-        label=_("Role"), choices=RoleKind.choices, widget=forms.Select(attrs={"class": "form-select"})
+        label=_("Role"),
+        choices=ROLE_CHOICES_BY_POWER,
+        initial=RoleKind.MEMBER,
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
+    # Set by the confirmation step that appears when a single office would get a second holder.
+    confirm_second_holder = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class RoleChangeForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Role"),
-        choices=RoleKind.choices,
+        choices=ROLE_CHOICES_BY_POWER,
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
+    confirm_second_holder = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class AccessTokenForm(forms.Form):

@@ -137,6 +137,22 @@ class Association(models.Model):
 
     # Lower-cased, accent- and diacritic-free names for directory search in both scripts.
     search_text = models.TextField(editable=False, default="")
+    # Comparison keys of each name (text.name_key), to flag look-alike names of other associations.
+    name_ar_key = models.CharField(max_length=250, editable=False, default="", db_index=True)
+    name_fr_key = models.CharField(max_length=250, editable=False, default="", db_index=True)
+    # Set when a platform operator has checked the declaration receipt (the récépissé) against the
+    # names and receipt number above (services.association_verify). Unverified associations are
+    # shown as such in the directory, on their public pages and on every document they issue.
+    verified_at = models.DateTimeField(_("verified on"), null=True, blank=True, editable=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
@@ -145,7 +161,11 @@ class Association(models.Model):
 
     class Meta:
         ordering = ["name_fr"]
-        indexes = [models.Index(fields=["region", "sector"], name="association_region_sector")]
+        indexes = [
+            models.Index(fields=["region", "sector"], name="association_region_sector"),
+            # The directory's order (selectors.association_directory): a page is an index range.
+            models.Index(fields=["name_fr", "verified_at", "id"], name="association_directory_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(fiscal_year_start_month__gte=1, fiscal_year_start_month__lte=12),
@@ -159,6 +179,10 @@ class Association(models.Model):
     @property
     def display_name(self) -> str:
         return self.name_ar if (get_language() or "ar").startswith("ar") else self.name_fr
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
 
 
 # --- Owned by an association -----------------------------------------------------------------

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from associations.audit import audit_record
-from associations.capabilities import RoleKind
+from associations.capabilities import SINGLE_OFFICES, RoleKind
 from associations.errors import NotFound, WaslError
 from associations.models import (
     AccessToken,
@@ -38,8 +38,9 @@ from associations.models import (
     Role,
     Sector,
 )
+from associations.selectors import associations_with_similar_names, office_holders
 from associations.tenancy import association_scope, current_association_id
-from associations.text import normalise_for_search
+from associations.text import name_key, normalise_for_search
 
 ASSOCIATION_PUBLIC_FIELDS = (
     "name_ar",
@@ -66,6 +67,13 @@ ASSOCIATION_STATUTORY_FIELDS = (
     "fiscal_year_start_month",
 )
 ASSOCIATION_EDITABLE_FIELDS = ASSOCIATION_PUBLIC_FIELDS + ASSOCIATION_STATUTORY_FIELDS
+# What an operator checks against the declaration receipt: changing any of them undoes the check.
+ASSOCIATION_VERIFIED_FIELDS = (
+    "name_ar",
+    "name_fr",
+    "provisional_receipt_number",
+    "final_receipt_number",
+)
 
 
 def hash_secret(raw: str) -> str:
@@ -125,9 +133,26 @@ def _search_text(association: Association) -> str:
     return normalise_for_search(" ".join([association.name_ar, association.name_fr, association.acronym]))
 
 
+def _set_derived_names(association: Association) -> None:
+    association.search_text = _search_text(association)
+    association.name_ar_key = name_key(association.name_ar)
+    association.name_fr_key = name_key(association.name_fr)
+
+
+def similar_names_message(similar: list[Association]) -> str:
+    names = "; ".join(f"{a.name_fr} — {a.name_ar}" for a in similar[:5])
+    return _(
+        "An association with a similar name already exists: %(names)s. If yours is a different "
+        "association, confirm to register it; it will show as unverified until Wasl checks its "
+        "declaration receipt."
+    ) % {"names": names}
+
+
 @transaction.atomic
-def association_register(*, actor: User, **values) -> Association:
-    """Create an association; `actor` becomes its president."""
+def association_register(*, actor: User, confirm_similar_name: bool = False, **values) -> Association:
+    """Create an association; `actor` becomes its president. It starts unverified (see
+    `association_verify`). A name that reads like another association's is refused unless the
+    person confirms (`confirm_similar_name`), and the registration records the look-alikes."""
     _validate_association(values)
     unknown = set(values) - set(ASSOCIATION_EDITABLE_FIELDS)
     if unknown:
@@ -135,8 +160,13 @@ def association_register(*, actor: User, **values) -> Association:
     association = Association(created_by=actor, **values)
     for attr in ("name_ar", "name_fr", "acronym", "address"):
         setattr(association, attr, (getattr(association, attr) or "").strip())
+    similar = list(
+        associations_with_similar_names(name_ar=association.name_ar, name_fr=association.name_fr)[:5]
+    )
+    if similar and not confirm_similar_name:
+        raise WaslError(similar_names_message(similar), code="similar_name")
     association.slug = _unique_slug(name_fr=association.name_fr, acronym=association.acronym)
-    association.search_text = _search_text(association)
+    _set_derived_names(association)
     _full_clean(association)
     try:
         with transaction.atomic():
@@ -147,15 +177,11 @@ def association_register(*, actor: User, **values) -> Association:
     with association_scope(association):
         AuditChainHead.objects.create()
         role = Role.objects.create(user=actor, kind=RoleKind.PRESIDENT, granted_by=actor)
+        changes = {"slug": association.slug, "name_ar": association.name_ar, "name_fr": association.name_fr}
+        if similar:  # the person confirmed despite the warning: keep what they were shown
+            changes["similar_to"] = [a.slug for a in similar]
         audit_record(
-            actor=actor,
-            action="associations.association.registered",
-            target=association,
-            changes={
-                "slug": association.slug,
-                "name_ar": association.name_ar,
-                "name_fr": association.name_fr,
-            },
+            actor=actor, action="associations.association.registered", target=association, changes=changes
         )
         audit_record(
             actor=actor, action="associations.role.granted", target=role, changes={"kind": role.kind}
@@ -183,11 +209,76 @@ def association_update(*, actor: User, association: Association, **values) -> As
             setattr(locked, field, value)
     if not changes:
         return locked
-    locked.search_text = _search_text(locked)
+    _set_derived_names(locked)
     _full_clean(locked)
-    locked.save(update_fields=[*changes.keys(), "search_text"])
+    update_fields = [*changes.keys(), "search_text", "name_ar_key", "name_fr_key"]
+    if locked.verified_at is not None and set(changes) & set(ASSOCIATION_VERIFIED_FIELDS):
+        # The operator checked these names and numbers against the receipt; new ones are unchecked.
+        changes["verified"] = {"from": True, "to": False}
+        locked.verified_at = None
+        locked.verified_by = None
+        update_fields += ["verified_at", "verified_by"]
+    locked.save(update_fields=update_fields)
     audit_record(actor=actor, action="associations.association.updated", target=locked, changes=changes)
     return locked
+
+
+@transaction.atomic
+def association_verify(*, actor: User, association_id: int) -> Association:
+    """A platform operator has checked the declaration receipt (récépissé): the names and the
+    receipt number match the authority's receipt. Records who and when, in the association's
+    audit trail. Verifying a verified association changes nothing."""
+    association = Association.objects.select_for_update().filter(pk=association_id).first()
+    if association is None:
+        raise NotFound()
+    if association.verified_at is not None:
+        return association
+    receipt = association.final_receipt_number or association.provisional_receipt_number
+    if not receipt:
+        raise WaslError(
+            _("Record the number of the declaration receipt before marking the association verified."),
+            field="provisional_receipt_number",
+            code="no_receipt",
+        )
+    association.verified_at = timezone.now()
+    association.verified_by = actor
+    association.save(update_fields=["verified_at", "verified_by"])
+    with association_scope(association):
+        audit_record(
+            actor=actor,
+            action="associations.association.verified",
+            target=association,
+            changes={
+                "receipt_number": receipt,
+                "name_ar": association.name_ar,
+                "name_fr": association.name_fr,
+            },
+        )
+    return association
+
+
+@transaction.atomic
+def association_unverify(*, actor: User, association_id: int, reason: str) -> Association:
+    """Withdraw the verification (a mistake, or a receipt found not to match)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise WaslError(_("Give the reason for withdrawing the verification."), field="reason")
+    association = Association.objects.select_for_update().filter(pk=association_id).first()
+    if association is None:
+        raise NotFound()
+    if association.verified_at is None:
+        return association
+    association.verified_at = None
+    association.verified_by = None
+    association.save(update_fields=["verified_at", "verified_by"])
+    with association_scope(association):
+        audit_record(
+            actor=actor,
+            action="associations.association.unverified",
+            target=association,
+            changes={"reason": reason[:300]},
+        )
+    return association
 
 
 # --- Roles ----------------------------------------------------------------------------------
@@ -210,6 +301,28 @@ def role_grant(*, actor: User, user: User, kind: str) -> Role:
     return role
 
 
+def second_holder_message(*, kind: str, holders: list[str], invited: list[str]) -> str:
+    people = [*holders, *(_("%(email)s (invited)") % {"email": email} for email in invited)]
+    return _(
+        "%(office)s is already held by or offered to %(people)s. Statutes normally give this office "
+        "to one person: confirm to give it to a second one."
+    ) % {"office": RoleKind(kind).label, "people": ", ".join(people)}
+
+
+def _check_single_office(*, kind: str, confirmed: bool, exclude_role_id: int | None = None) -> None:
+    """A normally single office (president, secretary-general, treasurer) given to a second person
+    needs an explicit confirmation. Refuses with code "second_holder" otherwise."""
+    if kind not in SINGLE_OFFICES or confirmed:
+        return
+    holders, invited = office_holders(kind=kind, exclude_role_id=exclude_role_id)
+    if holders or invited:
+        raise WaslError(
+            second_holder_message(kind=kind, holders=holders, invited=invited),
+            field="kind",
+            code="second_holder",
+        )
+
+
 def _lock_presidents() -> list[Role]:
     """Lock every president row of the current association, so two concurrent removals of two
     presidents are serialised and the second sees that it would remove the last one."""
@@ -217,7 +330,7 @@ def _lock_presidents() -> list[Role]:
 
 
 @transaction.atomic
-def role_change(*, actor: User, role_id: int, kind: str) -> Role:
+def role_change(*, actor: User, role_id: int, kind: str, confirm_second_holder: bool = False) -> Role:
     if kind not in RoleKind.values:
         raise WaslError(_("Unknown role."), field="kind")
     presidents = _lock_presidents()
@@ -226,6 +339,7 @@ def role_change(*, actor: User, role_id: int, kind: str) -> Role:
         raise NotFound()
     if role.kind == kind:
         return role
+    _check_single_office(kind=kind, confirmed=confirm_second_holder, exclude_role_id=role.pk)
     if role.kind == RoleKind.PRESIDENT and len(presidents) == 1:
         raise WaslError(
             _("The association must keep at least one president."), field="kind", code="last_president"
@@ -284,9 +398,12 @@ def _send_invitation_email(*, invitation_id: int, raw_token: str, association_id
 
 
 @transaction.atomic
-def invitation_create(*, actor: User, email: str, kind: str) -> tuple[Invitation, str]:
+def invitation_create(
+    *, actor: User, email: str, kind: str, confirm_second_holder: bool = False
+) -> tuple[Invitation, str]:
     """Create an invitation and e-mail its link after commit. Returns the row and the raw token
-    (stored only as a hash; the caller may show it once, e.g. to print or send by other means)."""
+    (stored only as a hash; the caller may show it once, e.g. to print or send by other means).
+    Offering a single office that someone holds (or is invited to) needs `confirm_second_holder`."""
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -299,6 +416,7 @@ def invitation_create(*, actor: User, email: str, kind: str) -> tuple[Invitation
     now = timezone.now()
     if Invitation.objects.filter(email=email, accepted_at=None, revoked_at=None, expires_at__gt=now).exists():
         raise WaslError(_("An invitation to this address is already pending."), field="email")
+    _check_single_office(kind=kind, confirmed=confirm_second_holder)
     raw_token = secrets.token_urlsafe(32)
     language = translation.get_language() or settings.LANGUAGE_CODE
     invitation = Invitation.objects.create(
@@ -317,7 +435,7 @@ def invitation_create(*, actor: User, email: str, kind: str) -> tuple[Invitation
     )
     association_id = invitation.association_id
     # Sent directly, not through the outbox: the link carries a one-time secret that is never
-    # stored in clear. Reminders (associations/reminders.py) go through the outbox and point to /me/.
+    # stored in clear. Reminders (notifications/contributions.py) go through the outbox and point to /me/.
     transaction.on_commit(
         lambda: _send_invitation_email(
             invitation_id=invitation.pk, raw_token=raw_token, association_id=association_id, language=language

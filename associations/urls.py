@@ -24,7 +24,6 @@ workspace_urlpatterns = [
     path("invitations/<int:invitation_id>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("invitations/accept/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("audit/", views.audit_log, name="audit"),
-    path("audit/export/", views.audit_export, name="audit_export"),
     path("invitations/<int:invitation_id>/join/", views.invitation_join, name="invitation_join"),
     path("tokens/", views.access_tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.access_token_revoke, name="token_revoke"),

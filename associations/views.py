@@ -12,26 +12,26 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from associations import selectors, services
+from associations import seams, selectors, services
+from associations.capabilities import RoleKind
 from associations.decorators import allow_non_members, requires
 from associations.errors import NotFound, WaslError
 from associations.forms import (
     AccessTokenForm,
     AssociationForm,
+    AssociationRegisterForm,
     AuditFilterForm,
     DirectoryFilterForm,
     InvitationForm,
     RoleChangeForm,
     add_service_error,
 )
-from associations.jobs import AUDIT_EXPORT
 from associations.services import DATABASE_ID
-from jobs.services import job_start
-from members.selectors import member_rows_of
 
 # --- Public -----------------------------------------------------------------------------------
 
@@ -64,26 +64,42 @@ def province_options(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def association_register(request: HttpRequest) -> HttpResponse:
-    form = AssociationForm(request.POST or None)
+    form = AssociationRegisterForm(request.POST or None)
+    similar = []
     if request.method == "POST" and form.is_valid():
         try:
             association = services.association_register(actor=request.user, **form.cleaned_values())
         except WaslError as exc:
-            add_service_error(form, exc)
+            if exc.code == "similar_name":  # shown with the look-alikes and a box to tick
+                similar = list(
+                    selectors.associations_with_similar_names(
+                        name_ar=form.cleaned_data["name_ar"], name_fr=form.cleaned_data["name_fr"]
+                    )[:5]
+                )
+            else:
+                add_service_error(form, exc)
         else:
-            messages.success(request, _("The association is registered. You are its president."))
+            messages.success(
+                request,
+                _(
+                    "The association is registered. You are its president. It shows as unverified "
+                    "until Wasl checks its declaration receipt."
+                ),
+            )
             return redirect("associations:dashboard", association_slug=association.slug)
-    return render(request, "associations/register.html", {"form": form})
+    return render(request, "associations/register.html", {"form": form, "similar": similar})
 
 
 @login_required
 @require_GET
 def me(request: HttpRequest) -> HttpResponse:
-    """The member portal: every association the person belongs to."""
+    """The member portal: every association the person belongs to, each row with what the
+    modules show there (the portal sections registered in `seams`)."""
+    memberships = selectors.memberships_of(user=request.user)
     context = {
-        "my_memberships": selectors.memberships_of(user=request.user),
+        "my_memberships": memberships,
         "pending_invitations": selectors.invitations_waiting_for(user=request.user),
-        "member_rows": member_rows_of(user=request.user),
+        "portal": seams.portal_across(request, [m.association.pk for m in memberships]),
     }
     return render(request, "associations/me.html", context)
 
@@ -123,7 +139,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @requires("association.view")
 @require_GET
 def dashboard(request: HttpRequest, association_slug: str) -> HttpResponse:
-    return render(request, "associations/dashboard.html", {"roles_count": selectors.role_list().count()})
+    """The association's home: what waits for the board, the figures it checks first (both
+    registered by the modules in `seams`), then the association's own facts."""
+    context = {
+        "next_actions": seams.next_actions(request),
+        "cards": seams.home_cards(request),
+        "roles_count": selectors.role_list().count(),
+    }
+    return render(request, "associations/dashboard.html", context)
 
 
 @requires("association.manage")
@@ -132,12 +155,23 @@ def association_settings(request: HttpRequest, association_slug: str) -> HttpRes
     association = request.association
     form = AssociationForm(request.POST or None, instance=association)
     if request.method == "POST" and form.is_valid():
+        was_verified = association.verified_at is not None
         try:
-            services.association_update(actor=request.user, association=association, **form.cleaned_values())
+            updated = services.association_update(
+                actor=request.user, association=association, **form.cleaned_values()
+            )
         except WaslError as exc:
             add_service_error(form, exc)
         else:
             messages.success(request, _("Changes saved."))
+            if was_verified and not updated.is_verified:
+                messages.warning(
+                    request,
+                    _(
+                        "The names or the receipt number changed: the association shows as unverified "
+                        "until Wasl checks its declaration receipt again."
+                    ),
+                )
             return redirect("associations:settings", association_slug=association_slug)
     return render(request, "associations/settings.html", {"form": form})
 
@@ -154,27 +188,66 @@ def role_list(request: HttpRequest, association_slug: str) -> HttpResponse:
     return render(request, "associations/roles.html", context)
 
 
+def _confirmed(request: HttpRequest) -> bool:
+    """A harmful action runs only when its confirmation page was submitted; any other request
+    (a GET, or a POST without the confirmation) gets the page that says what will happen."""
+    return request.method == "POST" and request.POST.get("confirm") == "yes"
+
+
+def _roles_page_context(**overrides) -> dict:
+    return {
+        "roles": selectors.role_list(),
+        "invitations": selectors.invitation_list_pending(),
+        "invite_form": InvitationForm(),
+        "change_form": RoleChangeForm(),
+        **overrides,
+    }
+
+
+def _confirmation_page(
+    request: HttpRequest, template: str, *, confirm_label: str, cancel_url: str, **context
+):
+    """The confirmation step: it posts back to the same URL, with confirm=yes."""
+    context.update({"action_url": request.path, "cancel_url": cancel_url, "confirm_label": confirm_label})
+    return render(request, template, context)
+
+
+def _second_holder_page(request: HttpRequest, *, kind: str, exclude_role_id=None, **context) -> HttpResponse:
+    holders, invited = selectors.office_holders(kind=kind, exclude_role_id=exclude_role_id)
+    return _confirmation_page(
+        request,
+        "associations/confirm_second_holder.html",
+        confirm_label=_("Yes, give this office to a second person"),
+        cancel_url=reverse("associations:roles", kwargs={"association_slug": request.association.slug}),
+        office=RoleKind(kind).label,
+        kind=kind,
+        holders=holders,
+        invited=invited,
+        **context,
+    )
+
+
 @requires("roles.manage")
 @require_POST
 def invitation_create(request: HttpRequest, association_slug: str) -> HttpResponse:
     form = InvitationForm(request.POST)
     if form.is_valid():
+        email, kind = form.cleaned_data["email"], form.cleaned_data["kind"]
         try:
             invitation, _raw_token = services.invitation_create(
-                actor=request.user, email=form.cleaned_data["email"], kind=form.cleaned_data["kind"]
+                actor=request.user,
+                email=email,
+                kind=kind,
+                confirm_second_holder=form.cleaned_data["confirm_second_holder"],
             )
         except WaslError as exc:
+            if exc.code == "second_holder":
+                return _second_holder_page(request, kind=kind, email=email)
             add_service_error(form, exc)
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
             return redirect("associations:roles", association_slug=association_slug)
-    context = {
-        "roles": selectors.role_list(),
-        "invitations": selectors.invitation_list_pending(),
-        "invite_form": form,
-        "change_form": RoleChangeForm(),
-    }
-    return render(request, "associations/roles.html", context, status=400)
+    return render(request, "associations/roles.html", _roles_page_context(invite_form=form), status=400)
 
 
 def _role_action(request, association_slug, action) -> HttpResponse:
@@ -194,17 +267,43 @@ def role_change(request: HttpRequest, association_slug: str, role_id: int) -> Ht
     if not form.is_valid():
         messages.error(request, _("Choose a valid role."))
         return redirect("associations:roles", association_slug=association_slug)
-
-    def change():
-        services.role_change(actor=request.user, role_id=role_id, kind=form.cleaned_data["kind"])
+    kind = form.cleaned_data["kind"]
+    try:
+        services.role_change(
+            actor=request.user,
+            role_id=role_id,
+            kind=kind,
+            confirm_second_holder=form.cleaned_data["confirm_second_holder"],
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    except WaslError as exc:
+        if exc.code == "second_holder":
+            role = selectors.role_get(role_id=role_id)
+            return _second_holder_page(request, kind=kind, exclude_role_id=role_id, role=role)
+        messages.error(request, exc.message)
+    else:
         messages.success(request, _("Role changed."))
-
-    return _role_action(request, association_slug, change)
+    return redirect("associations:roles", association_slug=association_slug)
 
 
 @requires("roles.manage")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def role_revoke(request: HttpRequest, association_slug: str, role_id: int) -> HttpResponse:
+    role = selectors.role_get(role_id=role_id)
+    if role is None:
+        raise Http404
+    if not _confirmed(request):
+        preview = selectors.role_revoke_preview(role=role)
+        return _confirmation_page(
+            request,
+            "associations/confirm_role_revoke.html",
+            confirm_label=_("Revoke the role"),
+            cancel_url=reverse("associations:roles", kwargs={"association_slug": association_slug}),
+            blocked=_("The association must keep at least one president.") if preview.last_president else "",
+            preview=preview,
+        )
+
     def revoke():
         services.role_revoke(actor=request.user, role_id=role_id)
         messages.success(request, _("Role revoked."))
@@ -213,8 +312,21 @@ def role_revoke(request: HttpRequest, association_slug: str, role_id: int) -> Ht
 
 
 @requires("roles.manage")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def invitation_revoke(request: HttpRequest, association_slug: str, invitation_id: int) -> HttpResponse:
+    invitation = selectors.invitation_get(invitation_id=invitation_id)
+    if invitation is None:
+        raise Http404
+    # An accepted or withdrawn invitation has nothing left to confirm: the service says why.
+    if invitation.is_pending and not _confirmed(request):
+        return _confirmation_page(
+            request,
+            "associations/confirm_invitation_revoke.html",
+            confirm_label=_("Withdraw the invitation"),
+            cancel_url=reverse("associations:roles", kwargs={"association_slug": association_slug}),
+            invitation=invitation,
+        )
+
     def revoke():
         services.invitation_revoke(actor=request.user, invitation_id=invitation_id)
         messages.success(request, _("Invitation withdrawn."))
@@ -265,19 +377,6 @@ def audit_log(request: HttpRequest, association_slug: str) -> HttpResponse:
     )
 
 
-@requires("audit.view")
-@require_POST
-def audit_export(request: HttpRequest, association_slug: str) -> HttpResponse:
-    """Start the CSV export of the audit trail as a background job, and follow it."""
-    job = job_start(
-        actor=request.user,
-        role_kind=request.role.kind,
-        kind=AUDIT_EXPORT.key,
-        params={"action": request.POST.get("action", "")[:80]},
-    )
-    return redirect("jobs:detail", association_slug=association_slug, job_id=job.pk)
-
-
 @allow_non_members
 @require_POST
 def invitation_join(request: HttpRequest, association_slug: str, invitation_id: int) -> HttpResponse:
@@ -292,6 +391,7 @@ def invitation_join(request: HttpRequest, association_slug: str, invitation_id: 
     return redirect("associations:dashboard", association_slug=association_slug)
 
 
+@never_cache  # shows a new token once: no copy in a browser or proxy cache
 @requires("api.tokens")
 @require_http_methods(["GET", "POST"])
 def access_tokens(request: HttpRequest, association_slug: str) -> HttpResponse:
@@ -311,8 +411,19 @@ def access_tokens(request: HttpRequest, association_slug: str) -> HttpResponse:
 
 
 @requires("api.tokens")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def access_token_revoke(request: HttpRequest, association_slug: str, token_id: int) -> HttpResponse:
+    token = selectors.access_token_get(user=request.user, token_id=token_id)
+    if token is None:
+        raise Http404
+    if token.revoked_at is None and not _confirmed(request):
+        return _confirmation_page(
+            request,
+            "associations/confirm_token_revoke.html",
+            confirm_label=_("Revoke the token"),
+            cancel_url=reverse("associations:tokens", kwargs={"association_slug": association_slug}),
+            token=token,
+        )
     try:
         services.access_token_revoke(actor=request.user, token_id=token_id)
     except NotFound as exc:

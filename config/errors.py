@@ -112,3 +112,14 @@ def csrf_failure(request, reason=""):
             "Reload the page and try again. Nothing was saved."
         ),
     )
+
+
+def too_many_requests(request):
+    """allauth's rate limits (logins, sign-ups, codes, password resets) answer with this handler:
+    the root URLconf's `handler429`, which allauth looks up."""
+    return _error_page(
+        request,
+        429,
+        _("Too many attempts"),
+        _("Too many attempts from your connection in a short time. Wait a few minutes, then try again."),
+    )

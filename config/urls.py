@@ -5,9 +5,10 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from associations import views as association_views
+from associations.seams import api_urlpatterns
 from documents import views as documents_views
 from members import views as members_views
 
@@ -18,6 +19,7 @@ handler400 = "config.errors.bad_request"
 handler403 = "config.errors.permission_denied"
 handler404 = "config.errors.page_not_found"
 handler500 = "config.errors.server_error"
+handler429 = "config.errors.too_many_requests"  # read by allauth's rate limits, not by Django
 
 urlpatterns = [
     path("", include("associations.urls")),
@@ -40,8 +42,14 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", association_views.healthz, name="healthz"),
-    path("api/v1/", include("associations.api_urls")),
+    # Every module's api_urls, registered in its AppConfig.ready() (associations.seams.API_ROUTES).
+    path("api/v1/", include(api_urlpatterns())),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file (?script): no inline script.
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/docs.html"),
+        name="api-docs",
+    ),
     path("admin/", admin.site.urls),
 ]

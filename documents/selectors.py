@@ -31,6 +31,7 @@ class PublicDocumentFacts:
     sha256: str
     ready: bool
     cancelled_at: datetime | None
+    issuer_verified: bool  # now, not at issue time: has Wasl checked the issuer's declaration receipt?
     invalid_reason: str = ""  # not cancelled, but no longer valid (the kind's validity check)
     printed_facts: tuple[tuple[str, str], ...] = ()  # what the document prints, to compare
 
@@ -66,6 +67,7 @@ def document_for_verification(*, token: str) -> PublicDocumentFacts | None:
         sha256=document["sha256"],
         ready=document["status"] == Document.Status.READY,
         cancelled_at=document["cancelled_at"],
+        issuer_verified=issuer.is_verified,
         invalid_reason=invalid_reason,
         printed_facts=tuple((str(label), str(value)) for label, value in printed),
     )

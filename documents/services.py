@@ -21,12 +21,15 @@ from documents.pdf import qr_svg, render_pdf, verify_url
 
 @transaction.atomic
 def document_issue(*, actor, kind: str, title: str, snapshot: dict, language: str | None = None) -> Document:
-    """Record the document with its frozen data; the PDF is rendered after commit."""
+    """Record the document with its frozen data; the PDF is rendered after commit. The snapshot
+    records whether Wasl had verified the issuing association: a PDF of an unverified one says so
+    (the verification page always shows the association's current state)."""
     document_kind(kind)  # raises KeyError for an unknown kind
+    issuer = Association.objects.only("verified_at").get(pk=current_association_id())
     document = Document.objects.create(
         kind=kind,
         title=title[:200],
-        snapshot=snapshot,
+        snapshot={**snapshot, "issuer_verified": issuer.is_verified},
         language=language or translation.get_language() or "ar",
         issued_by=actor,
     )

@@ -6,7 +6,7 @@ job's final state from it, so that no kind can call a refused effect a success.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
@@ -76,6 +76,9 @@ class JobKind:
     # outcome=...) runs in the transaction that ends the job, whatever the outcome: with the
     # effects when they took place, on its own when they were refused or only checked.
     record: Callable[..., None] | None = None
+    # The parameters a person may set when starting the kind from a form posted to jobs:start
+    # (`start_params(request.POST)`). None: only the module's own code starts it (with its checks).
+    start_params: Callable[[Mapping[str, str]], dict] | None = None
 
 
 _KINDS: dict[str, JobKind] = {}
@@ -92,3 +95,9 @@ def job_kind(key: str) -> JobKind:
 
 def job_kinds() -> list[JobKind]:
     return list(_KINDS.values())
+
+
+def startable_job_kind(key: str) -> JobKind | None:
+    """The kind a form may start through jobs:start, or None (unknown, or started only in code)."""
+    kind = _KINDS.get(key)
+    return kind if kind is not None and kind.start_params is not None else None

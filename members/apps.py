@@ -5,4 +5,5 @@ class MembersConfig(AppConfig):
     name = "members"
 
     def ready(self) -> None:
-        from members import cards, jobs  # noqa: F401 - register the job and document kinds
+        # Register the job and document kinds, and the register's seam entries.
+        from members import cards, contributions, jobs  # noqa: F401

@@ -10,13 +10,14 @@ import base64
 import json
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from associations.tenancy import cross_tenant_read
 from associations.text import normalise_for_search
-from members.models import CorrectionRequest, Member, MemberCategory, MemberStatus
+from members.models import CorrectionRequest, Member, MemberCategory, MemberImport, MemberStatus
 
 SORTS = {
     "number": ("number", "id"),
@@ -145,6 +146,33 @@ def member_of_user(*, user) -> Member | None:
     if not user.is_authenticated:
         return None
     return Member.objects.select_related("category").filter(user=user, anonymised_at=None).first()
+
+
+def member_of_request(request) -> Member | None:
+    """`member_of_user` for the signed-in person, asked once per request (the menu and the page
+    both need it)."""
+    if not hasattr(request, "_wasl_member_row"):
+        request._wasl_member_row = member_of_user(user=request.user)
+    return request._wasl_member_row
+
+
+def member_status_counts() -> dict[str, int]:
+    """How many members the association has in each status (one query), in the statuses' order."""
+    counts = dict(Member.objects.values_list("status").annotate(n=Count("id")).order_by())
+    return {status: counts[status] for status in MemberStatus.values if counts.get(status)}
+
+
+IMPORT_REMINDER_DAYS = 30  # an upload left unfinished longer than this is no longer a "next action"
+
+
+def imports_to_finish() -> QuerySet[MemberImport]:
+    """Recent uploads not imported yet (mapping or check still to do), whose file is still kept."""
+    since = timezone.now() - timedelta(days=IMPORT_REMINDER_DAYS)
+    return (
+        MemberImport.objects.exclude(status=MemberImport.Status.IMPORTED)
+        .exclude(file="")
+        .filter(created_at__gte=since)
+    )
 
 
 def member_rows_of(*, user) -> dict[int, Member]:

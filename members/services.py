@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -18,6 +17,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from associations import seams
 from associations.audit import audit_record
 from associations.capabilities import RoleKind
 from associations.errors import NotFound, WaslError
@@ -246,11 +246,6 @@ def member_photo_set(*, actor, member_id: int, upload) -> Member:
     return member
 
 
-# Checks run before a resignation is recorded. The finance module will add one: a member may
-# resign after paying the dues already due and the current year's (dahir 1-58-376, art. 4).
-RESIGNATION_CHECKS: list[Callable[[Member], None]] = []
-
-
 @transaction.atomic
 def member_change_status(
     *,
@@ -282,8 +277,10 @@ def member_change_status(
             _("An exclusion needs the reference of the board's decision."), field="decision_reference"
         )
     if to_status == MemberStatus.RESIGNED:
-        for check in RESIGNATION_CHECKS:
-            check(member)
+        # The modules above register theirs (associations.seams.register_resignation_check): finance
+        # will add "dues paid" — a member may resign after paying the dues due (dahir 1-58-376, art. 4).
+        for resignation_check in seams.resignation_checks():
+            resignation_check.check(member)
     previous = member.status
     member.status = to_status
     member.status_since = effective_on

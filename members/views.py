@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import json
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from associations import seams
 from associations.decorators import requires
 from associations.errors import NotFound, WaslError
 from associations.forms import add_service_error
@@ -78,6 +81,8 @@ def member_create(request: HttpRequest, association_slug: str) -> HttpResponse:
     return render(request, "members/form.html", {"form": form, "creating": True})
 
 
+# Pages with personal data (the CIN), or a one-time link, are never kept by a browser or a proxy.
+@never_cache
 @requires("members.view")
 @require_GET
 def member_detail(request: HttpRequest, association_slug: str, member_id: int) -> HttpResponse:
@@ -90,6 +95,7 @@ def member_detail(request: HttpRequest, association_slug: str, member_id: int) -
     return render(request, "members/detail.html", context)
 
 
+@never_cache
 @requires("members.manage")
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, association_slug: str, member_id: int) -> HttpResponse:
@@ -158,6 +164,7 @@ def member_photo(request: HttpRequest, association_slug: str, member_id: int) ->
     return response
 
 
+@never_cache
 @requires("members.view_sensitive")
 @require_GET
 def member_cin(request: HttpRequest, association_slug: str, member_id: int) -> HttpResponse:
@@ -167,6 +174,7 @@ def member_cin(request: HttpRequest, association_slug: str, member_id: int) -> H
     return render(request, "members/_cin.html", {"cin": cin})
 
 
+@never_cache
 @requires("members.manage")
 @require_POST
 def member_claim(request: HttpRequest, association_slug: str, member_id: int) -> HttpResponse:
@@ -244,7 +252,7 @@ def correction_resolve(request: HttpRequest, association_slug: str, request_id: 
 
 
 def _my_member(request):
-    member = selectors.member_of_user(user=request.user)
+    member = selectors.member_of_request(request)
     if member is None:
         raise Http404
     return member
@@ -253,15 +261,10 @@ def _my_member(request):
 @requires("association.view")
 @require_GET
 def my_membership(request: HttpRequest, association_slug: str) -> HttpResponse:
-    member = _my_member(request)
-    active = {c.purpose for c in member.consents.all() if c.withdrawn_at is None}
-    context = {
-        "member": member,
-        "purposes": [(p.value, p.label, p.value in active) for p in ConsentPurpose],
-        "correction_form": CorrectionForm(),
-        "requests": member.correction_requests.all(),
-    }
-    return render(request, "members/my.html", context)
+    """The member portal inside one association: every module's section (associations.seams),
+    the register's first. Only for a person with a member row here."""
+    _my_member(request)
+    return render(request, "members/my.html", {"portal": seams.portal_inside(request)})
 
 
 @requires("association.view")
@@ -358,6 +361,12 @@ def my_data(request: HttpRequest, association_slug: str, fmt: str) -> HttpRespon
 # --- Public join form and account claims ------------------------------------------------------
 
 
+def _join_rate_allows(request: HttpRequest, association: Association) -> bool:
+    """allauth's limiter, ACCOUNT_RATE_LIMITS["members_join"]: per client address (resolved behind
+    the proxy as for logins) and per association. Only applications that would be saved count."""
+    return ratelimit.consume(request, action="members_join", key=f"association:{association.pk}")
+
+
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, association_slug: str) -> HttpResponse:
     association = Association.objects.filter(slug=association_slug, is_active=True).first()
@@ -368,17 +377,24 @@ def join(request: HttpRequest, association_slug: str) -> HttpResponse:
         if not settings_row.join_form_open:
             raise Http404
         form = JoinForm(request.POST or None)
+        limited = False
         if request.method == "POST" and form.is_valid():
-            try:
-                services.member_apply(
-                    consents=form.consents(), language=translation.get_language(), **form.cleaned_values()
-                )
-            except WaslError as exc:
-                add_service_error(form, exc)
+            limited = not _join_rate_allows(request, association)
+            if limited:
+                message = _("Too many applications in a short time. Nothing was saved: try again later.")
+                form.add_error(None, message)
             else:
-                return render(request, "members/join_done.html", {"association": association})
+                try:
+                    services.member_apply(
+                        consents=form.consents(), language=translation.get_language(), **form.cleaned_values()
+                    )
+                except WaslError as exc:
+                    add_service_error(form, exc)
+                else:
+                    return render(request, "members/join_done.html", {"association": association})
         context = {"association": association, "form": form, "intro": settings_row.join_form_intro}
-        return render(request, "members/join.html", context, status=400 if form.errors else 200)
+        status = 429 if limited else 400 if form.errors else 200
+        return render(request, "members/join.html", context, status=status)
 
 
 @login_required

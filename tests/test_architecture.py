@@ -24,6 +24,8 @@ PROJECT_APPS = {
     "governance",
     "training",
     "notifications",
+    "documents",
+    "jobs",
     "ministry",
 }
 

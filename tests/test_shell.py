@@ -1,6 +1,7 @@
 """The UI shell: languages and direction, navigation by capability, error pages, health check."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -136,3 +137,15 @@ def test_arabic_months_are_the_moroccan_ones():
         names = [str(MONTHS[m]) for m in range(1, 13)]
     moroccan = "يناير فبراير مارس أبريل ماي يونيو يوليوز غشت شتنبر أكتوبر نونبر دجنبر"
     assert names == moroccan.split()
+
+
+def test_rate_limited_account_pages_answer_with_a_translated_page(db, settings):
+    cache.clear()
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup": "1/m/ip"}
+    client = Client(headers={"Accept-Language": "en"})
+    client.post(reverse("account_signup"), {"email": "a@example.ma", "password1": "x", "password2": "y"})
+    response = client.post(reverse("account_signup"), {"email": "b@example.ma", "password1": "x", "password2": "y"})
+    assert response.status_code == 429
+    body = response.content.decode()
+    assert "Too many attempts from your connection" in body and '<html lang="en"' in body
+    cache.clear()

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.models import User
-from associations.tests.factories import UserFactory
+from accounts.tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)

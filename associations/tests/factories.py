@@ -6,31 +6,23 @@ from __future__ import annotations
 from datetime import timedelta
 
 import factory
-from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.tests.factories import UserFactory
 from associations.capabilities import RoleKind
 from associations.models import AccessToken, Association, Invitation, Province, Region, Role, Sector
 from associations.services import hash_secret
 from associations.tenancy import association_scope
-from associations.text import normalise_for_search
+from associations.text import name_key, normalise_for_search
 
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    email = factory.Sequence(lambda n: f"person{n}@example.ma")
-    full_name = factory.Sequence(lambda n: f"Person {n}")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
-
-    @factory.post_generation
-    def verified(self, create, extracted, **kwargs):
-        if create:
-            self.save()
-            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+__all__ = [
+    "AccessTokenFactory",
+    "AssociationFactory",
+    "InvitationFactory",
+    "RoleFactory",
+    "TenantFactory",
+    "UserFactory",  # lives in accounts; re-exported for the tests that import it from here
+]
 
 
 class AssociationFactory(factory.django.DjangoModelFactory):
@@ -47,6 +39,11 @@ class AssociationFactory(factory.django.DjangoModelFactory):
     search_text = factory.LazyAttribute(
         lambda o: normalise_for_search(f"{o.name_ar} {o.name_fr} {o.acronym}")
     )
+    name_ar_key = factory.LazyAttribute(lambda o: name_key(o.name_ar))
+    name_fr_key = factory.LazyAttribute(lambda o: name_key(o.name_fr))
+    # Fixtures stand for associations already on the platform, onboarded and checked by operators;
+    # tests of new, unverified ones pass verified_at=None.
+    verified_at = factory.LazyFunction(timezone.now)
 
 
 class TenantFactory(factory.django.DjangoModelFactory):

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files carry the policies too.
+    "config.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -150,7 +152,8 @@ USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+# Where `collectstatic` writes (the Docker build, and CI into a temporary folder).
+STATIC_ROOT = Path(env("WASL_STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Tenant files (documents, uploads, exports) live in the "private" storage and are served only by
 # views that check the scope and the capability (documents/files.py); there is no MEDIA_URL.
@@ -216,10 +219,22 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "login": "30/m/ip",
+    # The public join form (members.views.join), through allauth's limiter: applications saved
+    # from one client address, and to one association (key) whatever the addresses.
+    "members_join": "5/10m/ip,100/h/key",
 }
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# Rate limits key on the client's address. Behind N proxies of ours it is the N-th address from the
+# end of X-Forwarded-For (each proxy appends its peer's address); 0 trusts no header (no proxy, as
+# with runserver). A proxy that sends the client address in its own header: name the header instead.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("WASL_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("WASL_TRUSTED_CLIENT_IP_HEADER", default="") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Wasl"
+# TOTP keys and recovery-code seeds are stored encrypted (accounts/crypto.py) under a key derived
+# from WASL_MFA_KEY: required in production; elsewhere derived from the secret key.
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+WASL_MFA_KEY = env("WASL_MFA_KEY", default="") or f"local-only-mfa-key:{SECRET_KEY}"
 # Two-factor login required for officers and ministry reviewers (on in production).
 WASL_REQUIRE_MFA = env.bool("WASL_REQUIRE_MFA", default=False)
 
@@ -254,6 +269,33 @@ SPECTACULAR_SETTINGS = {
         "RoleKindEnum": "associations.capabilities.RoleKind",
     },
 }
+
+# --- Content-Security-Policy and Permissions-Policy (config.middleware.SecurityHeadersMiddleware) ---
+# No inline script anywhere (templates, allauth's, the admin, the API docs: tests/test_security_headers.py
+# checks), so scripts come from our own origin only. Same shape as Django 6's SECURE_CSP.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    # style="" attributes only (a progress bar's width, allauth's hidden forms); never <style> elements.
+    "style-src-attr": ["'unsafe-inline'"],
+    # Bootstrap's icons and the TOTP QR code are data: URLs.
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Browser features no page uses are switched off for the site and anything it could embed.
+WASL_PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture", "geolocation",
+        "gyroscope", "magnetometer", "microphone", "midi", "payment", "usb",
+    )
+} | {"fullscreen": ["self"]}  # fmt: skip
 
 # --- Wasl -----------------------------------------------------------------------------------
 WASL_INVITATION_DAYS = env.int("WASL_INVITATION_DAYS", default=14)

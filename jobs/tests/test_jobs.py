@@ -26,7 +26,8 @@ def test_audit_export_runs_with_progress_and_a_private_download(
     client.force_login(tenant_a.treasurer)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("associations:audit_export", kwargs={"association_slug": tenant_a.association.slug})
+            reverse("jobs:start", kwargs={"association_slug": tenant_a.association.slug}),
+            {"kind": "associations.audit_export"},
         )
     with association_scope(tenant_a.association):
         job = Job.objects.filter(kind="associations.audit_export").latest("created_at")
@@ -136,3 +137,30 @@ def test_a_job_left_running_by_a_dead_worker_is_reported(tenant_a):
     with association_scope(tenant_a.association):
         job.refresh_from_db()
     assert "interrupted" in job.error_message
+
+
+def test_the_start_endpoint_checks_the_kind_and_its_capability(client, tenant_a):
+    start = reverse("jobs:start", kwargs={"association_slug": tenant_a.association.slug})
+    client.force_login(tenant_a.member)  # no audit.view
+    assert client.post(start, {"kind": "associations.audit_export"}).status_code == 403
+    client.force_login(tenant_a.president)
+    assert client.post(start, {"kind": "no.such_kind"}).status_code == 404
+    # A kind its module starts itself, with its own checks, cannot be started from a form.
+    assert client.post(start, {"kind": "members.import", "import_id": "1"}).status_code == 404
+    assert client.get(start, {"kind": "associations.audit_export"}).status_code == 405
+    with association_scope(tenant_a.association):
+        assert not Job.objects.exclude(pk=tenant_a.job.pk).exists()
+
+
+def test_the_audit_export_keeps_the_page_filter(client, tenant_a):
+    client.force_login(tenant_a.president)
+    start = reverse("jobs:start", kwargs={"association_slug": tenant_a.association.slug})
+    response = client.post(
+        start, {"kind": "associations.audit_export", "action": "associations.role" + "x" * 200}
+    )
+    with association_scope(tenant_a.association):
+        job = Job.objects.exclude(pk=tenant_a.job.pk).get()
+    assert response["Location"] == job_url(tenant_a, "jobs:detail", job)
+    assert job.params == {"action": ("associations.role" + "x" * 200)[:80]}
+    page = client.get(reverse("associations:audit", kwargs={"association_slug": tenant_a.association.slug}))
+    assert f'action="{start}"' in page.content.decode()

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from associations import seams
 from associations.errors import WaslError
 from associations.models import AuditEvent, Role
 from associations.tenancy import association_scope
@@ -157,12 +158,13 @@ def test_resignation_runs_the_checks_finance_will_register(tenant_a):
     def dues_unpaid(m):
         raise WaslError("Dues for 2026 are unpaid.")
 
-    services.RESIGNATION_CHECKS.append(dues_unpaid)
-    try:
-        with association_scope(tenant_a.association), pytest.raises(WaslError, match="unpaid"):
-            services.member_change_status(actor=tenant_a.president, member_id=member.pk, to_status="resigned")
-    finally:
-        services.RESIGNATION_CHECKS.remove(dues_unpaid)
+    check = seams.ResignationCheck(key="test.dues", check=dues_unpaid)
+    with (
+        seams.RESIGNATION_CHECKS.temporarily(check),
+        association_scope(tenant_a.association),
+        pytest.raises(WaslError, match="unpaid"),
+    ):
+        services.member_change_status(actor=tenant_a.president, member_id=member.pk, to_status="resigned")
     with association_scope(tenant_a.association):
         services.member_change_status(actor=tenant_a.president, member_id=member.pk, to_status="resigned")
 

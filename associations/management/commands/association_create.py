@@ -36,6 +36,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--operator", help="E-mail of the operator recorded as the actor (default: president)"
         )
+        parser.add_argument(
+            "--confirm-similar-name",
+            action="store_true",
+            help="Register even though another association has a name that reads the same",
+        )
 
     def handle(self, *args, **options):
         region = Region.objects.filter(code=options["region"]).first()
@@ -71,15 +76,21 @@ class Command(BaseCommand):
         }
         try:
             with transaction.atomic():  # all or nothing: no association without its president
-                association = services.association_register(actor=actor, **values)
+                association = services.association_register(
+                    actor=actor, confirm_similar_name=options["confirm_similar_name"], **values
+                )
                 if president is None:
                     # The operator holds the association until the invited president accepts.
                     with association_scope(association):
                         services.invitation_create(
-                            actor=actor, email=options["president"], kind=RoleKind.PRESIDENT
+                            actor=actor,
+                            email=options["president"],
+                            kind=RoleKind.PRESIDENT,
+                            confirm_second_holder=True,  # the operator is president only until then
                         )
         except WaslError as exc:
-            raise CommandError(f"{exc.field or 'error'}: {exc.message}") from exc
+            hint = " (--confirm-similar-name to go ahead)" if exc.code == "similar_name" else ""
+            raise CommandError(f"{exc.field or 'error'}: {exc.message}{hint}") from exc
         if president is None:
             self.stdout.write(f"Invited {options['president']} as president.")
         self.stdout.write(

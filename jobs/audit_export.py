@@ -1,4 +1,5 @@
-"""Background jobs of the associations module (registered in AssociationsConfig.ready)."""
+"""The audit-trail export: a job kind of the tenant core's audit trail, registered here because the
+core sits below the jobs service (imported from JobsConfig.ready through jobs/contributions.py)."""
 
 from __future__ import annotations
 
@@ -72,12 +73,14 @@ def audit_export(*, job, params: dict, progress) -> JobOutcome:
 
 AUDIT_EXPORT = register_job_kind(
     JobKind(
-        key="associations.audit_export",
+        key="associations.audit_export",  # the key stored on existing jobs: kept from the core's days
         label=gettext_lazy("Audit trail export (CSV)"),
         capability="audit.view",
         handler=audit_export,
         # The audit trail names no member (their events record which fields changed, under a
         # neutral label) and is kept as it is: erasing a member's data leaves its export alone.
         personal_data=False,
+        # Started from the audit page through jobs:start, filtered like the page.
+        start_params=lambda data: {"action": data.get("action", "")[:80]},
     )
 )

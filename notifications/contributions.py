@@ -1,20 +1,49 @@
-"""Reminder rules of the associations module (registered in AssociationsConfig.ready)."""
+"""What the outbox brings to the seams, and the reminder rule for the tenant core's invitations
+(the core cannot register it: it sits below notifications). Imported from NotificationsConfig.ready."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from associations import seams
 from associations.models import Association, Invitation
-from notifications.models import Channel
+from notifications import selectors
+from notifications.models import Channel, Message
 from notifications.reminders import Recipient, ReminderRule, register_reminder_rule
+
+seams.register_nav_entry(
+    seams.NavEntry(
+        key="notifications.outbox",
+        label=_("Outbox"),
+        url_name="notifications:outbox",
+        capability="notifications.view",
+        order=60,
+    )
+)
+seams.register_next_action(
+    seams.NextAction(
+        key="notifications.failed",
+        capability="notifications.manage",
+        count=lambda request: selectors.message_list(status=Message.Status.FAILED).count(),
+        label=lambda count: (
+            ngettext("%(count)d message could not be sent", "%(count)d messages could not be sent", count)
+            % {"count": count}
+        ),
+        url_name="notifications:outbox",
+        query=f"status={Message.Status.FAILED}",
+        order=90,
+    )
+)
 
 
 def _pending_invitations():
     return Invitation.objects.filter(accepted_at=None, revoked_at=None, expires_at__gt=timezone.now())
 
 
-def _context(invitation: Invitation) -> dict:
+def _invitation_context(invitation: Invitation) -> dict:
     association = Association.objects.get(pk=invitation.association_id)
     return {
         "association_name_ar": association.name_ar,
@@ -35,6 +64,6 @@ INVITATION_PENDING = register_reminder_rule(
         recipient=lambda invitation: Recipient(
             address=invitation.email, channel=Channel.EMAIL, language=invitation.language
         ),
-        context=_context,
+        context=_invitation_context,
     )
 )

@@ -1,0 +1,17 @@
+"""What the documents service brings to the seams (imported from DocumentsConfig.ready)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from associations import seams
+
+seams.register_nav_entry(
+    seams.NavEntry(
+        key="documents.list",
+        label=_("Documents"),
+        url_name="documents:list",
+        capability="documents.view",
+        order=50,
+    )
+)
