@@ -36,7 +36,7 @@ class JobOutcome:
     """
 
     summary: str
-    applied: int = 0  # items that took effect: rows imported, cards made, events exported
+    applied: int = 0  # items that took effect (rows imported, cards made…), for the operators' log
     refused: int = 0
     check_only: bool = False
     file: JobResult | None = None

@@ -83,6 +83,9 @@ def _final_status(outcome: JobOutcome) -> str:
 
 def _finish(job: Job, outcome: JobOutcome, status: str, progress: Progress, saved: list[str]) -> None:
     """Record the outcome and end the job, in the caller's transaction."""
+    logger.info(
+        "Job %s (%s) %s: %s applied, %s refused", job.pk, job.kind, status, outcome.applied, outcome.refused
+    )
     kind = job_kind(job.kind)
     if kind.record is not None:
         kind.record(job=job, outcome=outcome)
