@@ -107,6 +107,9 @@ MAX_ROWS = 200_000
 MAX_COLUMNS = 100
 MAX_CELL_CHARS = 1_000  # the longest member field is 300 characters
 MAX_TEXT_CHARS = 50_000_000  # kept for one import, over all its rows (about 250 a row at most)
+# Cells an XLSX sheet holds, empty but formatted ones included: openpyxl parses each of them.
+MAX_ROW_CELLS = 1_000
+MAX_SHEET_CELLS = 4_000_000  # 200,000 rows of 20 cells
 MAX_CSV_LINE_CHARS = MAX_COLUMNS * (MAX_CELL_CHARS + 3)
 _LINE_END = re.compile(r"\r\n|\r|\n")
 SAMPLE_ROWS = 3  # shown under each column on the mapping page
@@ -117,6 +120,9 @@ MAX_ARCHIVE_PARTS = 1_000
 MAX_PART_BYTES = 32 * 1024 * 1024  # shared strings, styles, workbook…
 MAX_SHEET_BYTES = 256 * 1024 * 1024
 MAX_UNPACKED_BYTES = 320 * 1024 * 1024
+# A text or attribute value in an XLSX part, found by scanning the unpacked bytes for '<': openpyxl
+# (and expat) would build it whole in memory. Excel's own limit for a formula is 8,192 characters.
+MAX_XML_TEXT_BYTES = 32 * 1024
 _WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 _CONTENT_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 
@@ -142,6 +148,20 @@ def _too_many_columns(row: int) -> WaslError:
         field="file",
         code="too_many_columns",
     )
+
+
+def _too_many_cells(row: int | None) -> WaslError:
+    if row is None:
+        message = _(
+            "The spreadsheet has more than %(max)s cells, with values or formatting: keep only the "
+            "member list, or save it as CSV."
+        ) % {"max": MAX_SHEET_CELLS}
+    else:
+        message = _(
+            "Row %(row)s has more than %(max)s cells, with values or formatting: keep only the "
+            "member list's columns, or save it as CSV."
+        ) % {"row": row, "max": MAX_ROW_CELLS}
+    return WaslError(message, field="file", code="too_many_cells")
 
 
 def _cell_too_long(row: int, column: int) -> WaslError:
@@ -220,6 +240,25 @@ def _part_limits(archive: zipfile.ZipFile) -> dict[str, int]:
     }
 
 
+_LONG_TEXT = re.compile(rb"[^<]{%d}" % MAX_XML_TEXT_BYTES)
+
+
+def _longest_text_run(chunk: bytes, carried: int) -> int:
+    """Refuse a chunk of XML holding (with what the previous chunk ended with) a text or attribute
+    longer than MAX_XML_TEXT_BYTES; return the length of the run it ends with."""
+    first = chunk.find(b"<")
+    if carried + (len(chunk) if first < 0 else first) >= MAX_XML_TEXT_BYTES or _LONG_TEXT.search(chunk):
+        raise WaslError(
+            _(
+                "This spreadsheet holds a text far longer than a member list needs: "
+                "save the list alone, or as CSV."
+            ),
+            field="file",
+            code="text_too_long",
+        )
+    return carried + len(chunk) if first < 0 else len(chunk) - chunk.rfind(b"<") - 1
+
+
 def _check_archive(content: bytes) -> None:
     """Measure an XLSX archive before openpyxl touches it: how many parts, the unpacked size each
     declares, and the size each really unpacks to (read in chunks, never held whole)."""
@@ -237,12 +276,15 @@ def _check_archive(content: bytes) -> None:
                 raise _too_large_unpacked(limit)
             # Unpack it in chunks: zipfile hands over no more than the declared size, and a part
             # whose data do not match what it declares fails its CRC check here, before openpyxl.
-            unpacked = 0
+            unpacked = run = 0  # run: bytes since the last "<", across chunks
+            is_xml = part.filename.lower().endswith((".xml", ".rels"))
             with archive.open(part) as stream:
                 while chunk := stream.read(1024 * 1024):
                     unpacked += len(chunk)
                     if unpacked > part.file_size:  # whatever the zip implementation does
                         raise _too_large_unpacked(limit)
+                    if is_xml:
+                        run = _longest_text_run(chunk, run)
     except WaslError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, EOFError, OSError, zlib.error,
@@ -274,7 +316,11 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
                 date_formats=workbook._date_formats,
                 timedelta_formats=workbook._timedelta_formats,
             )
+            scanned = 0
             for line, parsed in parser.parse():
+                scanned += len(parsed)
+                if len(parsed) > MAX_ROW_CELLS or scanned > MAX_SHEET_CELLS:
+                    raise _too_many_cells(line if len(parsed) > MAX_ROW_CELLS else None)
                 cells: list[str] = []
                 for parsed_cell in parsed:
                     text = _cell(parsed_cell["value"])

@@ -39,10 +39,13 @@ def _column(number: int) -> str:
     return letters
 
 
-def xlsx_with_shared_strings(rows: list[list[str]], *, huge_string_bytes: int = 0) -> bytes:
+def xlsx_with_shared_strings(
+    rows: list[list[str]], *, huge_string_bytes: int = 0, formatted_empty_cells: int = 0
+) -> bytes:
     """A minimal XLSX whose cells all refer to the shared-string table, as Excel writes it. With
     `huge_string_bytes`, the first data row's first cell is one string of that many bytes, streamed
-    into the archive (it compresses about a thousand times)."""
+    into the archive (it compresses about a thousand times). With `formatted_empty_cells`, each data
+    row also holds that many empty cells with a style, after its values."""
     strings: list[str] = []
     index: dict[str, int] = {}
     sheet_rows = []
@@ -63,6 +66,10 @@ def xlsx_with_shared_strings(rows: list[list[str]], *, huge_string_bytes: int = 
         + "".join(
             f'<c r="{_column(column)}{number}" t="s"><v>{huge_index if position < 0 else position}</v></c>'
             for column, position in cells
+        )
+        + "".join(
+            f'<c r="{_column(len(cells) + extra)}{number}" s="0"/>'
+            for extra in range(1, (formatted_empty_cells if number > 1 else 0) + 1)
         )
         + "</row>"
         for number, cells in sheet_rows

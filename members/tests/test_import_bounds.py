@@ -163,3 +163,35 @@ def test_a_list_uploaded_before_reading_was_bounded_is_read_once_more_or_refused
     response = client.get(page.replace(f"/{old.pk}/", f"/{hostile.pk}/"))
     assert response.status_code == 400 and "beyond column 100" in response.content.decode()
     assert '<form method="post">' not in response.content.decode()
+
+
+def test_rows_or_sheets_with_too_many_cells_even_empty_formatted_ones_are_refused(monkeypatch):
+    wide = xlsx_with_shared_strings([["Nom", "Prénom"], ["Alaoui", "Karim"]], formatted_empty_cells=1_000)
+    with pytest.raises(WaslError, match="Row 2 has more than 1000 cells, with values or formatting"):
+        outline_table(wide)
+    rows = [["Nom", "Prénom"]] + [[f"Nom{i}", "Karim"] for i in range(50)]
+    fine = xlsx_with_shared_strings(rows, formatted_empty_cells=20)
+    assert outline_table(fine).row_count == 50  # formatted empty cells are not values
+    monkeypatch.setattr(importing, "MAX_SHEET_CELLS", 500)
+    with pytest.raises(WaslError, match="more than 500 cells"):
+        outline_table(fine)
+
+
+def test_a_long_text_in_the_xml_is_refused_before_openpyxl_builds_it(tenant_a):
+    bomb = xlsx_with_shared_strings([["Nom", "Prénom"], ["BIG", "Karim"]], huge_string_bytes=3 * MB)
+    _client, response = upload(tenant_a, "bomb.xlsx", bomb)
+    assert (
+        response.status_code == 400
+        and "a text far longer than a member list needs" in response.content.decode()
+    )
+    refused, peak = peak_memory(outline_table, bomb)
+    assert refused.code == "text_too_long" and peak < 4 * MB
+
+
+def test_a_long_text_is_found_across_the_chunks_it_is_read_in():
+    half = b"x" * (importing.MAX_XML_TEXT_BYTES // 2 + 1)
+    carried = importing._longest_text_run(b"<si><t>" + half, 0)
+    assert carried == len(half) + 2  # bytes since the last "<"
+    with pytest.raises(WaslError, match="far longer"):
+        importing._longest_text_run(half + b"</t></si>", carried)
+    assert importing._longest_text_run(b"</t></si><si><t>" + half, carried) == len(half) + 2
