@@ -12,11 +12,12 @@ step through /proc/self/clear_refs), and the size of the answer.
 - wide: an XLSX of 10,000 rows with three ordinary columns and a cell in column XFD (16,384) on
   every row, as openpyxl writes it;
 - shared: an XLSX of a few hundred KB whose one shared string is BENCH_SHARED_MB (300) MB;
+- inline: the same, the string written in the sheet itself (an inline string);
 - csv: a CSV whose header and one row have 60,000 columns;
 - formatted: the wide rows with an empty, formatted cell in XFD instead of a value (accepted);
 - plain: the same 10,000 rows without column XFD (accepted), for comparison.
 
-BENCH_FILES=wide,formatted,shared,csv,plain chooses the files; BENCH_TRACEMALLOC=1 adds the peak of Python
+BENCH_FILES=wide,formatted,shared,inline,csv,plain chooses the files; BENCH_TRACEMALLOC=1 adds the peak of Python
 allocations (a second, slower run of each step). Creates and drops its own test database.
 """
 
@@ -39,9 +40,13 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
 
-from members.tests.spreadsheets import xlsx_with_openpyxl, xlsx_with_shared_strings  # noqa: E402
+from members.tests.spreadsheets import (  # noqa: E402
+    xlsx_with_inline_string,
+    xlsx_with_openpyxl,
+    xlsx_with_shared_strings,
+)
 
-FILES = os.environ.get("BENCH_FILES", "wide,formatted,shared,csv,plain").split(",")
+FILES = os.environ.get("BENCH_FILES", "wide,formatted,shared,inline,csv,plain").split(",")
 SHARED_MB = int(os.environ.get("BENCH_SHARED_MB", "300"))
 TRACEMALLOC = os.environ.get("BENCH_TRACEMALLOC") == "1"
 ROWS = 10_000
@@ -78,6 +83,12 @@ def formatted_xlsx() -> bytes:
 
 def shared_string_xlsx() -> bytes:
     return xlsx_with_shared_strings(
+        [["Nom", "Prénom"], ["BIG", "Karim"], ["Alaoui", "Salma"]], huge_string_bytes=SHARED_MB * 1024 * 1024
+    )
+
+
+def inline_string_xlsx() -> bytes:
+    return xlsx_with_inline_string(
         [["Nom", "Prénom"], ["BIG", "Karim"], ["Alaoui", "Salma"]], huge_string_bytes=SHARED_MB * 1024 * 1024
     )
 
@@ -144,6 +155,11 @@ def main() -> None:
             ),
             "plain": ("plain.xlsx", plain_xlsx, "XLSX, 10,000 ordinary rows (accepted)"),
             "shared": ("shared.xlsx", shared_string_xlsx, f"XLSX, one {SHARED_MB} MB shared string"),
+            "inline": (
+                "inline.xlsx",
+                inline_string_xlsx,
+                f"XLSX, one {SHARED_MB} MB inline string in the sheet",
+            ),
             "csv": ("wide.csv", wide_csv, "CSV, 60,000 columns"),
         }
         print(f"{connection.vendor}; upload (POST) then the mapping page (GET) through the full Django stack")

@@ -128,6 +128,31 @@ def xlsx_with_shared_strings(
     return buffer.getvalue()
 
 
+def xlsx_with_inline_string(rows: list[list[str]], *, huge_string_bytes: int) -> bytes:
+    """The same minimal XLSX, but the first data row's first cell is an inline string (in the sheet
+    itself) of `huge_string_bytes` bytes, streamed into the archive."""
+    base = zipfile.ZipFile(io.BytesIO(xlsx_with_shared_strings(rows)))
+    sheet = base.read("xl/worksheets/sheet1.xml")
+    head, tail = sheet.split(b'<c r="A2" t="s"><v>', 1)
+    tail = tail.split(b"</v></c>", 1)[1]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in base.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                archive.writestr(info.filename, base.read(info.filename))
+        info = zipfile.ZipInfo("xl/worksheets/sheet1.xml")
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with archive.open(info, "w", force_zip64=True) as part:
+            part.write(head + b'<c r="A2" t="inlineStr"><is><t>')
+            chunk = b"A" * (1024 * 1024)
+            left = huge_string_bytes
+            while left > 0:
+                part.write(chunk[: min(left, len(chunk))])
+                left -= len(chunk)
+            part.write(b"</t></is></c>" + tail)
+    return buffer.getvalue()
+
+
 def forge_declared_size(content: bytes, part_name: str, declared: int) -> bytes:
     """The same archive, except that `part_name` declares `declared` bytes once unpacked (in its
     local header and in the central directory) while it really unpacks to more."""
