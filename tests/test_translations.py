@@ -1,5 +1,7 @@
 """The ar and fr catalogues cover every string the code marks for translation, and are compiled."""
 
+import re
+from collections import Counter
 from pathlib import Path
 
 import polib
@@ -36,3 +38,52 @@ def test_arabic_has_six_plural_forms():
     for entry in catalogue:
         if entry.msgid_plural:
             assert len([v for v in entry.msgstr_plural.values() if v]) == 6, entry.msgid
+
+
+# A translation that drops, renames or adds a placeholder breaks the page (KeyError) or shows
+# the wrong value; a lost <bdi>/<code> tag breaks bidirectional text. Named (%(x)s), positional
+# (%s, %d), brace ({x}) placeholders and HTML tags must match the msgid, in every plural form.
+_PLACEHOLDER = re.compile(
+    r"%%|%\([^)]+\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|%[-#0 +]*\d*(?:\.\d+)?[sdifr]|\{[A-Za-z_]\w*\}|</?[a-zA-Z][^>]*>"
+)
+
+
+def _placeholders(text: str) -> Counter:
+    return Counter(p for p in _PLACEHOLDER.findall(text) if p != "%%")
+
+
+def placeholder_mismatches(catalogue) -> list[str]:
+    problems = []
+    for entry in catalogue.translated_entries():
+        sources = [entry.msgid, entry.msgid_plural] if entry.msgid_plural else [entry.msgid]
+        expected = [_placeholders(source) for source in sources]
+        translations = sorted(entry.msgstr_plural.items()) if entry.msgid_plural else [(None, entry.msgstr)]
+        for form, text in translations:
+            found = _placeholders(text)
+            if found not in expected:
+                problems.append(f"{entry.msgid!r} form {form}: {dict(found)} instead of {dict(expected[-1])}")
+    return problems
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_translations_keep_the_placeholders_of_their_msgid(language):
+    catalogue = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+    problems = placeholder_mismatches(catalogue)
+    assert problems == [], f"{language}: {problems[:10]}"
+
+
+def test_placeholder_check_catches_a_dropped_renamed_or_lost_placeholder():
+    catalogue = polib.POFile()
+    catalogue.append(polib.POEntry(msgid="Join %(name)s", msgstr="Rejoindre"))
+    catalogue.append(polib.POEntry(msgid="Join %(name)s", msgctxt="renamed", msgstr="Rejoindre %(nom)s"))
+    catalogue.append(polib.POEntry(msgid="Row <bdi>%(row)s</bdi>", msgstr="Ligne %(row)s"))
+    catalogue.append(
+        polib.POEntry(
+            msgid="%(counter)s row",
+            msgid_plural="%(counter)s rows",
+            msgstr_plural={0: "%(counter)s ligne", 1: "des lignes"},
+        )
+    )
+    catalogue.append(polib.POEntry(msgid="Hello {name}", msgstr="Bonjour {nom}"))
+    catalogue.append(polib.POEntry(msgid="Welcome, %(name)s", msgstr="Bienvenue, %(name)s"))
+    assert len(placeholder_mismatches(catalogue)) == 5
