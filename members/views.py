@@ -31,7 +31,7 @@ from members.forms import (
     MembershipSettingsForm,
     StatusChangeForm,
 )
-from members.models import ConsentPurpose, MemberCategory
+from members.models import ConsentPurpose
 from members.personal_data import member_data, member_data_pdf
 
 
@@ -193,17 +193,23 @@ def member_claim(request: HttpRequest, association_slug: str, member_id: int) ->
 @requires("members.manage")
 @require_http_methods(["GET", "POST"])
 def category_list(request: HttpRequest, association_slug: str) -> HttpResponse:
-    category_id = request.POST.get("category_id") or request.GET.get("edit")
-    instance = (
-        MemberCategory.objects.filter(pk=category_id).first() if str(category_id or "").isdecimal() else None
-    )
+    # Editing names a category; one that is not this association's (or not a number) is a 404, never
+    # a silent "create a new one instead".
+    category_id = request.POST.get("category_id") if request.method == "POST" else request.GET.get("edit")
+    instance = None
+    if category_id is not None:
+        instance = selectors.category_by_id(category_id=category_id)
+        if instance is None:
+            raise Http404
     form = CategoryForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
             services.category_save(
                 actor=request.user, category_id=instance.pk if instance else None, **form.cleaned_data
             )
-        except (WaslError, NotFound) as exc:
+        except NotFound as exc:
+            raise Http404 from exc
+        except WaslError as exc:
             add_service_error(form, exc)
         else:
             messages.success(request, _("Category saved."))
