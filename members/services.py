@@ -61,6 +61,10 @@ MEMBER_FIELDS = (
 # Shown only to roles with members.view_sensitive; every view is audited.
 SENSITIVE_FIELDS = ("cin",)
 CIN_PATTERN = re.compile(r"[A-Z]{1,2}[0-9]{1,8}")
+# Dates a register can hold: nobody alive was born, and no association here admitted anyone, before
+# 1900; a join date may be set up to a year ahead (admission decided for the next season).
+EARLIEST_DATE = date(1900, 1, 1)
+JOIN_DATE_AHEAD = timedelta(days=366)
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TEXT_FIELDS = (
     "first_name_ar",
@@ -119,17 +123,25 @@ def clean_member_values(values: dict) -> dict:
     if birth_date:
         if birth_date > timezone.localdate():
             raise WaslError(_("The date of birth cannot be in the future."), field="birth_date")
-        if birth_date < date(1900, 1, 1):
+        if birth_date < EARLIEST_DATE:
             raise WaslError(_("The date of birth is too far in the past."), field="birth_date")
     join_date = cleaned.get("join_date")
-    if join_date and join_date > timezone.localdate() + timedelta(days=366):
-        raise WaslError(_("The join date is too far in the future."), field="join_date")
+    if join_date:
+        if join_date > timezone.localdate() + JOIN_DATE_AHEAD:
+            raise WaslError(_("The join date is too far in the future."), field="join_date")
+        if join_date < EARLIEST_DATE:
+            raise WaslError(_("The join date is too far in the past."), field="join_date")
     if cleaned.get("gender") not in (None, "", "F", "M"):
         raise WaslError(_("Choose a valid gender."), field="gender")
     category = cleaned.get("category")
     if category is not None and category.association_id != current_association_id():
         raise WaslError(_("Choose a valid category."), field="category")
     return cleaned
+
+
+def require_consistent_dates(member: Member) -> None:
+    if member.birth_date and member.join_date and member.join_date < member.birth_date:
+        raise WaslError(_("The join date cannot be before the date of birth."), field="join_date")
 
 
 def require_a_name(member: Member) -> None:
@@ -166,6 +178,7 @@ def member_admit(*, actor, status: str = MemberStatus.ACTIVE, number: int | None
     cleaned = clean_member_values(values)
     member = Member(**cleaned, status=status, status_since=timezone.localdate())
     require_a_name(member)
+    require_consistent_dates(member)
     _check_unique_identity(member)
     if number is not None:
         if Member.objects.filter(number=number).exists():
@@ -207,6 +220,7 @@ def member_update(*, actor, member_id: int, **values) -> Member:
     for field in changed:
         setattr(member, field, cleaned[field])
     require_a_name(member)
+    require_consistent_dates(member)
     _check_unique_identity(member)
     member.search_text = member_search_text(member)
     member.updated_at = timezone.now()
@@ -270,6 +284,8 @@ def member_change_status(
     effective_on = effective_on or timezone.localdate()
     if effective_on > timezone.localdate():
         raise WaslError(_("The date cannot be in the future."), field="effective_on")
+    if effective_on < EARLIEST_DATE:
+        raise WaslError(_("The date is too far in the past."), field="effective_on")
     reason = (reason or "").strip()[:300]
     decision_reference = (decision_reference or "").strip()[:120]
     if to_status == MemberStatus.EXCLUDED and not decision_reference:
