@@ -24,6 +24,7 @@ from associations.errors import NotFound, WaslError
 from associations.models import Role
 from associations.services import hash_secret
 from associations.tenancy import current_association_id
+from associations.text import refuse_bidi_formatting, strip_bidi_controls, strip_bidi_marks
 from members.models import (
     FORMER_STATUSES,
     STATUS_TRANSITIONS,
@@ -93,9 +94,11 @@ def clean_member_values(values: dict) -> dict:
         text = cleaned.get(field)
         if isinstance(text, str) and CONTROL_CHARACTERS.search(text):
             raise WaslError(_("This field contains invisible control characters."), field=field)
+        if isinstance(text, str):
+            refuse_bidi_formatting(text, field=field)
     for field in TEXT_FIELDS:
         if field in cleaned:
-            cleaned[field] = " ".join((cleaned[field] or "").split())
+            cleaned[field] = " ".join(strip_bidi_marks(cleaned[field] or "").split())
             limit = Member._meta.get_field(field).max_length
             if len(cleaned[field]) > limit:
                 raise WaslError(_("Too long: %(limit)s characters at most.") % {"limit": limit}, field=field)
@@ -453,7 +456,8 @@ def category_save(*, actor, category_id: int | None = None, **values) -> MemberC
     if category is None:
         raise NotFound()
     for field in ("name_ar", "name_fr"):
-        values[field] = " ".join((values.get(field) or "").split())
+        refuse_bidi_formatting(values.get(field), field=field)
+        values[field] = " ".join(strip_bidi_marks(values.get(field) or "").split())
         if not values[field]:
             raise WaslError(_("This field is required."), field=field)
     if MemberCategory.objects.exclude(pk=category.pk).filter(name_fr__iexact=values["name_fr"]).exists():
@@ -640,7 +644,8 @@ def _send_claim_email(email: str, association_id: int, link: str, language: str)
 
     with translation.override(language):
         association = Association.objects.get(pk=association_id)
-        body = render_to_string("members/email/claim.txt", {"association": association, "link": link})
+        name = strip_bidi_controls(association.display_name)  # plain text: nothing can isolate it
+        body = render_to_string("members/email/claim.txt", {"association_name": name, "link": link})
         send_mail(_("Your membership on Wasl"), body, None, [email])
 
 

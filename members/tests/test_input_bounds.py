@@ -1,14 +1,21 @@
 """Input the register refuses and output it neutralises (issue 7, item 15): direction overrides in
 names, dates out of any sensible range, and another association's category id."""
 
+import csv
+import io
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from associations.errors import WaslError
 from associations.tenancy import association_scope
 from members import services
 from members.importing import guess_mapping, import_members, read_table
 from members.models import Member, MemberCategory
+
+RLO = "\u202e"
+BIDI_FORMATTING = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 
 def url(tenant, name, **kwargs):
@@ -27,6 +34,104 @@ def api(tenant):
 
 def members_api(tenant):
     return f"/api/v1/associations/{tenant.association.slug}/members/"
+
+
+# --- Direction overrides (U+202E and the other embedding, override and isolate controls) --------
+
+
+@pytest.mark.parametrize("control", list(BIDI_FORMATTING))
+def test_names_with_direction_controls_are_refused(tenant_a, control):
+    with association_scope(tenant_a.association), pytest.raises(WaslError) as refused:
+        services.member_admit(actor=tenant_a.president, first_name_latin="Ahmed",
+                              last_name_latin=f"Alaoui{control}exe.gnp")  # fmt: skip
+    assert refused.value.field == "last_name_latin" and "direction" in refused.value.message
+
+
+def test_direction_controls_are_refused_by_form_api_and_import(tenant_a):
+    form = officer(tenant_a).post(url(tenant_a, "members:create"), {
+        "first_name_latin": "Ahmed", "last_name_latin": "Alaoui", "address": f"12 rue {RLO}ABC",
+        "join_date": "2024-01-01"})  # fmt: skip
+    assert form.status_code == 200 and "change the direction" in form.content.decode()
+    created = api(tenant_a).post(members_api(tenant_a), {"first_name_latin": f"{RLO}Ahmed", "last_name_latin": "A"},
+                                 content_type="application/json")  # fmt: skip
+    assert created.status_code == 400 and "first_name_latin" in created.json()["error"]["fields"]
+    with association_scope(tenant_a.association):
+        table = read_table(f"Nom;Prénom\nAlaoui;Ah{RLO}med\n".encode())
+        report = import_members(actor=tenant_a.president, table=table, mapping=guess_mapping(table.headers), dry_run=True)
+    assert report.error_count == 1
+    with association_scope(tenant_a.association):
+        assert not Member.objects.filter(last_name_latin="Alaoui").exists()
+
+
+def test_directional_marks_are_dropped_from_names(tenant_a):
+    with association_scope(tenant_a.association):
+        member = services.member_admit(actor=tenant_a.president, first_name_ar="\u200fأحمد",
+                                       last_name_ar="العلوي\u200e", first_name_latin="A", last_name_latin="B")  # fmt: skip
+    assert (member.first_name_ar, member.last_name_ar) == ("أحمد", "العلوي")
+
+
+def test_category_and_association_names_refuse_direction_controls(tenant_a):
+    with association_scope(tenant_a.association), pytest.raises(WaslError) as refused:
+        services.category_save(actor=tenant_a.president, name_ar="عضو", name_fr=f"Actif{RLO}", annual_dues=0)
+    assert refused.value.field == "name_fr"
+    from associations import services as association_services
+
+    with association_scope(tenant_a.association), pytest.raises(WaslError) as refused:
+        association_services.association_update(
+            actor=tenant_a.president, association=tenant_a.association, name_fr=f"Al Amal{RLO}"
+        )
+    assert refused.value.field == "name_fr"
+
+
+def plant_override(tenant):
+    """Older data, saved before the check existed."""
+    with association_scope(tenant.association):
+        Member.objects.filter(pk=tenant.member_row.pk).update(
+            last_name_latin=f"Member{RLO}gnp.exe", address=f"\u2067Rue {RLO}9"
+        )
+
+
+def test_csv_and_xlsx_exports_strip_direction_controls(tenant_a):
+    plant_override(tenant_a)
+    client = officer(tenant_a)
+    response = client.get(url(tenant_a, "members:export"))
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content)))
+    assert any("Membergnp.exe" in row for row in rows)
+    assert not any(c in content for c in BIDI_FORMATTING)
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(client.get(url(tenant_a, "members:export"), {"format": "xlsx"}).content))
+    cells = [str(c.value) for row in workbook.active.iter_rows() for c in row if c.value is not None]
+    assert "Membergnp.exe" in cells and not any(ch in "".join(cells) for ch in BIDI_FORMATTING)
+
+
+def test_pages_keep_names_isolated(tenant_a):
+    plant_override(tenant_a)
+    client = officer(tenant_a)
+    member = tenant_a.member_row
+    name = f"Hidden Member{RLO}gnp.exe"
+    for page in (url(tenant_a, "members:list"), url(tenant_a, "members:detail", member_id=member.pk)):
+        assert f"<bdi>{name}</bdi>" in client.get(page).content.decode(), page
+
+
+def test_join_page_isolates_the_association_name(client, tenant_a):
+    with association_scope(tenant_a.association):
+        services.membership_settings_update(actor=tenant_a.president, join_form_open=True)
+    from associations.models import Association
+
+    Association.objects.filter(pk=tenant_a.association.pk).update(name_fr=f"Al Amal{RLO}", name_ar=f"الأمل{RLO}")
+    page = client.get(reverse("join", kwargs={"association_slug": tenant_a.association.slug})).content.decode()
+    assert f"Apply to join <bdi>Al Amal{RLO}</bdi>" in page
+
+
+def test_claim_email_strips_direction_controls(tenant_a, mailoutbox, django_capture_on_commit_callbacks):
+    from associations.models import Association
+
+    Association.objects.filter(pk=tenant_a.association.pk).update(name_fr=f"Al Amal{RLO}x", name_ar=f"الأمل{RLO}")
+    with association_scope(tenant_a.association), django_capture_on_commit_callbacks(execute=True):
+        services.member_claim_create(actor=tenant_a.president, member_id=tenant_a.member_row.pk)
+    assert mailoutbox and not any(c in mailoutbox[-1].body for c in BIDI_FORMATTING)
 
 
 # --- Dates ---------------------------------------------------------------------------------------

@@ -289,3 +289,17 @@ def test_plain_text_messages_are_not_html_escaped(tenant_a):
     services.outbox_dispatch(association_id=tenant_a.association.pk)
     sent = next(m for m in mail.outbox if m.to == ["esc@example.ma"])
     assert "Amis de l'Eau & Co" in sent.subject and "&amp;" not in sent.subject + sent.body
+
+
+def test_direction_overrides_never_reach_an_email(scope_a):
+    """A name typed with U+202E (older data, or an association's name) would reverse the rest of
+    the line in a plain-text e-mail, where nothing can isolate it."""
+    message, _created = services.message_enqueue(
+        channel="email", to_address="rlo@example.ma", template_key=TEMPLATE,
+        dedup_key="rlo", language="fr", recipient_name="Ahmed \u202eexe.gnp",
+        context={"association_name_ar": "جمعية \u202bالأمل", "association_name_fr": "Al Amal \u202e\u2066x\u2069"},
+    )  # fmt: skip
+    subject, body = services.render_message(message)
+    for text in (subject, body):
+        assert not any(c in text for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert "Al Amal x" in subject
