@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from associations.tenancy import current_association_id
 from associations.text import refuse_bidi_formatting, strip_bidi_controls, strip_bidi_marks
 from members.models import (
     FORMER_STATUSES,
+    STATUS_REASON_REQUIRED,
     STATUS_TRANSITIONS,
     Consent,
     ConsentPurpose,
@@ -263,19 +265,26 @@ def member_photo_set(*, actor, member_id: int, upload) -> Member:
     return member
 
 
-@transaction.atomic
-def member_change_status(
+@dataclass(frozen=True)
+class StatusChange:
+    """A checked status change, ready to record (or to describe on the confirmation page)."""
+
+    to_status: str
+    effective_on: date
+    reason: str
+    decision_reference: str
+
+
+def member_status_change_check(
     *,
-    actor,
-    member_id: int,
+    member: Member,
     to_status: str,
     effective_on: date | None = None,
     reason: str = "",
     decision_reference: str = "",
-) -> Member:
-    member = Member.objects.select_for_update().filter(pk=member_id, anonymised_at=None).first()
-    if member is None:
-        raise NotFound()
+) -> StatusChange:
+    """Every rule a status change must meet; raises WaslError naming the field at fault. Writes
+    nothing, so a page can check a change before asking the officer to confirm it."""
     if to_status not in MemberStatus.values:
         raise WaslError(_("Unknown status."), field="to_status")
     if to_status not in STATUS_TRANSITIONS[member.status]:
@@ -289,8 +298,16 @@ def member_change_status(
         raise WaslError(_("The date cannot be in the future."), field="effective_on")
     if effective_on < EARLIEST_DATE:
         raise WaslError(_("The date is too far in the past."), field="effective_on")
-    reason = (reason or "").strip()[:300]
-    decision_reference = (decision_reference or "").strip()[:120]
+    reason = " ".join((reason or "").split())
+    decision_reference = " ".join((decision_reference or "").split())
+    refuse_bidi_formatting(reason, field="reason")
+    refuse_bidi_formatting(decision_reference, field="decision_reference")
+    if len(reason) > 300:
+        raise WaslError(_("Too long: %(limit)s characters at most.") % {"limit": 300}, field="reason")
+    if len(decision_reference) > 120:
+        raise WaslError(
+            _("Too long: %(limit)s characters at most.") % {"limit": 120}, field="decision_reference"
+        )
     if to_status == MemberStatus.EXCLUDED and not decision_reference:
         raise WaslError(
             _("An exclusion needs the reference of the board's decision."), field="decision_reference"
@@ -300,6 +317,37 @@ def member_change_status(
         # will add "dues paid" — a member may resign after paying the dues due (dahir 1-58-376, art. 4).
         for resignation_check in seams.resignation_checks():
             resignation_check.check(member)
+    if to_status in STATUS_REASON_REQUIRED and not reason:
+        raise WaslError(
+            _("Give the reason for this change to “%(status)s”: it is kept in the status history.")
+            % {"status": MemberStatus(to_status).label},
+            field="reason",
+        )
+    return StatusChange(to_status, effective_on, reason, decision_reference)
+
+
+@transaction.atomic
+def member_change_status(
+    *,
+    actor,
+    member_id: int,
+    to_status: str,
+    effective_on: date | None = None,
+    reason: str = "",
+    decision_reference: str = "",
+) -> Member:
+    member = Member.objects.select_for_update().filter(pk=member_id, anonymised_at=None).first()
+    if member is None:
+        raise NotFound()
+    change = member_status_change_check(
+        member=member,
+        to_status=to_status,
+        effective_on=effective_on,
+        reason=reason,
+        decision_reference=decision_reference,
+    )
+    to_status, effective_on = change.to_status, change.effective_on
+    reason, decision_reference = change.reason, change.decision_reference
     previous = member.status
     member.status = to_status
     member.status_since = effective_on
@@ -736,13 +784,7 @@ def _years_before(day: date, years: int) -> date:
 
 @transaction.atomic
 def former_members_anonymise(*, today: date | None = None) -> int:
-    """Irreversibly strip the personal data of members who left more than `retention_years` ago.
-
-    Kept: the number, category, dates and statuses (accounting and the register need them); the
-    name becomes "—". Consents keep their purpose and dates, not their wording's addressee.
-    """
-    from documents.files import private_storage
-
+    """Irreversibly strip the personal data of members who left more than `retention_years` ago."""
     today = today or timezone.localdate()
     limit = _years_before(today, membership_settings().retention_years)
     _erase_old_import_files(before=limit)
@@ -753,37 +795,69 @@ def former_members_anonymise(*, today: date | None = None) -> int:
     )
     members = list(Member.objects.filter(pk__in=due))
     if members:
-        # Job results (exports, card sheets) do not record whom they list: delete those that may.
-        from jobs.services import job_results_erase
-
-        job_results_erase(since=min(m.created_at for m in members))
+        _erase_job_results(since=min(m.created_at for m in members))
     for member in members:
-        _erase_traces(member)
-        if member.photo:
-            private_storage().delete(member.photo)
-        for field in (
-            "first_name_ar",
-            "first_name_latin",
-            "birth_place",
-            "nationality",
-            "cin",
-            "phone",
-            "email",
-            "address",
-            "profession",
-            "photo",
-        ):
-            setattr(member, field, "")
-        member.last_name_ar = member.last_name_latin = ANONYMISED_LABEL
-        member.gender = ""
-        member.birth_date = None
-        member.user = None
-        member.anonymised_at = timezone.now()
-        member.search_text = member_search_text(member)
-        member.save()
-        CorrectionRequest.objects.filter(member=member).update(message=ANONYMISED_LABEL, response="")
-        MemberClaim.objects.filter(member=member).delete()
-        audit_record(
-            actor=None, action="members.member.anonymised", target=member, changes={"number": member.number}
-        )
+        _erase_member(member, actor=None, on_request=False)
     return len(due)
+
+
+@transaction.atomic
+def member_anonymise(*, actor, member_id: int) -> Member:
+    """Erase a former member's personal data now, before the retention period ends (the person
+    asked, law 09-08). Irreversible; a member who has not left must leave first."""
+    member = Member.objects.select_for_update().filter(pk=member_id, anonymised_at=None).first()
+    if member is None:
+        raise NotFound()
+    if member.status not in FORMER_STATUSES:
+        raise WaslError(
+            _("Only a former member's data can be erased. Record their departure first."),
+            code="not_former",
+        )
+    _erase_job_results(since=member.created_at)
+    _erase_member(member, actor=actor, on_request=True)
+    return member
+
+
+def _erase_job_results(*, since) -> None:
+    """Job results (exports, card sheets) do not record whom they list: delete those that may."""
+    from jobs.services import job_results_erase
+
+    job_results_erase(since=since)
+
+
+def _erase_member(member: Member, *, actor, on_request: bool) -> None:
+    """Kept: the number, category, dates and statuses (accounting and the register need them); the
+    name becomes "—". Consents keep their purpose and dates, not their wording's addressee."""
+    from documents.files import private_storage
+
+    _erase_traces(member)
+    if member.photo:
+        private_storage().delete(member.photo)
+    for field in (
+        "first_name_ar",
+        "first_name_latin",
+        "birth_place",
+        "nationality",
+        "cin",
+        "phone",
+        "email",
+        "address",
+        "profession",
+        "photo",
+    ):
+        setattr(member, field, "")
+    member.last_name_ar = member.last_name_latin = ANONYMISED_LABEL
+    member.gender = ""
+    member.birth_date = None
+    member.user = None
+    member.anonymised_at = timezone.now()
+    member.search_text = member_search_text(member)
+    member.save()
+    CorrectionRequest.objects.filter(member=member).update(message=ANONYMISED_LABEL, response="")
+    MemberClaim.objects.filter(member=member).delete()
+    audit_record(
+        actor=actor,
+        action="members.member.anonymised",
+        target=member,
+        changes={"number": member.number, "on_request": on_request},
+    )

@@ -111,7 +111,8 @@ def test_pages_keep_names_isolated(tenant_a):
     client = officer(tenant_a)
     member = tenant_a.member_row
     name = f"Hidden Member{RLO}gnp.exe"
-    for page in (url(tenant_a, "members:list"), url(tenant_a, "members:detail", member_id=member.pk)):
+    for page in (url(tenant_a, "members:list"), url(tenant_a, "members:detail", member_id=member.pk),
+                 url(tenant_a, "members:status", member_id=member.pk)):  # fmt: skip
         assert f"<bdi>{name}</bdi>" in client.get(page).content.decode(), page
 
 
