@@ -205,3 +205,14 @@ def test_erasure_on_request_also_deletes_results_that_may_list_the_member(tenant
     with association_scope(tenant_a.association):
         assert Job.objects.get(pk=sheet.pk).result_file == ""
     assert not private_storage().exists(sheet.result_file)
+
+
+def test_cancelling_a_member_card_names_the_member(tenant_a):
+    from members.cards import member_card_issue
+
+    member = tenant_a.member_row
+    with association_scope(tenant_a.association):
+        card = member_card_issue(actor=tenant_a.president, member_id=member.pk)
+    page = officer(tenant_a).get(reverse("documents:cancel", kwargs={
+        "association_slug": tenant_a.association.slug, "document_id": card.pk}))  # fmt: skip
+    assert f"no. {member.number}, {member.name_latin}, {card.snapshot['valid_year']}" in page.content.decode()
