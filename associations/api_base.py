@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, generics, permissions
 
 from accounts.mfa import MFASatisfied
@@ -76,3 +77,23 @@ class TenantAPIView(generics.GenericAPIView):
 
     def scoped_queryset(self):
         raise NotImplementedError(f"{type(self).__name__} must implement scoped_queryset()")
+
+
+def query_filters(request, serializer_class) -> dict:
+    """The request's query parameters checked by `serializer_class`: an invalid value, or a filter
+    given twice, is a 400 with field errors rather than a filter silently ignored."""
+    fields = serializer_class().fields
+    errors = {}
+    for key, values in request.query_params.lists():
+        if key not in fields:
+            continue  # pagination and other parameters are checked by their own code
+        if len(values) > 1:
+            errors[key] = [_("Give this parameter once.")]
+        elif values[0] == "" and not getattr(fields[key], "allow_blank", False):
+            # DRF would treat "status=" as absent; the schema says it is not a value.
+            errors[key] = [_("This field may not be blank.")]
+    if errors:
+        raise exceptions.ValidationError(errors)
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

@@ -209,3 +209,35 @@ def test_a_category_form_with_another_associations_id_is_a_404_and_creates_nothi
     del form["category_id"]
     assert client.post(url(tenant_a, "members:categories"), form).status_code == 302
     assert category_names(tenant_a) == sorted([*before_a, "Hijacked"])
+
+
+# --- The list's filters -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("status=bogus", "status"),
+        ("status=", "status"),
+        ("category=abc", "category"),
+        ("category=1&category=2", "category"),
+        ("page_size=abc", "page_size"),
+        ("page_size=0", "page_size"),
+    ],
+)
+def test_api_list_refuses_invalid_filters_instead_of_ignoring_them(tenant_a, query, field):
+    response = api(tenant_a).get(f"{members_api(tenant_a)}?{query}")
+    assert response.status_code == 400 and field in response.json()["error"]["fields"]
+
+
+def test_api_list_filters_still_work(tenant_a):
+    found = api(tenant_a).get(members_api(tenant_a), {"status": "active", "page_size": 500, "q": "x" * 300})
+    assert found.status_code == 200 and found.json()["results"] == []  # q is cut to 100 characters
+    everyone = api(tenant_a).get(members_api(tenant_a), {"status": "active"}).json()["results"]
+    assert [m["id"] for m in everyone] == [tenant_a.member_row.pk]
+
+
+def test_api_list_page_size_above_the_maximum_is_the_maximum(tenant_a):
+    for size in ("100000000000000", "9" * 5000):
+        response = api(tenant_a).get(members_api(tenant_a), {"page_size": size})
+        assert response.status_code == 200 and len(response.json()["results"]) == 1
