@@ -131,7 +131,7 @@ class RoleListView(TenantAPIView):
     def scoped_queryset(self):
         return selectors.role_list()
 
-    @extend_schema(operation_id="roles_list")
+    @extend_schema(operation_id="roles_list", responses=RoleSerializer(many=True))
     def get(self, request, association_slug: str):
         return Response(self.get_serializer(self.get_queryset(), many=True).data)
 
@@ -175,7 +175,7 @@ class InvitationListView(TenantAPIView):
     def scoped_queryset(self):
         return selectors.invitation_list_pending()
 
-    @extend_schema(operation_id="invitations_list")
+    @extend_schema(operation_id="invitations_list", responses=InvitationSerializer(many=True))
     def get(self, request, association_slug: str):
         return Response(self.get_serializer(self.get_queryset(), many=True).data)
 
