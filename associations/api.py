@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from accounts.mfa import MFASatisfied
 from associations import selectors, services
-from associations.api_base import TenantAPIView
+from associations.api_base import StrictBooleanField, TenantAPIView
 from associations.capabilities import ROLE_CHOICES_BY_POWER, capabilities_of
 from associations.models import AccessToken, Association, Invitation, Role
 
@@ -73,7 +73,7 @@ CONFIRM_SECOND_HOLDER_HELP = (
 
 
 def confirm_second_holder_field():
-    return serializers.BooleanField(default=False, write_only=True, help_text=CONFIRM_SECOND_HOLDER_HELP)
+    return StrictBooleanField(default=False, write_only=True, help_text=CONFIRM_SECOND_HOLDER_HELP)
 
 
 class RoleChangeSerializer(serializers.Serializer):

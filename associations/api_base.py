@@ -14,7 +14,7 @@ import contextlib
 
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, generics, permissions
+from rest_framework import exceptions, generics, permissions, serializers
 
 from accounts.mfa import MFASatisfied
 from associations.capabilities import has_capability
@@ -97,3 +97,12 @@ def query_filters(request, serializer_class) -> dict:
     serializer = serializer_class(data=request.query_params)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON true or false, as the schema says; DRF's BooleanField would also take 0, 1, "yes"…"""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data

@@ -102,3 +102,27 @@ def test_every_operation_documents_its_errors_in_the_one_error_format():
             assert expected <= set(responses), (method, path, sorted(responses))
             for code in expected:
                 assert responses[code]["content"]["application/json"]["schema"] == error, (method, path, code)
+
+
+def test_bodies_are_json_and_booleans_are_booleans(tenant_a):
+    from django.test import Client
+
+    from associations.models import Invitation
+    from associations.tenancy import association_scope
+
+    api = Client(headers={"Authorization": f"Bearer {tenant_a.access_token_raw}", "Accept-Language": "en"})
+    url = f"/api/v1/associations/{tenant_a.association.slug}/invitations/"
+    # Multipart, as a browser form: not read (a middleware that looks for NUL bytes has consumed the
+    # stream, so DRF sees no body rather than an unsupported one), so refused, never acted on.
+    form = api.post(url, {"email": "form@example.ma", "kind": "member"})
+    assert form.status_code in (400, 415)
+    encoded = api.post(url, "email=form%40example.ma&kind=member", content_type="application/x-www-form-urlencoded")
+    assert encoded.status_code in (400, 415)
+    number = api.post(url, {"email": "zero@example.ma", "kind": "member", "confirm_second_holder": 0},
+                      content_type="application/json")  # fmt: skip
+    assert number.status_code == 400 and "confirm_second_holder" in number.json()["error"]["fields"]
+    ok = api.post(url, {"email": "ok@example.ma", "kind": "member", "confirm_second_holder": False},
+                  content_type="application/json")  # fmt: skip
+    assert ok.status_code == 201
+    with association_scope(tenant_a.association):
+        assert not Invitation.objects.filter(email__in=["form@example.ma", "zero@example.ma"]).exists()

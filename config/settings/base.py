@@ -249,6 +249,9 @@ REST_FRAMEWORK = {
         "accounts.mfa.MFASatisfied",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # The API speaks JSON both ways. Form encodings would also accept "0"/"on" for a boolean, which
+    # the schema cannot say; another content type is a 415.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "config.openapi.WaslAutoSchema",
     "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
