@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from accounts.mfa import MFASatisfied
 from associations import selectors, services
-from associations.api_base import TenantAPIView
+from associations.api_base import StrictBooleanField, TenantAPIView
 from associations.capabilities import ROLE_CHOICES_BY_POWER, capabilities_of
 from associations.models import AccessToken, Association, Invitation, Role
 
@@ -73,7 +73,7 @@ CONFIRM_SECOND_HOLDER_HELP = (
 
 
 def confirm_second_holder_field():
-    return serializers.BooleanField(default=False, write_only=True, help_text=CONFIRM_SECOND_HOLDER_HELP)
+    return StrictBooleanField(default=False, write_only=True, help_text=CONFIRM_SECOND_HOLDER_HELP)
 
 
 class RoleChangeSerializer(serializers.Serializer):
@@ -131,7 +131,7 @@ class RoleListView(TenantAPIView):
     def scoped_queryset(self):
         return selectors.role_list()
 
-    @extend_schema(operation_id="roles_list")
+    @extend_schema(operation_id="roles_list", responses=RoleSerializer(many=True))
     def get(self, request, association_slug: str):
         return Response(self.get_serializer(self.get_queryset(), many=True).data)
 
@@ -175,7 +175,7 @@ class InvitationListView(TenantAPIView):
     def scoped_queryset(self):
         return selectors.invitation_list_pending()
 
-    @extend_schema(operation_id="invitations_list")
+    @extend_schema(operation_id="invitations_list", responses=InvitationSerializer(many=True))
     def get(self, request, association_slug: str):
         return Response(self.get_serializer(self.get_queryset(), many=True).data)
 

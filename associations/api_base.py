@@ -13,7 +13,8 @@ from __future__ import annotations
 import contextlib
 
 from django.utils.cache import add_never_cache_headers
-from rest_framework import exceptions, generics, permissions
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, generics, permissions, serializers
 
 from accounts.mfa import MFASatisfied
 from associations.capabilities import has_capability
@@ -76,3 +77,32 @@ class TenantAPIView(generics.GenericAPIView):
 
     def scoped_queryset(self):
         raise NotImplementedError(f"{type(self).__name__} must implement scoped_queryset()")
+
+
+def query_filters(request, serializer_class) -> dict:
+    """The request's query parameters checked by `serializer_class`: an invalid value, or a filter
+    given twice, is a 400 with field errors rather than a filter silently ignored."""
+    fields = serializer_class().fields
+    errors = {}
+    for key, values in request.query_params.lists():
+        if key not in fields:
+            continue  # pagination and other parameters are checked by their own code
+        if len(values) > 1:
+            errors[key] = [_("Give this parameter once.")]
+        elif values[0] == "" and not getattr(fields[key], "allow_blank", False):
+            # DRF would treat "status=" as absent; the schema says it is not a value.
+            errors[key] = [_("This field may not be blank.")]
+    if errors:
+        raise exceptions.ValidationError(errors)
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON true or false, as the schema says; DRF's BooleanField would also take 0, 1, "yes"…"""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data

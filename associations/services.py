@@ -40,7 +40,7 @@ from associations.models import (
 )
 from associations.selectors import associations_with_similar_names, office_holders
 from associations.tenancy import association_scope, current_association_id
-from associations.text import name_key, normalise_for_search
+from associations.text import name_key, normalise_for_search, refuse_bidi_formatting
 
 ASSOCIATION_PUBLIC_FIELDS = (
     "name_ar",
@@ -96,6 +96,8 @@ def _validate_association(values: dict) -> None:
         raise WaslError(_("The name in Arabic is required."), field="name_ar")
     if not (values.get("name_fr") or "").strip():
         raise WaslError(_("The name in French is required."), field="name_fr")
+    for field in ("name_ar", "name_fr", "acronym", "address"):
+        refuse_bidi_formatting(values.get(field), field=field)
     region: Region | None = values.get("region")
     province: Province | None = values.get("province")
     if region is None:

@@ -29,6 +29,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from associations.text import strip_bidi_controls
+
 # The first characters that make a cell a formula (OWASP, ASVS 1.2.10), with their full-width forms,
 # which some spreadsheet programs normalise, and NUL / line breaks, which some programs trim.
 FORMULA_TRIGGERS = frozenset("=+-@\t\r\n\0\uff1d\uff0b\uff0d\uff20")
@@ -50,14 +52,18 @@ def neutralise_text(text: str) -> str:
 
 
 def csv_cell(value: Any) -> Any:
-    """A value ready for a CSV cell: text neutralised, None empty, numbers and dates unchanged."""
+    """A value ready for a CSV cell: text neutralised, None empty, numbers and dates unchanged.
+
+    Text also loses its directional controls (U+202E and kin, associations/text.py): a cell cannot be
+    isolated from the next ones, so an override in a name would reverse the rest of the line, and
+    an invisible one before `=` could hide a formula from the check."""
     if value is None:
         return ""
     if isinstance(value, str):
-        return neutralise_text(value)
+        return neutralise_text(strip_bidi_controls(value))
     if isinstance(value, int | float | Decimal | datetime.date | datetime.time):
         return value  # bool is an int; datetime a date
-    return neutralise_text(str(value))  # lazy translations and other objects are written as text
+    return neutralise_text(strip_bidi_controls(str(value)))  # lazy translations, other objects: text
 
 
 def xlsx_cell(value: Any) -> Any:

@@ -1,7 +1,11 @@
-"""Text normalisation for search in Arabic and Latin scripts."""
+"""Text normalisation for search in Arabic and Latin scripts, and directional control characters."""
 
 import re
 import unicodedata
+
+from django.utils.translation import gettext as _
+
+from associations.errors import WaslError
 
 _ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # harakat + tatweel
 _ARABIC_FOLDS = str.maketrans(
@@ -45,3 +49,45 @@ def name_key(text: str) -> str:
     words = _NON_WORD.sub(" ", normalise_for_search(text)).split()
     words = [_ARABIC_ARTICLE.sub("", word) for word in words]
     return " ".join(sorted(word for word in words if word not in _GENERIC_NAME_WORDS))[:250]
+
+
+# Unicode's explicit directional formatting characters (UAX #9): embeddings and overrides
+# (U+202A-U+202E) and isolates (U+2066-U+2069). An unterminated RIGHT-TO-LEFT OVERRIDE in a name
+# reverses whatever follows it on the page, in a CSV cell or in an e-mail ("Ahmed\u202egnp.exe").
+# No name or address needs them: input refuses them; output strips them from older data.
+BIDI_FORMATTING = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# Directional marks (LRM, RLM, ALM) are invisible and only nudge their neighbours; some Arabic
+# keyboards insert them. They are dropped from names (they make look-alike duplicates and defeat
+# search) rather than refused.
+BIDI_MARKS = "\u200e\u200f\u061c"
+_BIDI_FORMATTING = re.compile(f"[{BIDI_FORMATTING}]")
+_BIDI_ANY = re.compile(f"[{BIDI_FORMATTING}{BIDI_MARKS}]")
+
+
+def has_bidi_formatting(text: str | None) -> bool:
+    return bool(text) and _BIDI_FORMATTING.search(text) is not None
+
+
+def refuse_bidi_formatting(text: str | None, *, field: str) -> None:
+    """Raise the application's error, on `field`, when the text holds a directional formatting
+    character."""
+    if has_bidi_formatting(text):
+        raise WaslError(
+            _(
+                "This field contains invisible characters that reverse or change the direction of "
+                "the text that follows. Type it again without them."
+            ),
+            field=field,
+        )
+
+
+def strip_bidi_marks(text: str) -> str:
+    return re.sub(f"[{BIDI_MARKS}]", "", text or "")
+
+
+def strip_bidi_controls(text: str) -> str:
+    """The text without any directional formatting character or mark: safe to print anywhere
+    (a CSV cell, a plain-text e-mail) where it cannot be isolated from what follows."""
+    if not text or text.isascii():  # the common case, and cheap: exports call this for every cell
+        return text or ""
+    return _BIDI_ANY.sub("", text)

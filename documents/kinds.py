@@ -23,6 +23,12 @@ class DocumentKind:
     # for a forged document: (label, value) pairs from the snapshot, nothing a stranger should not
     # read (a member number, not a name).
     printed_facts: Callable[[dict], list[tuple[str | Promise, str]]] | None = None
+    # Whom or what one document is about, from its snapshot, for officers' pages (e.g. the member a
+    # card names), so a confirmation can say exactly which document it will act on.
+    describe: Callable[[dict], str] | None = None
+
+    def subject(self, snapshot: dict) -> str:
+        return self.describe(snapshot) if self.describe else ""
 
 
 _KINDS: dict[str, DocumentKind] = {}

@@ -20,6 +20,10 @@ def document_list() -> QuerySet[Document]:
     return Document.objects.select_related("issued_by").order_by("-issued_at", "-id")
 
 
+def document_detail(*, document_id: int) -> Document | None:
+    return Document.objects.select_related("issued_by", "cancelled_by").filter(pk=document_id).first()
+
+
 @dataclass(frozen=True)
 class PublicDocumentFacts:
     """What /verify/<token> may show: nothing personal."""

@@ -5,12 +5,15 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from associations.decorators import requires
 from associations.errors import NotFound, WaslError
+from associations.forms import add_service_error
 from documents import selectors, services
 from documents.files import serve_private_file
+from documents.forms import DocumentCancelForm
+from documents.kinds import document_kind
 from documents.models import Document
 
 
@@ -43,19 +46,37 @@ def document_download(request: HttpRequest, association_slug: str, document_id: 
 
 
 @requires("documents.issue")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def document_cancel(request: HttpRequest, association_slug: str, document_id: int) -> HttpResponse:
+    """Cancel a document after a page that names it and says what cancelling does."""
+    document = selectors.document_detail(document_id=document_id)
+    if document is None:
+        raise Http404
+    if document.cancelled_at:
+        messages.info(request, _("This document was already cancelled."))
+        return redirect("documents:list", association_slug=association_slug)
+    form = DocumentCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_cancel(
+                actor=request.user, document_id=document.pk, reason=form.cleaned_data["reason"]
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except WaslError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The document is cancelled; its verification page now says so."))
+            return redirect("documents:list", association_slug=association_slug)
+    context = {"document": document, "form": form, "subject": _document_subject(document)}
+    return render(request, "documents/cancel_confirm.html", context, status=400 if form.errors else 200)
+
+
+def _document_subject(document: Document) -> str:
     try:
-        services.document_cancel(
-            actor=request.user, document_id=document_id, reason=request.POST.get("reason", "")
-        )
-    except NotFound as exc:
-        raise Http404 from exc
-    except WaslError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The document is cancelled; its verification page now says so."))
-    return redirect("documents:list", association_slug=association_slug)
+        return document_kind(document.kind).subject(document.snapshot)
+    except (KeyError, TypeError, AttributeError):  # a kind no longer issued, or an older snapshot
+        return ""
 
 
 @require_GET

@@ -3,11 +3,13 @@ pages: the CIN is read and written only by roles with members.view_sensitive."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import pagination, serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from associations.api_base import TenantAPIView
+from associations.api_base import TenantAPIView, query_filters
 from associations.capabilities import has_capability
 from members import selectors, services
 from members.importing import report_for_viewer
@@ -61,6 +63,29 @@ class MemberCursorPagination(pagination.CursorPagination):
     max_page_size = 200
     page_size_query_param = "page_size"
 
+    def get_page_size(self, request) -> int:
+        """A page size that is not a positive whole number is a 400 (DRF would ignore it); above
+        the maximum it is the maximum."""
+        given = request.query_params.getlist(self.page_size_query_param)
+        if not given:
+            return self.page_size
+        digits = given[0].lstrip("0") if len(given) == 1 and given[0].isdecimal() else ""
+        if len(digits) > 6:  # far above the maximum (and int() refuses thousands of digits)
+            return self.max_page_size
+        if not digits or int(digits) < 1:
+            raise ValidationError({self.page_size_query_param: [_("Give a whole number from 1.")]})
+        return min(int(digits), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update({"minimum": 1})
+                parameter["description"] = (
+                    f"Results per page: {self.page_size} by default, {self.max_page_size} at most."
+                )
+        return parameters
+
 
 class _MemberView(TenantAPIView):
     read_capability = "members.view"
@@ -81,35 +106,44 @@ class _MemberView(TenantAPIView):
         return MemberSerializer(member, can_view_sensitive=audited and self.sensitive()).data
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter(
-            "q", str, description="Search names (both scripts), phone, number (and CIN if allowed)"
-        ),
-        OpenApiParameter("status", str, enum=MemberStatus.values),
-        OpenApiParameter("category", int),
-    ]
-)
+class MemberFilterSerializer(serializers.Serializer):
+    """The list's filters: a value that is not valid is a 400, never silently ignored."""
+
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Search names (both scripts), phone, number (and CIN if allowed); first 100 characters.",
+    )
+    status = serializers.ChoiceField(choices=MemberStatus.choices, required=False)
+    category = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+    def validate_q(self, value: str) -> str:
+        return value[:100]
+
+
 class MemberListView(_MemberView):
     serializer_class = MemberSerializer
     pagination_class = MemberCursorPagination
 
     def scoped_queryset(self):
-        category = self.request.query_params.get("category", "")
+        filters = query_filters(self.request, MemberFilterSerializer)
         return selectors.member_search(
-            query=self.request.query_params.get("q", "")[:100],
-            status=self.request.query_params.get("status", "")
-            if self.request.query_params.get("status") in MemberStatus.values
-            else "",
-            category_id=int(category) if category.isdecimal() and len(category) < 10 else None,
+            query=filters.get("q", ""),
+            status=filters.get("status", ""),
+            category_id=filters.get("category"),
             can_search_cin=self.sensitive(),
         )
 
-    @extend_schema(operation_id="members_list")
+    @extend_schema(
+        operation_id="members_list",
+        parameters=[MemberFilterSerializer],
+        responses=MemberSerializer(many=True),
+    )
     def get(self, request, association_slug: str):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
+    @extend_schema(responses={201: MemberSerializer})
     def post(self, request, association_slug: str):
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)

@@ -50,6 +50,16 @@ def card_printed_facts(snapshot: dict) -> list[tuple[str, str]]:
     ]
 
 
+def card_subject(snapshot: dict) -> str:
+    """'no. 41, Ahmed Alaoui, 2026': the member and year a card is for."""
+    member = snapshot.get("member") or {}
+    return _("no. %(number)s, %(name)s, %(year)s") % {
+        "number": member.get("number") or "—",
+        "name": member.get("name_latin") or member.get("name_ar") or "—",
+        "year": snapshot.get("valid_year") or "—",
+    }
+
+
 MEMBER_CARD = register_document_kind(
     DocumentKind(
         key="member_card",
@@ -57,6 +67,7 @@ MEMBER_CARD = register_document_kind(
         template="members/pdf/card.html",
         validity_check=card_validity,
         printed_facts=card_printed_facts,
+        describe=card_subject,
     )
 )
 

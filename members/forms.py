@@ -54,19 +54,60 @@ class MemberForm(forms.ModelForm):
 
 
 class StatusChangeForm(forms.Form):
-    to_status = forms.ChoiceField(label=_("New status"), choices=MemberStatus.choices)
-    effective_on = forms.DateField(label=_("Effective on"), required=False, widget=DateInput())
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
-    decision_reference = forms.CharField(label=_("Board decision reference"), required=False, max_length=120)
+    """Step one of a status change; step two (`confirm`) is the page that says what will happen."""
 
-    def __init__(self, *args, current_status: str | None = None, **kwargs):
+    # No status is preselected: recording a harmful one must be a choice, never a default.
+    to_status = forms.ChoiceField(label=_("New status"), choices=[("", _("Choose…"))])
+    effective_on = forms.DateField(label=_("Effective on"), required=False, widget=DateInput())
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=300,
+        help_text=_("Required to suspend or exclude a member or to record a resignation."),
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+    )
+    decision_reference = forms.CharField(
+        label=_("Board decision reference"),
+        required=False,
+        max_length=120,
+        help_text=_("Required for an exclusion."),
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+    )
+    confirm = forms.BooleanField(required=False)
+
+    def __init__(self, *args, current_status: str, **kwargs):
         super().__init__(*args, **kwargs)
-        if current_status is not None:  # offer only the statuses that may follow the current one
-            allowed = STATUS_TRANSITIONS[current_status]
-            self.fields["to_status"].choices = [
-                (v, label) for v, label in MemberStatus.choices if v in allowed
-            ]
+        allowed = STATUS_TRANSITIONS[current_status]  # only the statuses that may follow this one
+        self.fields["to_status"].choices = [
+            ("", _("Choose…")),
+            *((value, label) for value, label in MemberStatus.choices if value in allowed),
+        ]
         style_fields(self)
+
+    def change_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("to_status", "effective_on", "reason",
+                                                             "decision_reference")}  # fmt: skip
+
+
+class AnonymiseForm(forms.Form):
+    """An irreversible erasure is confirmed by typing the member's number."""
+
+    typed = forms.CharField(max_length=20, widget=forms.TextInput(
+        attrs={"dir": "ltr", "autocomplete": "off", "inputmode": "numeric"}))  # fmt: skip
+
+    def __init__(self, *args, expected: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.expected = expected
+        self.fields["typed"].label = _("To confirm, type %(code)s") % {"code": expected}
+        style_fields(self)
+
+    def clean_typed(self) -> str:
+        typed = self.cleaned_data["typed"].strip().lstrip("#")
+        if typed != self.expected:
+            raise forms.ValidationError(
+                _("Type %(code)s exactly to confirm; nothing was erased.") % {"code": self.expected}
+            )
+        return typed
 
 
 class MemberFilterForm(forms.Form):

@@ -84,6 +84,19 @@ STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+# Statuses recorded only with a reason, kept in the status history: they take a member's rights
+# away or end the membership. A death is recorded without one: its cause is health data, which the
+# register has no business holding (law 09-08).
+STATUS_REASON_REQUIRED = frozenset({MemberStatus.SUSPENDED, MemberStatus.RESIGNED, MemberStatus.EXCLUDED})
+# Changes an officer confirms on a second page that says what will happen: every status but active.
+STATUS_CONFIRMATION_REQUIRED = frozenset(set(MemberStatus) - {MemberStatus.ACTIVE})
+
+
+def status_is_final(status: str) -> bool:
+    """No status may follow it (deceased, a rejected application): setting it cannot be undone."""
+    return not STATUS_TRANSITIONS[status]
+
+
 class Gender(models.TextChoices):
     FEMALE = "F", _("Female")
     MALE = "M", _("Male")

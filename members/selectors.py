@@ -137,6 +137,13 @@ def categories(*, active_only: bool = False) -> QuerySet[MemberCategory]:
     return found.filter(is_active=True) if active_only else found
 
 
+def category_by_id(*, category_id: str | int | None) -> MemberCategory | None:
+    """The association's category with this id (as typed in a URL or form), or None."""
+    if not str(category_id or "").isdecimal() or len(str(category_id)) > 18:
+        return None
+    return MemberCategory.objects.filter(pk=int(category_id)).first()
+
+
 def open_correction_requests() -> QuerySet[CorrectionRequest]:
     return CorrectionRequest.objects.filter(status=CorrectionRequest.Status.OPEN).select_related("member")
 

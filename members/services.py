@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -24,8 +25,10 @@ from associations.errors import NotFound, WaslError
 from associations.models import Role
 from associations.services import hash_secret
 from associations.tenancy import current_association_id
+from associations.text import refuse_bidi_formatting, strip_bidi_controls, strip_bidi_marks
 from members.models import (
     FORMER_STATUSES,
+    STATUS_REASON_REQUIRED,
     STATUS_TRANSITIONS,
     Consent,
     ConsentPurpose,
@@ -61,6 +64,10 @@ MEMBER_FIELDS = (
 # Shown only to roles with members.view_sensitive; every view is audited.
 SENSITIVE_FIELDS = ("cin",)
 CIN_PATTERN = re.compile(r"[A-Z]{1,2}[0-9]{1,8}")
+# Dates a register can hold: nobody alive was born, and no association here admitted anyone, before
+# 1900; a join date may be set up to a year ahead (admission decided for the next season).
+EARLIEST_DATE = date(1900, 1, 1)
+JOIN_DATE_AHEAD = timedelta(days=366)
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TEXT_FIELDS = (
     "first_name_ar",
@@ -89,9 +96,11 @@ def clean_member_values(values: dict) -> dict:
         text = cleaned.get(field)
         if isinstance(text, str) and CONTROL_CHARACTERS.search(text):
             raise WaslError(_("This field contains invisible control characters."), field=field)
+        if isinstance(text, str):
+            refuse_bidi_formatting(text, field=field)
     for field in TEXT_FIELDS:
         if field in cleaned:
-            cleaned[field] = " ".join((cleaned[field] or "").split())
+            cleaned[field] = " ".join(strip_bidi_marks(cleaned[field] or "").split())
             limit = Member._meta.get_field(field).max_length
             if len(cleaned[field]) > limit:
                 raise WaslError(_("Too long: %(limit)s characters at most.") % {"limit": limit}, field=field)
@@ -119,17 +128,25 @@ def clean_member_values(values: dict) -> dict:
     if birth_date:
         if birth_date > timezone.localdate():
             raise WaslError(_("The date of birth cannot be in the future."), field="birth_date")
-        if birth_date < date(1900, 1, 1):
+        if birth_date < EARLIEST_DATE:
             raise WaslError(_("The date of birth is too far in the past."), field="birth_date")
     join_date = cleaned.get("join_date")
-    if join_date and join_date > timezone.localdate() + timedelta(days=366):
-        raise WaslError(_("The join date is too far in the future."), field="join_date")
+    if join_date:
+        if join_date > timezone.localdate() + JOIN_DATE_AHEAD:
+            raise WaslError(_("The join date is too far in the future."), field="join_date")
+        if join_date < EARLIEST_DATE:
+            raise WaslError(_("The join date is too far in the past."), field="join_date")
     if cleaned.get("gender") not in (None, "", "F", "M"):
         raise WaslError(_("Choose a valid gender."), field="gender")
     category = cleaned.get("category")
     if category is not None and category.association_id != current_association_id():
         raise WaslError(_("Choose a valid category."), field="category")
     return cleaned
+
+
+def require_consistent_dates(member: Member) -> None:
+    if member.birth_date and member.join_date and member.join_date < member.birth_date:
+        raise WaslError(_("The join date cannot be before the date of birth."), field="join_date")
 
 
 def require_a_name(member: Member) -> None:
@@ -166,6 +183,7 @@ def member_admit(*, actor, status: str = MemberStatus.ACTIVE, number: int | None
     cleaned = clean_member_values(values)
     member = Member(**cleaned, status=status, status_since=timezone.localdate())
     require_a_name(member)
+    require_consistent_dates(member)
     _check_unique_identity(member)
     if number is not None:
         if Member.objects.filter(number=number).exists():
@@ -207,6 +225,7 @@ def member_update(*, actor, member_id: int, **values) -> Member:
     for field in changed:
         setattr(member, field, cleaned[field])
     require_a_name(member)
+    require_consistent_dates(member)
     _check_unique_identity(member)
     member.search_text = member_search_text(member)
     member.updated_at = timezone.now()
@@ -246,6 +265,67 @@ def member_photo_set(*, actor, member_id: int, upload) -> Member:
     return member
 
 
+@dataclass(frozen=True)
+class StatusChange:
+    """A checked status change, ready to record (or to describe on the confirmation page)."""
+
+    to_status: str
+    effective_on: date
+    reason: str
+    decision_reference: str
+
+
+def member_status_change_check(
+    *,
+    member: Member,
+    to_status: str,
+    effective_on: date | None = None,
+    reason: str = "",
+    decision_reference: str = "",
+) -> StatusChange:
+    """Every rule a status change must meet; raises WaslError naming the field at fault. Writes
+    nothing, so a page can check a change before asking the officer to confirm it."""
+    if to_status not in MemberStatus.values:
+        raise WaslError(_("Unknown status."), field="to_status")
+    if to_status not in STATUS_TRANSITIONS[member.status]:
+        raise WaslError(
+            _("A member who is %(current)s cannot become %(new)s.")
+            % {"current": MemberStatus(member.status).label, "new": MemberStatus(to_status).label},
+            field="to_status",
+        )
+    effective_on = effective_on or timezone.localdate()
+    if effective_on > timezone.localdate():
+        raise WaslError(_("The date cannot be in the future."), field="effective_on")
+    if effective_on < EARLIEST_DATE:
+        raise WaslError(_("The date is too far in the past."), field="effective_on")
+    reason = " ".join((reason or "").split())
+    decision_reference = " ".join((decision_reference or "").split())
+    refuse_bidi_formatting(reason, field="reason")
+    refuse_bidi_formatting(decision_reference, field="decision_reference")
+    if len(reason) > 300:
+        raise WaslError(_("Too long: %(limit)s characters at most.") % {"limit": 300}, field="reason")
+    if len(decision_reference) > 120:
+        raise WaslError(
+            _("Too long: %(limit)s characters at most.") % {"limit": 120}, field="decision_reference"
+        )
+    if to_status == MemberStatus.EXCLUDED and not decision_reference:
+        raise WaslError(
+            _("An exclusion needs the reference of the board's decision."), field="decision_reference"
+        )
+    if to_status == MemberStatus.RESIGNED:
+        # The modules above register theirs (associations.seams.register_resignation_check): finance
+        # will add "dues paid" — a member may resign after paying the dues due (dahir 1-58-376, art. 4).
+        for resignation_check in seams.resignation_checks():
+            resignation_check.check(member)
+    if to_status in STATUS_REASON_REQUIRED and not reason:
+        raise WaslError(
+            _("Give the reason for this change to “%(status)s”: it is kept in the status history.")
+            % {"status": MemberStatus(to_status).label},
+            field="reason",
+        )
+    return StatusChange(to_status, effective_on, reason, decision_reference)
+
+
 @transaction.atomic
 def member_change_status(
     *,
@@ -259,28 +339,15 @@ def member_change_status(
     member = Member.objects.select_for_update().filter(pk=member_id, anonymised_at=None).first()
     if member is None:
         raise NotFound()
-    if to_status not in MemberStatus.values:
-        raise WaslError(_("Unknown status."), field="to_status")
-    if to_status not in STATUS_TRANSITIONS[member.status]:
-        raise WaslError(
-            _("A member who is %(current)s cannot become %(new)s.")
-            % {"current": MemberStatus(member.status).label, "new": MemberStatus(to_status).label},
-            field="to_status",
-        )
-    effective_on = effective_on or timezone.localdate()
-    if effective_on > timezone.localdate():
-        raise WaslError(_("The date cannot be in the future."), field="effective_on")
-    reason = (reason or "").strip()[:300]
-    decision_reference = (decision_reference or "").strip()[:120]
-    if to_status == MemberStatus.EXCLUDED and not decision_reference:
-        raise WaslError(
-            _("An exclusion needs the reference of the board's decision."), field="decision_reference"
-        )
-    if to_status == MemberStatus.RESIGNED:
-        # The modules above register theirs (associations.seams.register_resignation_check): finance
-        # will add "dues paid" — a member may resign after paying the dues due (dahir 1-58-376, art. 4).
-        for resignation_check in seams.resignation_checks():
-            resignation_check.check(member)
+    change = member_status_change_check(
+        member=member,
+        to_status=to_status,
+        effective_on=effective_on,
+        reason=reason,
+        decision_reference=decision_reference,
+    )
+    to_status, effective_on = change.to_status, change.effective_on
+    reason, decision_reference = change.reason, change.decision_reference
     previous = member.status
     member.status = to_status
     member.status_since = effective_on
@@ -437,7 +504,8 @@ def category_save(*, actor, category_id: int | None = None, **values) -> MemberC
     if category is None:
         raise NotFound()
     for field in ("name_ar", "name_fr"):
-        values[field] = " ".join((values.get(field) or "").split())
+        refuse_bidi_formatting(values.get(field), field=field)
+        values[field] = " ".join(strip_bidi_marks(values.get(field) or "").split())
         if not values[field]:
             raise WaslError(_("This field is required."), field=field)
     if MemberCategory.objects.exclude(pk=category.pk).filter(name_fr__iexact=values["name_fr"]).exists():
@@ -624,7 +692,8 @@ def _send_claim_email(email: str, association_id: int, link: str, language: str)
 
     with translation.override(language):
         association = Association.objects.get(pk=association_id)
-        body = render_to_string("members/email/claim.txt", {"association": association, "link": link})
+        name = strip_bidi_controls(association.display_name)  # plain text: nothing can isolate it
+        body = render_to_string("members/email/claim.txt", {"association_name": name, "link": link})
         send_mail(_("Your membership on Wasl"), body, None, [email])
 
 
@@ -715,13 +784,7 @@ def _years_before(day: date, years: int) -> date:
 
 @transaction.atomic
 def former_members_anonymise(*, today: date | None = None) -> int:
-    """Irreversibly strip the personal data of members who left more than `retention_years` ago.
-
-    Kept: the number, category, dates and statuses (accounting and the register need them); the
-    name becomes "—". Consents keep their purpose and dates, not their wording's addressee.
-    """
-    from documents.files import private_storage
-
+    """Irreversibly strip the personal data of members who left more than `retention_years` ago."""
     today = today or timezone.localdate()
     limit = _years_before(today, membership_settings().retention_years)
     _erase_old_import_files(before=limit)
@@ -732,37 +795,69 @@ def former_members_anonymise(*, today: date | None = None) -> int:
     )
     members = list(Member.objects.filter(pk__in=due))
     if members:
-        # Job results (exports, card sheets) do not record whom they list: delete those that may.
-        from jobs.services import job_results_erase
-
-        job_results_erase(since=min(m.created_at for m in members))
+        _erase_job_results(since=min(m.created_at for m in members))
     for member in members:
-        _erase_traces(member)
-        if member.photo:
-            private_storage().delete(member.photo)
-        for field in (
-            "first_name_ar",
-            "first_name_latin",
-            "birth_place",
-            "nationality",
-            "cin",
-            "phone",
-            "email",
-            "address",
-            "profession",
-            "photo",
-        ):
-            setattr(member, field, "")
-        member.last_name_ar = member.last_name_latin = ANONYMISED_LABEL
-        member.gender = ""
-        member.birth_date = None
-        member.user = None
-        member.anonymised_at = timezone.now()
-        member.search_text = member_search_text(member)
-        member.save()
-        CorrectionRequest.objects.filter(member=member).update(message=ANONYMISED_LABEL, response="")
-        MemberClaim.objects.filter(member=member).delete()
-        audit_record(
-            actor=None, action="members.member.anonymised", target=member, changes={"number": member.number}
-        )
+        _erase_member(member, actor=None, on_request=False)
     return len(due)
+
+
+@transaction.atomic
+def member_anonymise(*, actor, member_id: int) -> Member:
+    """Erase a former member's personal data now, before the retention period ends (the person
+    asked, law 09-08). Irreversible; a member who has not left must leave first."""
+    member = Member.objects.select_for_update().filter(pk=member_id, anonymised_at=None).first()
+    if member is None:
+        raise NotFound()
+    if member.status not in FORMER_STATUSES:
+        raise WaslError(
+            _("Only a former member's data can be erased. Record their departure first."),
+            code="not_former",
+        )
+    _erase_job_results(since=member.created_at)
+    _erase_member(member, actor=actor, on_request=True)
+    return member
+
+
+def _erase_job_results(*, since) -> None:
+    """Job results (exports, card sheets) do not record whom they list: delete those that may."""
+    from jobs.services import job_results_erase
+
+    job_results_erase(since=since)
+
+
+def _erase_member(member: Member, *, actor, on_request: bool) -> None:
+    """Kept: the number, category, dates and statuses (accounting and the register need them); the
+    name becomes "—". Consents keep their purpose and dates, not their wording's addressee."""
+    from documents.files import private_storage
+
+    _erase_traces(member)
+    if member.photo:
+        private_storage().delete(member.photo)
+    for field in (
+        "first_name_ar",
+        "first_name_latin",
+        "birth_place",
+        "nationality",
+        "cin",
+        "phone",
+        "email",
+        "address",
+        "profession",
+        "photo",
+    ):
+        setattr(member, field, "")
+    member.last_name_ar = member.last_name_latin = ANONYMISED_LABEL
+    member.gender = ""
+    member.birth_date = None
+    member.user = None
+    member.anonymised_at = timezone.now()
+    member.search_text = member_search_text(member)
+    member.save()
+    CorrectionRequest.objects.filter(member=member).update(message=ANONYMISED_LABEL, response="")
+    MemberClaim.objects.filter(member=member).delete()
+    audit_record(
+        actor=actor,
+        action="members.member.anonymised",
+        target=member,
+        changes={"number": member.number, "on_request": on_request},
+    )

@@ -23,6 +23,7 @@ urlpatterns = [
     path("members/<int:member_id>/", views.member_detail, name="detail"),
     path("members/<int:member_id>/edit/", views.member_edit, name="edit"),
     path("members/<int:member_id>/status/", views.member_status, name="status"),
+    path("members/<int:member_id>/anonymise/", views.member_anonymise, name="anonymise"),
     path("members/<int:member_id>/cin/", views.member_cin, name="cin"),
     path("members/<int:member_id>/photo/", views.member_photo, name="photo"),
     path("members/<int:member_id>/photo/upload/", views.member_photo_upload, name="photo_upload"),

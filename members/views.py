@@ -23,6 +23,7 @@ from associations.models import Association
 from associations.tenancy import association_scope
 from members import selectors, services
 from members.forms import (
+    AnonymiseForm,
     CategoryForm,
     CorrectionForm,
     JoinForm,
@@ -31,7 +32,12 @@ from members.forms import (
     MembershipSettingsForm,
     StatusChangeForm,
 )
-from members.models import ConsentPurpose, MemberCategory
+from members.models import (
+    FORMER_STATUSES,
+    STATUS_CONFIRMATION_REQUIRED,
+    ConsentPurpose,
+    status_is_final,
+)
 from members.personal_data import member_data, member_data_pdf
 
 
@@ -90,6 +96,7 @@ def member_detail(request: HttpRequest, association_slug: str, member_id: int) -
     context = {
         "member": member,
         "status_form": StatusChangeForm(current_status=member.status),
+        "former_statuses": FORMER_STATUSES,
         "now": timezone.localdate(),
     }
     return render(request, "members/detail.html", context)
@@ -117,21 +124,65 @@ def member_edit(request: HttpRequest, association_slug: str, member_id: int) -> 
 
 
 @requires("members.manage")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def member_status(request: HttpRequest, association_slug: str, member_id: int) -> HttpResponse:
-    form = StatusChangeForm(request.POST)
-    if form.is_valid():
+    """Change a member's status in two steps: the form, then (for every status but active) a page
+    that says what will happen and must be confirmed. Nothing changes before that."""
+    member = _member_or_404(member_id)
+    if member.anonymised_at:
+        raise Http404
+    form = StatusChangeForm(request.POST or None, current_status=member.status)
+    context = {"member": member, "form": form}
+    if request.method == "GET" or not form.is_valid():
+        return render(request, "members/status.html", context, status=400 if form.errors else 200)
+    try:
+        change = services.member_status_change_check(member=member, **form.change_values())
+    except WaslError as exc:
+        add_service_error(form, exc)
+        return render(request, "members/status.html", context, status=400)
+    if change.to_status in STATUS_CONFIRMATION_REQUIRED and not form.cleaned_data["confirm"]:
+        confirm_context = {
+            **context,
+            "change": change,
+            "final": status_is_final(change.to_status),
+            "retention_years": services.membership_settings().retention_years,
+            "not_confirmed": bool(request.POST.get("confirming")),
+        }
+        status = 400 if confirm_context["not_confirmed"] else 200
+        return render(request, "members/status_confirm.html", confirm_context, status=status)
+    try:
+        services.member_change_status(actor=request.user, member_id=member.pk, **form.change_values())
+    except NotFound as exc:
+        raise Http404 from exc
+    except WaslError as exc:
+        add_service_error(form, exc)
+        return render(request, "members/status.html", context, status=400)
+    messages.success(request, _("Status changed."))
+    return redirect("members:detail", association_slug=association_slug, member_id=member_id)
+
+
+@requires("association.manage")
+@require_http_methods(["GET", "POST"])
+def member_anonymise(request: HttpRequest, association_slug: str, member_id: int) -> HttpResponse:
+    """Erase a former member's personal data now (they asked; law 09-08). Irreversible, so the page
+    says what goes and what stays, and the officer types the member's number to confirm."""
+    member = _member_or_404(member_id)
+    if member.anonymised_at or member.status not in FORMER_STATUSES:
+        raise Http404
+    expected = str(member.number or member.pk)
+    form = AnonymiseForm(request.POST or None, expected=expected)
+    if request.method == "POST" and form.is_valid():
         try:
-            services.member_change_status(actor=request.user, member_id=member_id, **form.cleaned_data)
+            services.member_anonymise(actor=request.user, member_id=member.pk)
         except NotFound as exc:
             raise Http404 from exc
         except WaslError as exc:
-            messages.error(request, exc.message)
+            form.add_error(None, exc.message)
         else:
-            messages.success(request, _("Status changed."))
-    else:
-        messages.error(request, _("Choose a valid status and date."))
-    return redirect("members:detail", association_slug=association_slug, member_id=member_id)
+            messages.success(request, _("The member's personal data was erased."))
+            return redirect("members:detail", association_slug=association_slug, member_id=member.pk)
+    context = {"member": member, "form": form, "expected": expected}
+    return render(request, "members/anonymise_confirm.html", context, status=400 if form.errors else 200)
 
 
 @requires("members.manage")
@@ -193,17 +244,23 @@ def member_claim(request: HttpRequest, association_slug: str, member_id: int) ->
 @requires("members.manage")
 @require_http_methods(["GET", "POST"])
 def category_list(request: HttpRequest, association_slug: str) -> HttpResponse:
-    category_id = request.POST.get("category_id") or request.GET.get("edit")
-    instance = (
-        MemberCategory.objects.filter(pk=category_id).first() if str(category_id or "").isdecimal() else None
-    )
+    # Editing names a category; one that is not this association's (or not a number) is a 404, never
+    # a silent "create a new one instead".
+    category_id = request.POST.get("category_id") if request.method == "POST" else request.GET.get("edit")
+    instance = None
+    if category_id is not None:
+        instance = selectors.category_by_id(category_id=category_id)
+        if instance is None:
+            raise Http404
     form = CategoryForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
             services.category_save(
                 actor=request.user, category_id=instance.pk if instance else None, **form.cleaned_data
             )
-        except (WaslError, NotFound) as exc:
+        except NotFound as exc:
+            raise Http404 from exc
+        except WaslError as exc:
             add_service_error(form, exc)
         else:
             messages.success(request, _("Category saved."))

@@ -12,3 +12,7 @@ def message_list(*, status: str = "") -> QuerySet[Message]:
 
 def opposition_list() -> QuerySet[Opposition]:
     return Opposition.objects.order_by("-created_at")
+
+
+def message_detail(*, message_id: int) -> Message | None:
+    return Message.objects.filter(pk=message_id).first()

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from associations.audit import audit_record
 from associations.errors import NotFound, WaslError
 from associations.tenancy import association_scope
+from associations.text import strip_bidi_controls
 from notifications.models import Channel, Message, Opposition
 from notifications.phones import phone_to_e164
 from notifications.sms import get_sms_backend
@@ -94,7 +95,12 @@ def render_message(message: Message) -> tuple[str, str]:
     <app>/templates/notifications/messages/<template_key>/{subject,body,sms}.txt."""
     base = f"notifications/messages/{message.template_key}"
     with translation.override(message.language):
-        context = {**message.context, "recipient_name": message.recipient_name}
+        # Plain text cannot isolate a name from the sentence around it as <bdi> does on a page: a
+        # direction override in a name or an association's name would reverse the rest of the line.
+        context = {
+            key: strip_bidi_controls(value) if isinstance(value, str) else value
+            for key, value in {**message.context, "recipient_name": message.recipient_name}.items()
+        }
         if message.channel == Channel.SMS:
             return "", _render_text(f"{base}/sms.txt", context).strip()
         subject = " ".join(_render_text(f"{base}/subject.txt", context).split())

@@ -149,9 +149,9 @@ def test_cancelled_document_says_so(client, tenant_a, certificate):
         "documents:cancel",
         kwargs={"association_slug": tenant_a.association.slug, "document_id": certificate.pk},
     )
-    response = client.post(url, {"reason": ""}, follow=True)
+    response = client.post(url, {"reason": "", "confirm": "1"}, follow=True)
     assert "Give the reason" in response.content.decode()
-    client.post(url, {"reason": "Issued by mistake"})
+    client.post(url, {"reason": "Issued by mistake", "confirm": "1"})
     body = Client(headers={"Accept-Language": "en"}).get(f"/verify/{certificate.token}").content.decode()
     assert "was cancelled" in body and "Issued by mistake" not in body
 
@@ -258,3 +258,53 @@ def test_nul_bytes_in_a_form_are_refused_before_any_view(client, tenant_a, certi
     assert client.post(url, {"reason": "a\x00b"}).status_code == 400
     with association_scope(tenant_a.association):
         assert Document.objects.get(pk=certificate.pk).cancelled_at is None
+
+
+def cancel_url(tenant, document):
+    return reverse(
+        "documents:cancel", kwargs={"association_slug": tenant.association.slug, "document_id": document.pk}
+    )
+
+
+@pytest.fixture
+def described_kind():
+    """A kind whose module says whom each document is about (as members does for cards)."""
+    from documents import kinds
+
+    kind = kinds.register_document_kind(
+        kinds.DocumentKind(
+            key="test_badge",
+            label="Badge",
+            template="documents/pdf/association_certificate.html",
+            describe=lambda snapshot: f"badge of {snapshot['holder']}",
+        )
+    )
+    yield kind
+    kinds._KINDS.pop(kind.key)
+
+
+def test_cancelling_is_a_second_page_that_names_the_document(client, tenant_a, described_kind):
+    with association_scope(tenant_a.association):
+        badge = Document.objects.create(kind=described_kind.key, language="en", title="Badge",
+                                        snapshot={"holder": "Ahmed Alaoui"}, issued_by=tenant_a.president)  # fmt: skip
+    client.force_login(tenant_a.president)
+    page = client.get(cancel_url(tenant_a, badge))
+    body = page.content.decode()
+    assert page.status_code == 200 and "This cannot be undone" in body
+    assert "badge of Ahmed Alaoui" in body and badge.token[:8] in body
+    list_page = client.get(reverse("documents:list", kwargs={"association_slug": tenant_a.association.slug}))
+    assert 'name="reason"' not in list_page.content.decode()  # no one-click cancel form in the list
+
+
+def test_a_cancel_post_without_the_ticked_box_changes_nothing(client, tenant_a):
+    document = tenant_a.document
+    client.force_login(tenant_a.president)
+    refused = client.post(cancel_url(tenant_a, document), {"reason": "Issued by mistake"})
+    assert refused.status_code == 400 and "Tick the box to confirm" in refused.content.decode()
+    with association_scope(tenant_a.association):
+        assert Document.objects.get(pk=document.pk).cancelled_at is None
+    done = client.post(cancel_url(tenant_a, document), {"reason": "Issued by mistake", "confirm": "on"})
+    assert done.status_code == 302
+    with association_scope(tenant_a.association):
+        cancelled = Document.objects.get(pk=document.pk)
+    assert cancelled.cancelled_at is not None and cancelled.cancel_reason == "Issued by mistake"

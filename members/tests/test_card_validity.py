@@ -51,7 +51,11 @@ def test_an_active_members_card_is_valid_and_shows_its_number(tenant_a, card):
 
 @pytest.mark.parametrize(
     ("to_status", "extra"),
-    [("resigned", {}), ("excluded", {"decision_reference": "Board 2026-03"}), ("deceased", {})],
+    [
+        ("resigned", {"reason": "Letter of resignation"}),
+        ("excluded", {"reason": "Conduct", "decision_reference": "Board 2026-03"}),
+        ("deceased", {}),
+    ],
 )
 def test_leaving_cancels_the_card(tenant_a, card, to_status, extra):
     change_status(tenant_a, to_status, **extra)
@@ -62,7 +66,7 @@ def test_leaving_cancels_the_card(tenant_a, card, to_status, extra):
 
 
 def test_a_re_admitted_members_old_card_stays_cancelled(tenant_a, card):
-    change_status(tenant_a, "resigned")
+    change_status(tenant_a, "resigned", reason="Letter of resignation")
     change_status(tenant_a, "active")
     assert "was cancelled" in verify_page(card)
     assert "is valid" in verify_page(issue_card(tenant_a))

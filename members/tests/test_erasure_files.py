@@ -68,7 +68,7 @@ def test_anonymisation_deletes_the_shared_card_sheet_and_the_job_results(tenant_
 
     with association_scope(tenant_a.association):
         services.member_change_status(actor=tenant_a.president, member_id=leaving.pk, to_status="resigned",
-                                      effective_on=timezone.localdate() - timedelta(days=3))  # fmt: skip
+                                      reason="Moved away", effective_on=timezone.localdate() - timedelta(days=3))  # fmt: skip
         services.membership_settings_update(actor=tenant_a.president, retention_years=1)
         assert services.former_members_anonymise(today=timezone.localdate() + timedelta(days=400)) == 1
         cards = {c.snapshot["member"]["number"]: c for c in Document.objects.filter(kind="member_card")}

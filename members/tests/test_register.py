@@ -166,7 +166,8 @@ def test_resignation_runs_the_checks_finance_will_register(tenant_a):
     ):
         services.member_change_status(actor=tenant_a.president, member_id=member.pk, to_status="resigned")
     with association_scope(tenant_a.association):
-        services.member_change_status(actor=tenant_a.president, member_id=member.pk, to_status="resigned")
+        services.member_change_status(actor=tenant_a.president, member_id=member.pk, to_status="resigned",
+                                      reason="Letter of resignation")  # fmt: skip
 
 
 @pytest.mark.parametrize(("who", "sees_cin"), [("president", True), ("treasurer", True), ("member", False)])

@@ -170,7 +170,7 @@ def test_failures_retry_with_backoff_then_fail_and_officer_resends(tenant_a, set
         "notifications:resend",
         kwargs={"association_slug": tenant_a.association.slug, "message_id": message.pk},
     )
-    assert client.post(resend).status_code == 302
+    assert client.post(resend, {"confirm": "1"}).status_code == 302
     mail.outbox.clear()
     assert services.outbox_dispatch(association_id=aid).sent == 1
     assert [m.to[0] for m in mail.outbox] == ["f0@example.ma"]
@@ -289,3 +289,40 @@ def test_plain_text_messages_are_not_html_escaped(tenant_a):
     services.outbox_dispatch(association_id=tenant_a.association.pk)
     sent = next(m for m in mail.outbox if m.to == ["esc@example.ma"])
     assert "Amis de l'Eau & Co" in sent.subject and "&amp;" not in sent.subject + sent.body
+
+
+def resend_url(tenant, message):
+    return reverse(
+        "notifications:resend", kwargs={"association_slug": tenant.association.slug, "message_id": message.pk}
+    )
+
+
+def test_resend_is_a_second_page_and_a_bare_post_changes_nothing(tenant_a, client):
+    message = tenant_a.message  # a failed e-mail
+    client.force_login(tenant_a.president)
+    page = client.get(resend_url(tenant_a, message))
+    body = page.content.decode()
+    assert page.status_code == 200 and message.to_address in body and "fixture failure" in body
+    assert "receive it twice" in body
+    assert client.post(resend_url(tenant_a, message)).status_code == 200  # the page again
+    with association_scope(tenant_a.association):
+        assert Message.objects.get(pk=message.pk).status == "failed"
+    assert client.post(resend_url(tenant_a, message), {"confirm": "1"}).status_code == 302
+    with association_scope(tenant_a.association):
+        assert Message.objects.get(pk=message.pk).status == "queued"
+    outbox_page = client.get(reverse("notifications:outbox", kwargs={"association_slug": tenant_a.association.slug}))
+    assert f'action="{resend_url(tenant_a, message)}"' not in outbox_page.content.decode()
+
+
+def test_direction_overrides_never_reach_an_email(scope_a):
+    """A name typed with U+202E (older data, or an association's name) would reverse the rest of
+    the line in a plain-text e-mail, where nothing can isolate it."""
+    message, _created = services.message_enqueue(
+        channel="email", to_address="rlo@example.ma", template_key=TEMPLATE,
+        dedup_key="rlo", language="fr", recipient_name="Ahmed \u202eexe.gnp",
+        context={"association_name_ar": "جمعية \u202bالأمل", "association_name_fr": "Al Amal \u202e\u2066x\u2069"},
+    )  # fmt: skip
+    subject, body = services.render_message(message)
+    for text in (subject, body):
+        assert not any(c in text for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert "Al Amal x" in subject
