@@ -28,13 +28,25 @@ class Job(TenantModel):
     result_name = models.CharField(max_length=200, blank=True)
     result_content_type = models.CharField(max_length=100, blank=True)
     error_message = models.TextField(blank=True)
+    # Work split into steps (JobSteps): each step is its own task, so none comes near the broker's
+    # visibility timeout and other associations' tasks get their turn between two steps.
+    steps_total = models.PositiveIntegerField(default=0)
+    steps_done = models.PositiveIntegerField(default=0)
+    state = models.JSONField(default=dict, blank=True)  # what the steps hand on to each other
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Last committed sign of life (claim, each step): a running job silent for longer than the
+    # visibility timeout was interrupted.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(TenantModel.Meta):
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["association", "requested_by", "created_at"], name="job_requester")]
+        indexes = [
+            models.Index(fields=["association", "requested_by", "created_at"], name="job_requester"),
+            # The per-association limit counts running jobs and starts the oldest waiting one.
+            models.Index(fields=["association", "status", "created_at"], name="job_association_status"),
+        ]
 
     @property
     def finished(self) -> bool:

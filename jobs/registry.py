@@ -33,6 +33,17 @@ class Progress:
 
 
 @dataclass(frozen=True)
+class JobSteps:
+    """What a handler returns when its work is too big for one task: `count` steps, each run as a
+    task of its own after the previous one committed (`JobKind.step`), then `JobKind.finish`.
+    Every step must finish well inside the broker's visibility timeout. `state` (JSON) is kept on
+    the job and handed to each step."""
+
+    count: int
+    state: dict
+
+
+@dataclass(frozen=True)
 class JobKind:
     key: str
     label: Promise
@@ -40,6 +51,16 @@ class JobKind:
     handler: Callable[..., JobResult | None]  # handler(job=..., params=..., progress=...)
     # Where the outcome is shown, when it is not (only) a file: e.g. an import's report.
     result_url: Callable[..., str] | None = None
+    # A kind whose handler may return JobSteps:
+    #   step(job=, state=, index=, progress=) -> dict | None   updates merged into the state;
+    #       runs in its own transaction and must be safe to repeat (a failed step rolls back)
+    #   finish(job=, state=, progress=) -> JobResult | None     after the last step
+    #   cleanup(job=, state=, succeeded=)                        after the job ended either way,
+    #       outside its transaction: remove what the steps left aside (intermediate files, rows
+    #       that only a finished job makes valid)
+    step: Callable[..., dict | None] | None = None
+    finish: Callable[..., JobResult | None] | None = None
+    cleanup: Callable[..., None] | None = None
 
 
 _KINDS: dict[str, JobKind] = {}

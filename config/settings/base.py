@@ -131,6 +131,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Africa/Casablanca"
 CELERY_BEAT_SCHEDULE: dict = {
     "notifications-dispatch": {"task": "notifications.dispatch_due", "schedule": 60.0},
+    "jobs-sweep": {"task": "jobs.sweep", "schedule": 60.0},
     "notifications-reminders": {"task": "notifications.sweep_reminders", "schedule": 3600.0},
     "members-anonymise": {"task": "members.anonymise_former_members", "schedule": 24 * 3600.0},
 }
@@ -253,6 +254,9 @@ SPECTACULAR_SETTINGS = {
 
 # --- Wasl -----------------------------------------------------------------------------------
 WASL_INVITATION_DAYS = env.int("WASL_INVITATION_DAYS", default=14)
+# Background jobs one association may run at once; the others wait their turn. Keep it below the
+# number of bulk workers, so that one association never holds all of them.
+WASL_JOBS_PER_ASSOCIATION = env.int("WASL_JOBS_PER_ASSOCIATION", default=1)
 WASL_DEMO_PASSWORD = "wasl-demo-2026"
 
 LOGGING = {
