@@ -7,20 +7,24 @@ file and hash.
 from __future__ import annotations
 
 import hashlib
+import io
 
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from pypdf import PdfReader, PdfWriter
 
 from associations.errors import NotFound, WaslError
 from associations.models import Association
 from associations.tenancy import current_association_id
-from documents.files import save_private_file
+from documents.files import private_storage, save_private_file
 from documents.kinds import DocumentKind, register_document_kind
 from documents.models import Document
-from documents.pdf import qr_svg, render_pdf, verify_url
+from documents.pdf import qr_png_data_uri, render_pdf, verify_url
 from documents.services import document_issue
-from jobs.registry import JobKind, JobResult, register_job_kind
+from jobs.registry import JobKind, JobResult, JobSteps, register_job_kind
 from members.models import Member
 from members.selectors import member_search
 
@@ -59,8 +63,41 @@ def member_card_issue(*, actor, member_id: int) -> Document:
     return document_issue(actor=actor, kind=MEMBER_CARD.key, title=str(MEMBER_CARD.label), snapshot=snapshot)
 
 
-def cards_sheet(*, job, params: dict, progress) -> JobResult:
-    """A4 sheets of cards (ten per page) for the members of a filter."""
+CARDS_PER_PAGE = 10  # 2 × 5 on A4 (members/pdf/cards_sheet.html)
+SHEET_MEMBERS_MAX = 5000
+
+
+def cards_sheet_pdf(documents, *, language: str) -> bytes:
+    """A4 pages of ten cards for these card documents, in their order. Linear in their number:
+    each page is a box of its own, and each QR code a small bitmap."""
+    cards = []
+    for position, document in enumerate(documents):
+        slot = position % CARDS_PER_PAGE
+        cards.append(
+            {
+                "snapshot": document.snapshot,
+                "qr_src": qr_png_data_uri(verify_url(document.token)),
+                "row": slot // 2,
+                "column": slot % 2,
+            }
+        )
+    pages = [cards[i : i + CARDS_PER_PAGE] for i in range(0, len(cards), CARDS_PER_PAGE)]
+    return render_pdf("members/pdf/cards_sheet.html", {"pages": pages}, language=language)
+
+
+def _cards_per_step() -> int:
+    """Whole pages per step, so the parts join into the same pages one render would give."""
+    return max(1, settings.WASL_CARD_SHEET_STEP // CARDS_PER_PAGE) * CARDS_PER_PAGE
+
+
+def _part_name(job, index: int) -> str:
+    return f"associations/{job.association_id}/jobs/cards-{job.pk}-part-{index:05d}.pdf"
+
+
+def cards_sheet(*, job, params: dict, progress) -> JobSteps:
+    """A4 sheets of cards (ten per page) for the members of a filter, in steps: this records one
+    card document per member (pending until the sheet exists); each step renders a few pages into
+    a part file; the finish joins the parts and makes the cards ready."""
     members = list(
         member_search(
             query=params.get("query", ""),
@@ -68,36 +105,74 @@ def cards_sheet(*, job, params: dict, progress) -> JobResult:
             category_id=params.get("category_id"),
         )
         .exclude(number=None)
-        .order_by("number")[:5000]
+        .order_by("number")[:SHEET_MEMBERS_MAX]
     )
-    progress.total(len(members) + 1)
     association = Association.objects.get(pk=current_association_id())
     year = timezone.localdate().year
-    cards, documents = [], []
-    for member in members:
-        document = Document.objects.create(
+    documents = Document.objects.bulk_create(
+        Document(
             kind=MEMBER_CARD.key,
             title=str(MEMBER_CARD.label),
             language=job.language,
             snapshot=card_snapshot(member, association, year),
             issued_by=job.requested_by,
         )
-        documents.append(document)
-        url = verify_url(document.token)
-        cards.append(
-            {"snapshot": document.snapshot, "qr": qr_svg(url), "verify_url": url, "document": document}
-        )
-        progress.advance()
-    pdf = render_pdf("members/pdf/cards_sheet.html", {"cards": cards}, language=job.language)
+        for member in members
+    )
+    progress.total(len(documents) + 1)  # every card, then the joined sheet
+    document_ids = [document.pk for document in documents]
+    per_step = _cards_per_step()
+    return JobSteps(
+        count=-(-len(document_ids) // per_step),
+        state={"document_ids": document_ids, "per_step": per_step, "parts": []},
+    )
+
+
+def cards_sheet_step(*, job, state: dict, index: int, progress) -> dict:
+    """Render the pages of step `index` into a part file (a repeated step writes the same name)."""
+    per_step = state["per_step"]
+    ids = state["document_ids"][index * per_step : (index + 1) * per_step]
+    by_id = Document.objects.in_bulk(ids)
+    pdf = cards_sheet_pdf([by_id[pk] for pk in ids], language=job.language)
+    name = _part_name(job, index)
+    storage = private_storage()
+    storage.delete(name)
+    stored = storage.save(name, ContentFile(pdf))
+    progress.advance(len(ids))
+    return {"parts": [*state["parts"][:index], stored]}
+
+
+def cards_sheet_finish(*, job, state: dict, progress) -> JobResult:
+    storage = private_storage()
+    writer = PdfWriter()
+    for name in state["parts"]:
+        with storage.open(name, "rb") as handle:
+            writer.append(PdfReader(io.BytesIO(handle.read())))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    pdf = buffer.getvalue()
     name = save_private_file("documents", f"cards-{timezone.localdate():%Y%m%d}.pdf", pdf)
     digest = hashlib.sha256(pdf).hexdigest()
-    Document.objects.filter(pk__in=[d.pk for d in documents]).update(
+    Document.objects.filter(pk__in=state["document_ids"]).update(
         file=name, sha256=digest, status=Document.Status.READY, rendered_at=timezone.now()
     )
     progress.advance()
+    association = Association.objects.get(pk=current_association_id())
     return JobResult(
-        content=pdf, filename=f"cards-{association.slug}-{year}.pdf", content_type="application/pdf"
+        content=pdf,
+        filename=f"cards-{association.slug}-{timezone.localdate().year}.pdf",
+        content_type="application/pdf",
     )
+
+
+def cards_sheet_cleanup(*, job, state: dict, succeeded: bool) -> None:
+    """Remove the part files; after a failure, also the cards that never got their sheet (pending:
+    never rendered, never handed out)."""
+    storage = private_storage()
+    for name in {*state.get("parts", []), *(_part_name(job, i) for i in range(job.steps_total))}:
+        storage.delete(name)
+    if not succeeded and state.get("document_ids"):
+        Document.objects.filter(pk__in=state["document_ids"], status=Document.Status.PENDING).delete()
 
 
 MEMBER_CARDS = register_job_kind(
@@ -106,5 +181,8 @@ MEMBER_CARDS = register_job_kind(
         label=gettext_lazy("Member cards (A4 sheets)"),
         capability="members.manage",
         handler=cards_sheet,
+        step=cards_sheet_step,
+        finish=cards_sheet_finish,
+        cleanup=cards_sheet_cleanup,
     )
 )

@@ -257,6 +257,9 @@ WASL_INVITATION_DAYS = env.int("WASL_INVITATION_DAYS", default=14)
 # Background jobs one association may run at once; the others wait their turn. Keep it below the
 # number of bulk workers, so that one association never holds all of them.
 WASL_JOBS_PER_ASSOCIATION = env.int("WASL_JOBS_PER_ASSOCIATION", default=1)
+# Cards rendered per step of a card-sheet job (a multiple of the ten cards of a page): each step
+# is one task of a few seconds, far inside the broker's visibility timeout.
+WASL_CARD_SHEET_STEP = env.int("WASL_CARD_SHEET_STEP", default=100)
 WASL_DEMO_PASSWORD = "wasl-demo-2026"
 
 LOGGING = {
