@@ -129,6 +129,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Africa/Casablanca"
+# Three queues, each with its own workers (docker-compose.yml): bulk work (jobs, PDF rendering)
+# never delays e-mails and SMS, and neither delays the short platform tasks.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "notifications.*": {"queue": "messages"},
+    "jobs.run": {"queue": "bulk"},
+    "jobs.run_step": {"queue": "bulk"},
+    "documents.render": {"queue": "bulk"},
+}
 CELERY_BEAT_SCHEDULE: dict = {
     "notifications-dispatch": {"task": "notifications.dispatch_due", "schedule": 60.0},
     "jobs-sweep": {"task": "jobs.sweep", "schedule": 60.0},
