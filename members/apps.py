@@ -5,4 +5,4 @@ class MembersConfig(AppConfig):
     name = "members"
 
     def ready(self) -> None:
-        from members import cards, jobs  # noqa: F401 - register the job and document kinds
+        from members import cards, exports, jobs  # noqa: F401 - register the job and document kinds
