@@ -92,6 +92,8 @@ def _claim(job_id: int) -> bool:
     the second one counts the first one's job (locking the running jobs would not do: a job that
     becomes running is not among the rows the other worker locked, and with none running there is
     nothing to lock)."""
+    if not Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).exists():
+        return False  # a duplicated message: no need to queue behind the lock
     Association.objects.select_for_update().filter(pk=current_association_id()).values_list("pk").first()
     if _running_count() >= _jobs_per_association():
         return False
