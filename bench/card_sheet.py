@@ -6,6 +6,7 @@ with Celery eager as in `make run`, so every task the job queues runs here, one 
     .venv/bin/python bench/card_sheet.py                     # SQLite, sizes 10,100,1000
     BENCH_SIZES=10,100 .venv/bin/python bench/card_sheet.py
     BENCH_PROFILE=1 BENCH_SIZES=100 .venv/bin/python bench/card_sheet.py   # + the 25 costliest calls
+    BENCH_SAVE=/tmp BENCH_SIZES=10 .venv/bin/python bench/card_sheet.py      # keep the PDFs
 
 Creates and drops its own test database (DATABASE_URL for PostgreSQL, SQLite otherwise).
 """
@@ -99,6 +100,8 @@ def main() -> None:
                     with private_storage().open(job.result_file, "rb") as handle:
                         pdf = handle.read()
             pages = len(PdfReader(io.BytesIO(pdf)).pages) if pdf else 0
+            if os.environ.get("BENCH_SAVE"):  # a folder: keep each sheet to look at it
+                Path(os.environ["BENCH_SAVE"], f"cards-{size}.pdf").write_bytes(pdf)
             assert job.status == Job.Status.SUCCEEDED, (job.status, job.error_message)
             print(
                 f"{size:>6} cards: {elapsed:8.1f} s wall, {cpu:8.1f} s CPU ({cpu / size * 1000:4.0f} ms CPU per "
