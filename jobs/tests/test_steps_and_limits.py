@@ -8,6 +8,8 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from associations.errors import WaslError
@@ -122,6 +124,13 @@ def test_a_job_over_the_association_limit_waits_and_starts_when_a_slot_frees(
     assert (
         reload(tenant_a, waiting).status == Job.Status.QUEUED and reload(tenant_a, waiting).started_at is None
     )
+    client = Client(headers={"Accept-Language": "en"})
+    client.force_login(tenant_a.president)
+    job_page = reverse(
+        "jobs:detail", kwargs={"association_slug": tenant_a.association.slug, "job_id": waiting.pk}
+    )
+    page = client.get(job_page).content.decode()
+    assert "Waiting" in page and "earlier background jobs are done" in page
     # Another association is not held up by the first one's jobs.
     other = start(tenant_b, kind="associations.audit_export")
     assert services.job_run(association_id=tenant_b.association.pk, job_id=other.pk) == Job.Status.SUCCEEDED
