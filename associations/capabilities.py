@@ -110,7 +110,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     RoleKind.DEPUTY: frozenset(_OFFICER_COMMON | {"members.manage"}),
     RoleKind.BOARD_MEMBER: frozenset(_OFFICER_COMMON),
     RoleKind.STAFF: frozenset(
-        {"association.view", "members.view", "members.manage", "training.manage", "api.tokens"}
+        # jobs.view: staff start imports, card sheets and exports, and follow them.
+        {"association.view", "members.view", "members.manage", "training.manage", "api.tokens", "jobs.view"}
     ),
     RoleKind.MEMBER: frozenset({"association.view"}),
 }

@@ -34,8 +34,8 @@ CROSS_TENANT_MODULES = frozenset(
         "associations/selectors.py",  # a person's own roles across associations (/me/, switcher)
         "ministry/",  # aggregates only
         "notifications/tasks.py",  # which associations have messages or reminders due (ids only)
+        "jobs/tasks.py",  # which associations have waiting or stale jobs, or results to expire (ids only)
         "documents/selectors.py",  # /verify/<token>: the public check of a document by its token
-        "jobs/tasks.py",  # which associations have job results to expire (ids only)
         "members/selectors.py",  # a person's own member rows across associations (/me/)
     }
 )

@@ -16,7 +16,7 @@ from associations.tenancy import current_association_id
 from documents.files import private_storage, save_private_file
 from documents.kinds import ASSOCIATION_CERTIFICATE, document_kind
 from documents.models import Document
-from documents.pdf import qr_svg, render_pdf, verify_url
+from documents.pdf import qr_png_data_uri, qr_svg, render_pdf, verify_url
 
 
 @transaction.atomic
@@ -48,7 +48,13 @@ def document_issue(*, actor, kind: str, title: str, snapshot: dict, language: st
 def document_pdf_bytes(document: Document) -> bytes:
     kind = document_kind(document.kind)
     url = verify_url(document.token)
-    context = {"document": document, "snapshot": document.snapshot, "qr": qr_svg(url), "verify_url": url}
+    context = {
+        "document": document,
+        "snapshot": document.snapshot,
+        "qr": qr_svg(url),
+        "qr_src": qr_png_data_uri(url),
+        "verify_url": url,
+    }
     return render_pdf(kind.template, context, language=document.language)
 
 

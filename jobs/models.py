@@ -37,8 +37,16 @@ class Job(TenantModel):
     result_deleted_reason = models.CharField(max_length=10, choices=ResultDeletion.choices, blank=True)
     summary = models.TextField(blank=True)  # what the job did, in the requester's language
     error_message = models.TextField(blank=True)
+    # Work split into steps (JobSteps): each step is its own task, so none comes near the broker's
+    # visibility timeout and other associations' tasks get their turn between two steps.
+    steps_total = models.PositiveIntegerField(default=0)
+    steps_done = models.PositiveIntegerField(default=0)
+    state = models.JSONField(default=dict, blank=True)  # what the steps hand on to each other
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Last committed sign of life (claim, each step): a running job silent for longer than the
+    # visibility timeout was interrupted.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(TenantModel.Meta):
@@ -51,6 +59,8 @@ class Job(TenantModel):
                 name="job_result_kept",
                 condition=~models.Q(result_file=""),
             ),
+            # The per-association limit counts running jobs and starts the oldest waiting one.
+            models.Index(fields=["association", "status", "created_at"], name="job_association_status"),
         ]
 
     @property

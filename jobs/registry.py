@@ -61,6 +61,17 @@ class Progress:
 
 
 @dataclass(frozen=True)
+class JobSteps:
+    """What a handler returns when its work is too big for one task: `count` steps, each run as a
+    task of its own after the previous one committed (`JobKind.step`), then `JobKind.finish`.
+    Every step must finish well inside the broker's visibility timeout. `state` (JSON) is kept on
+    the job and handed to each step."""
+
+    count: int
+    state: dict
+
+
+@dataclass(frozen=True)
 class JobKind:
     key: str
     label: Promise
@@ -79,6 +90,18 @@ class JobKind:
     # The parameters a person may set when starting the kind from a form posted to jobs:start
     # (`start_params(request.POST)`). None: only the module's own code starts it (with its checks).
     start_params: Callable[[Mapping[str, str]], dict] | None = None
+    # A kind whose handler may return JobSteps:
+    #   step(job=, state=, index=, progress=) -> dict | None   updates merged into the state;
+    #       runs in its own transaction and must be safe to repeat (a failed step rolls back)
+    #   finish(job=, state=, progress=) -> JobOutcome           after the last step, in the
+    #       transaction that ends the job: the service derives the final state from the outcome
+    #       as for any handler (refused -> failed and rolled back, check only -> checked)
+    #   cleanup(job=, state=, succeeded=)                        after the job ended either way,
+    #       outside its transaction: remove what the steps left aside (intermediate files, rows
+    #       that only a finished job makes valid)
+    step: Callable[..., dict | None] | None = None
+    finish: Callable[..., JobOutcome] | None = None
+    cleanup: Callable[..., None] | None = None
 
 
 _KINDS: dict[str, JobKind] = {}

@@ -5,5 +5,5 @@ class MembersConfig(AppConfig):
     name = "members"
 
     def ready(self) -> None:
-        # Register the job and document kinds, and the register's seam entries.
-        from members import cards, contributions, jobs  # noqa: F401
+        # Register the job and document kinds (exports among them), and the register's seam entries.
+        from members import cards, contributions, exports, jobs  # noqa: F401

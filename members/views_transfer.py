@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from associations.audit import audit_record
 from associations.decorators import requires
 from associations.errors import NotFound, WaslError
-from associations.spreadsheets import XlsxSheet, csv_writer
-from associations.tenancy import association_scope
 from associations.text import normalise_for_search
 from documents.files import validate_upload
 from jobs.services import job_start
-from members import selectors
 from members.cards import MEMBER_CARDS, member_card_issue
+from members.exports import member_export_start
 from members.forms import MemberFilterForm
 from members.importing import (
     CONFLICT_CHOICES,
@@ -175,93 +169,21 @@ def import_map(request: HttpRequest, association_slug: str, import_id: int) -> H
     return render(request, "members/import_map.html", context, status=400 if error else 200)
 
 
-EXPORT_FIELDS = [
-    "number",
-    "last_name_latin",
-    "first_name_latin",
-    "last_name_ar",
-    "first_name_ar",
-    "gender",
-    "birth_date",
-    "birth_place",
-    "nationality",
-    "phone",
-    "email",
-    "address",
-    "profession",
-    "category",
-    "join_date",
-    "status",
-    "status_since",
-]
-
-
-def _export_rows(members, with_cin: bool):
-    fields = EXPORT_FIELDS + (["cin"] if with_cin else [])
-    yield [str(IMPORT_FIELDS.get(f, f)) for f in fields]
-    for member in members.iterator(chunk_size=2000):
-        row = []
-        for f in fields:
-            value = getattr(member, f)
-            if f == "category":
-                value = member.category.name_fr if member.category_id else ""
-            elif f == "status":
-                value = member.get_status_display()
-            row.append("" if value is None else str(value))
-        yield row
-
-
 @requires("members.view")
-@require_GET
+@require_POST
 def export(request: HttpRequest, association_slug: str) -> HttpResponse:
-    """The current filter as CSV or XLSX; the CIN column only for roles allowed to see it."""
-    filters = MemberFilterForm(request.GET or None).values()
-    with_cin = request.can.members_view_sensitive
-    members = selectors.member_search(
-        query=filters["query"],
-        status=filters["status"],
-        category_id=filters["category_id"],
-        can_search_cin=with_cin,
-    ).order_by("number", "id")
-    if with_cin:
-        audit_record(
+    """Queue the export of the current filter (CSV or XLSX) and follow it on the job's page."""
+    try:
+        job = member_export_start(
             actor=request.user,
-            action="members.cin.exported",
-            target=None,
-            # Which filters, not their values: a search may be a CIN, and the audit trail is forever.
-            changes={
-                "filtered_by": sorted(k for k, v in filters.items() if v and k not in ("cursor", "sort"))
-            },
+            role_kind=request.role.kind,
+            filters=MemberFilterForm(request.POST).values(),
+            file_format=request.POST.get("format", ""),
         )
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    if request.GET.get("format") == "xlsx":
-        sheet = XlsxSheet("members")
-        for row in _export_rows(members, with_cin):
-            sheet.append(row)
-        response = HttpResponse(
-            sheet.to_bytes(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="members-{association_slug}-{stamp}.xlsx"'
-    else:
-        association = request.association
-
-        def lines():
-            # Streamed after the view returned: the rows are read in a scope of their own.
-            buffer = io.StringIO()
-            writer = csv_writer(buffer)
-            yield "\ufeff"
-            with association_scope(association):
-                for row in _export_rows(members, with_cin):
-                    writer.writerow(row)
-                    yield buffer.getvalue()
-                    buffer.seek(0)
-                    buffer.truncate()
-
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="members-{association_slug}-{stamp}.csv"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    except WaslError as exc:
+        messages.error(request, exc.message)
+        return redirect("members:list", association_slug=association_slug)
+    return redirect("jobs:detail", association_slug=association_slug, job_id=job.pk)
 
 
 @requires("members.manage")

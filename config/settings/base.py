@@ -131,8 +131,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Africa/Casablanca"
+# Three queues, each with its own workers (docker-compose.yml): bulk work (jobs, PDF rendering)
+# never delays e-mails and SMS, and neither delays the short platform tasks.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "notifications.*": {"queue": "messages"},
+    "jobs.run": {"queue": "bulk"},
+    "jobs.run_step": {"queue": "bulk"},
+    "documents.render": {"queue": "bulk"},
+}
 CELERY_BEAT_SCHEDULE: dict = {
     "notifications-dispatch": {"task": "notifications.dispatch_due", "schedule": 60.0},
+    "jobs-sweep": {"task": "jobs.sweep", "schedule": 60.0},
     "notifications-reminders": {"task": "notifications.sweep_reminders", "schedule": 3600.0},
     "members-anonymise": {"task": "members.anonymise_former_members", "schedule": 24 * 3600.0},
     "jobs-expire-results": {"task": "jobs.expire_results", "schedule": 3600.0},
@@ -305,6 +315,12 @@ WASL_PERMISSIONS_POLICY: dict[str, list[str]] = {
 
 # --- Wasl -----------------------------------------------------------------------------------
 WASL_INVITATION_DAYS = env.int("WASL_INVITATION_DAYS", default=14)
+# Background jobs one association may run at once; the others wait their turn. Keep it below the
+# number of bulk workers, so that one association never holds all of them.
+WASL_JOBS_PER_ASSOCIATION = env.int("WASL_JOBS_PER_ASSOCIATION", default=1)
+# Cards rendered per step of a card-sheet job (a multiple of the ten cards of a page): each step
+# is one task of a few seconds, far inside the broker's visibility timeout.
+WASL_CARD_SHEET_STEP = env.int("WASL_CARD_SHEET_STEP", default=100)
 WASL_DEMO_PASSWORD = "wasl-demo-2026"
 
 LOGGING = {
