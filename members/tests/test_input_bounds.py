@@ -1,8 +1,6 @@
 """Input the register refuses and output it neutralises (issue 7, item 15): direction overrides in
 names, dates out of any sensible range, and another association's category id."""
 
-import csv
-import io
 
 import pytest
 from django.test import Client
