@@ -5,7 +5,10 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from accounts.mfa import register_mfa_rule
-from associations import seams
+from associations import (
+    audit_actions,  # noqa: F401 - registers the sentences of its audit events
+    seams,
+)
 from associations.demo import seed_associations
 from associations.selectors import user_is_officer_anywhere
 

@@ -294,13 +294,3 @@ class AuditEvent(TenantModel):
             models.Index(fields=["association", "action"], name="audit_association_action"),
             models.Index(fields=["association", "created_at"], name="audit_association_created"),
         ]
-
-    def change_lines(self) -> list[tuple[str, str]]:
-        """The changed values as (field, "old → new") or (field, value), for display."""
-        lines = []
-        for field, value in (self.changes or {}).items():
-            if isinstance(value, dict) and set(value) == {"from", "to"}:
-                lines.append((field, f"{value['from']} → {value['to']}"))
-            else:
-                lines.append((field, str(value)))
-        return lines

@@ -3,10 +3,10 @@
 The tenant core is the lowest tenant layer: every module may import this file, and the core imports
 none of them. A module declares what it brings — workspace navigation, sections of the member
 portal, cards and next actions on the association's home page, API routes, demo data, checks run
-before a resignation — as small frozen records, registered once from its `AppConfig.ready()`
-(by convention in its `contributions.py`). Pages read them back through the readers at the end of
-this file: sorted by `order`, filtered by the capability of the person's role in the association,
-so no template and no core view names a module.
+before a resignation, the sentences of its audit events — as small frozen records, registered once
+from its `AppConfig.ready()` (by convention in its `contributions.py`). Pages read them back
+through the readers at the end of this file: sorted by `order`, filtered by the capability of the
+person's role in the association, so no template and no core view names a module.
 
     # members/contributions.py, imported from MembersConfig.ready()
     from django.utils.translation import gettext_lazy as _
@@ -75,6 +75,9 @@ class Registry(Generic[E]):
 
     def unregister(self, key: str) -> None:
         self._entries.pop(key, None)
+
+    def get(self, key: str) -> E | None:
+        return self._entries.get(key)
 
     def entries(self) -> list[E]:
         return sorted(self._entries.values(), key=lambda entry: (entry.order, entry.key))
@@ -187,6 +190,31 @@ class DemoSeeder:
 
 
 @dataclass(frozen=True)
+class AuditAction:
+    """How the audit page tells one kind of event in the reader's language.
+
+    Events store language-neutral facts (the action code, ids, the names of the changed fields,
+    plain JSON values); the sentence is made when the page is read, in the reader's language.
+    `sentence` is a translated format string with named placeholders, or a function of the
+    event's facts (`associations.audit_text.AuditFacts`) returning one, e.g.
+    `_("%(actor)s admitted member %(number)s")`. Placeholders: `actor`, `target`, every key of the
+    event's `changes` (a from/to change also gives `<key>_before` and `<key>_after`), and what
+    `placeholders(facts)` adds; each value is escaped and isolated (<bdi>) when shown. `field_labels`
+    names the fields listed in `changes["fields"]` and the keys of `changes`; `values` turns a
+    stored code into words (a mapping, such as dict(Status.choices), or a function of the value).
+    """
+
+    key: str  # the action code stored on the events, e.g. "members.member.admitted"
+    sentence: Text | Callable[[Any], Text]
+    label: Text = ""  # short name of the action, for the filter
+    field_labels: Mapping[str, Text] = field(default_factory=dict)
+    values: Mapping[str, Mapping[str, Text] | Callable[[Any], Any]] = field(default_factory=dict)
+    placeholders: Callable[[Any], Mapping[str, Any]] | None = None
+    hidden: tuple[str, ...] = ()  # keys of `changes` not listed under the sentence (internal ids)
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class ResignationCheck:
     """Run before a member resigns (Dahir 1958, art. 4): `check(member)` raises the application's
     error (`associations.errors.WaslError`) with a translated reason to refuse."""
@@ -203,6 +231,7 @@ NEXT_ACTIONS: Registry[NextAction] = Registry("next actions")
 API_ROUTES: Registry[ApiRoutes] = Registry("API routes")
 DEMO_SEEDERS: Registry[DemoSeeder] = Registry("demo seeders")
 RESIGNATION_CHECKS: Registry[ResignationCheck] = Registry("resignation checks")
+AUDIT_ACTIONS: Registry[AuditAction] = Registry("audit actions")
 
 register_nav_entry = NAVIGATION.register
 register_portal_section = PORTAL_SECTIONS.register
@@ -211,6 +240,7 @@ register_next_action = NEXT_ACTIONS.register
 register_api_routes = API_ROUTES.register
 register_demo_seeder = DEMO_SEEDERS.register
 register_resignation_check = RESIGNATION_CHECKS.register
+register_audit_action = AUDIT_ACTIONS.register
 
 
 # --- Readers ----------------------------------------------------------------------------------
@@ -338,3 +368,8 @@ def demo_seeders() -> list[DemoSeeder]:
 
 def resignation_checks() -> list[ResignationCheck]:
     return RESIGNATION_CHECKS.entries()
+
+
+def audit_action(key: str) -> AuditAction | None:
+    """The renderer registered for an action code (None: the audit page writes a neutral line)."""
+    return AUDIT_ACTIONS.get(key)

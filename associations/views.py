@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from associations import seams, selectors, services
+from associations.audit_text import action_label, describe_all
 from associations.capabilities import RoleKind
 from associations.decorators import allow_non_members, requires
 from associations.errors import NotFound, WaslError
@@ -370,11 +371,17 @@ def audit_log(request: HttpRequest, association_slug: str) -> HttpResponse:
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "associations/audit.html",
-        {"form": form, "page": page, "query": query.urlencode(), "actions": selectors.audit_action_keys()},
-    )
+    context = {
+        "form": form,
+        "page": page,
+        "lines": describe_all(page.object_list),  # sentences in the reader's language
+        "query": query.urlencode(),
+        "filtered": any(filters.get(name) for name in ("action", "actor", "since", "until")),
+        "actions": sorted(
+            ((code, action_label(code)) for code in selectors.audit_action_keys()), key=lambda item: item[1]
+        ),
+    }
+    return render(request, "associations/audit.html", context)
 
 
 @allow_non_members

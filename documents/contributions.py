@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from associations import seams
+from documents import audit_actions  # noqa: F401 - registers the sentences of its audit events
 
 seams.register_nav_entry(
     seams.NavEntry(

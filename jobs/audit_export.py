@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from associations.audit_text import describe
 from associations.models import Association
 from associations.selectors import audit_event_list
 from associations.spreadsheets import csv_writer
@@ -19,7 +20,8 @@ BATCH = 500
 
 
 def audit_export(*, job, params: dict, progress) -> JobOutcome:
-    """The audit trail (optionally filtered by action) as CSV, oldest first, with its hashes."""
+    """The audit trail (optionally filtered by action) as CSV, oldest first, with its hashes: each
+    event as the audit page tells it, in the language of the person who asked, and its action code."""
     events = audit_event_list(action=params.get("action", "")).order_by("seq")
     progress.total(events.count())
     buffer = io.StringIO()
@@ -30,22 +32,25 @@ def audit_export(*, job, params: dict, progress) -> JobOutcome:
             _("Time (UTC)"),
             _("Actor"),
             _("Action"),
-            _("Target"),
-            _("Changes"),
+            _("What happened"),
+            _("Details"),
+            _("Action code"),
             _("Hash"),
             _("Previous hash"),
         ]
     )
     pending = exported = 0
     for event in events.iterator(chunk_size=2000):
+        line = describe(event)  # in the language of the person who started the export
         writer.writerow(
             [
                 event.seq,
                 event.created_at.isoformat(),
                 event.actor_label,
+                line.action_label,
+                line.text,
+                line.details_text,
                 event.action,
-                event.target_label,
-                "; ".join(f"{field}: {text}" for field, text in event.change_lines()),
                 event.hash,
                 event.prev_hash,
             ]

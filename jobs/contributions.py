@@ -6,7 +6,10 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from associations import seams
-from jobs import audit_export  # noqa: F401 - registers the audit-trail export kind
+from jobs import (
+    audit_actions,  # noqa: F401 - registers the sentences of its audit events
+    audit_export,  # noqa: F401 - registers the audit-trail export kind
+)
 
 seams.register_nav_entry(
     seams.NavEntry(

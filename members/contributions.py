@@ -9,7 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from associations import seams
-from members import selectors
+from members import (
+    audit_actions,  # noqa: F401 - registers the sentences of its audit events
+    selectors,
+)
 from members.demo import seed_register
 from members.forms import CorrectionForm
 from members.models import ConsentPurpose, MemberStatus

@@ -10,7 +10,10 @@ from django.utils.translation import ngettext
 
 from associations import seams
 from associations.models import Association, Invitation
-from notifications import selectors
+from notifications import (
+    audit_actions,  # noqa: F401 - registers the sentences of its audit events
+    selectors,
+)
 from notifications.models import Channel, Message
 from notifications.reminders import Recipient, ReminderRule, register_reminder_rule
 
