@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.template import Context
+from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -105,6 +105,19 @@ def render_message(message: Message) -> tuple[str, str]:
             return "", _render_text(f"{base}/sms.txt", context).strip()
         subject = " ".join(_render_text(f"{base}/subject.txt", context).split())
         return subject, _render_text(f"{base}/body.txt", context).strip()
+
+
+def message_subject(message: Message, *, language: str | None = None) -> str:
+    """What a message was about, in one line, in `language` (by default the one it was sent in):
+    its e-mail subject, also for an SMS (e.g. for the member's copy of their data). Empty when its
+    template no longer exists."""
+    base = f"notifications/messages/{message.template_key}"
+    with translation.override(language or message.language):
+        context = {**message.context, "recipient_name": message.recipient_name}
+        try:
+            return " ".join(_render_text(f"{base}/subject.txt", context).split())
+        except TemplateDoesNotExist:
+            return ""
 
 
 def _render_text(template_name: str, context: dict) -> str:
