@@ -30,9 +30,29 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def empty_choice_label(field: forms.Field) -> str:
+    """What an empty choice says: pick one (required), or none (optional) — not Django's "---------"."""
+    return _("— Choose —") if field.required else _("— None —")
+
+
+def _name_empty_choice(field: forms.Field) -> None:
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label is not None:
+            field.empty_label = empty_choice_label(field)
+    elif isinstance(field, forms.ChoiceField):
+        choices = list(field.choices)
+        if any(value == "" and label == "---------" for value, label in choices):
+            field.choices = [
+                (value, empty_choice_label(field) if value == "" and label == "---------" else label)
+                for value, label in choices
+            ]
+
+
 def style_fields(form: forms.BaseForm) -> None:
-    """Bootstrap classes on every widget (a checkbox, a select or a text-like input)."""
+    """Bootstrap classes on every widget (a checkbox, a select or a text-like input), and empty
+    choices that say what they mean."""
     for field in form.fields.values():
+        _name_empty_choice(field)
         if isinstance(field.widget, forms.CheckboxInput):
             css = "form-check-input"
         elif isinstance(field.widget, forms.Select):

@@ -84,5 +84,6 @@ def verify(request: HttpRequest, document_token: str) -> HttpResponse:
     """Public: is this document genuine? Shows kind, issuer, date, hash and cancellation only."""
     facts = selectors.document_for_verification(token=document_token)
     if facts is None:
-        raise Http404
+        # Not a bare 404: the person holding a paper wants to know what this means for it.
+        return render(request, "documents/verify.html", {"facts": None, "token": document_token}, status=404)
     return render(request, "documents/verify.html", {"facts": facts})

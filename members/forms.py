@@ -148,6 +148,9 @@ class CategoryForm(forms.ModelForm):
         model = MemberCategory
         fields = ["name_ar", "name_fr", "annual_dues", "is_active", "position"]
         widgets = {"name_ar": forms.TextInput(attrs={"dir": "rtl"})}
+        # The model field has no verbose name (a label here needs no migration).
+        labels = {"position": _("Order in lists")}
+        help_texts = {"position": _("Categories are listed by this number, the smallest first.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

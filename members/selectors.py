@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from associations.tenancy import cross_tenant_read
@@ -74,12 +74,17 @@ def member_page(members: QuerySet[Member], *, sort: str = "number", cursor: str 
     fields = [key.lstrip("-") for key in keys]
     descending = keys[0].startswith("-")
     if sort == "number":
-        members = members.exclude(number=None)  # applicants have no number yet: listed separately
-    ordered = members.order_by(*keys)
+        # Applicants have no number yet: they come after the numbered members, by id (a filter on
+        # applicants alone, with the default sort, used to show nothing at all).
+        ordered = members.order_by(F("number").asc(nulls_last=True), "id")
+    else:
+        ordered = members.order_by(*keys)
     after = _decode(cursor) if cursor else None
     if after and not _valid_cursor(fields, after):
         after = None  # a tampered or stale cursor starts from the first page
-    if after:
+    if after and sort == "number":
+        ordered = ordered.filter(_after_number_condition(*after))
+    elif after:
         ordered = ordered.filter(_after_condition(fields, after, descending))
     rows = list(ordered[: PAGE_SIZE + 1])
     has_more = len(rows) > PAGE_SIZE
@@ -88,10 +93,19 @@ def member_page(members: QuerySet[Member], *, sort: str = "number", cursor: str 
     return MemberPage(members=rows, next_cursor=next_cursor, has_previous=bool(after))
 
 
+def _after_number_condition(number: int | None, member_id: int) -> Q:
+    """After (number, id) in (number NULLS LAST, id) order."""
+    if number is None:
+        return Q(number=None, id__gt=member_id)
+    return Q(number__gt=number) | Q(number=number, id__gt=member_id) | Q(number=None)
+
+
 def _valid_cursor(fields: list[str], values: list) -> bool:
     if len(values) != len(fields):
         return False
     for field, value in zip(fields, values, strict=True):
+        if field == "number" and value is None:
+            continue  # past the numbered members, among the applicants
         if field in ("number", "id"):
             if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**63:
                 return False

@@ -360,7 +360,11 @@ def test_me_shows_my_member_rows(tenant_a):
     client = Client(headers={"Accept-Language": "en"})
     client.force_login(person)
     page = client.get("/me/").content.decode()
-    assert f"<bdi>{tenant_a.member_row.number}</bdi>" in page and "Active" in page
+    # The usual "active" goes without saying; any other status is shown.
+    assert f"<bdi>{tenant_a.member_row.number}</bdi>" in page and ">Active<" not in page
+    with association_scope(tenant_a.association):
+        Member.objects.filter(pk=tenant_a.member_row.pk).update(status="suspended")
+    assert ">Suspended<" in client.get("/me/").content.decode()
 
 
 def test_member_downloads_their_card(tenant_a):
