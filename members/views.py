@@ -67,6 +67,8 @@ def member_list(request: HttpRequest, association_slug: str) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "applicant_count": selectors.applicants().count() if request.can.members_manage else 0,
+        # An empty page: "nothing matches these filters", or "the register is empty".
+        "filtered": bool(filters["query"] or filters["status"] or filters["category_id"]),
     }
     template = "members/list.html#results" if request.htmx else "members/list.html"
     return render(request, template, context)
