@@ -58,7 +58,7 @@ def test_totp_set_up_on_the_site_is_stored_encrypted_and_logs_in(db, settings):
     user = UserFactory(email="officer@example.ma")
     client = Client(headers={"Accept-Language": "en"})
     assert _log_in_with_password(client, user.email).status_code == 302
-    # Setting up a second factor asks for the password again, as the site does.
+    # A reauthentication (what the site asks when the login is older than a few minutes) is accepted.
     client.post(reverse("account_reauthenticate"), {"password": "correct-horse-battery"})
     assert client.get(reverse("mfa_activate_totp")).status_code == 200
     secret = client.session["mfa.totp.secret"]
