@@ -8,22 +8,40 @@ import polib
 import pytest
 from django.conf import settings
 
-LOCALE = Path(settings.BASE_DIR) / "locale"
+BASE = Path(settings.BASE_DIR)
+LANGUAGES = ("ar", "fr")
+# The project catalogue, plus one per app that keeps its own strings in `<app>/locale/` (makemessages
+# puts a file's strings in the nearest locale directory, so a new module translates itself).
+APP_LOCALE_DIRS = sorted(
+    path for path in BASE.glob("*/locale") if path.is_dir() and path.parent.name not in {".venv", "var"}
+)
+LOCALE_DIRS = [BASE / "locale", *APP_LOCALE_DIRS]
+CATALOGUES = [(locale_dir, language) for locale_dir in LOCALE_DIRS for language in LANGUAGES]
+CATALOGUE_IDS = [f"{locale_dir.relative_to(BASE)}-{language}" for locale_dir, language in CATALOGUES]
 
 
-@pytest.mark.parametrize("language", ["ar", "fr"])
-def test_catalogue_is_complete_and_not_fuzzy(language):
-    catalogue = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+def _po(locale_dir: Path, language: str) -> polib.POFile:
+    return polib.pofile(str(locale_dir / language / "LC_MESSAGES" / "django.po"))
+
+
+def test_every_locale_directory_has_both_catalogues():
+    for locale_dir, language in CATALOGUES:
+        assert (locale_dir / language / "LC_MESSAGES" / "django.po").is_file(), f"{locale_dir}: no {language}"
+
+
+@pytest.mark.parametrize(("locale_dir", "language"), CATALOGUES, ids=CATALOGUE_IDS)
+def test_catalogue_is_complete_and_not_fuzzy(locale_dir, language):
+    catalogue = _po(locale_dir, language)
     untranslated = [entry.msgid for entry in catalogue.untranslated_entries()]
     fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
     assert untranslated == [], f"{language}: untranslated {untranslated[:10]}"
     assert fuzzy == [], f"{language}: fuzzy {fuzzy[:10]}"
 
 
-@pytest.mark.parametrize("language", ["ar", "fr"])
-def test_catalogue_is_compiled_and_current(language):
-    po = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
-    mo = polib.mofile(str(LOCALE / language / "LC_MESSAGES" / "django.mo"))
+@pytest.mark.parametrize(("locale_dir", "language"), CATALOGUES, ids=CATALOGUE_IDS)
+def test_catalogue_is_compiled_and_current(locale_dir, language):
+    po = _po(locale_dir, language)
+    mo = polib.mofile(str(locale_dir / language / "LC_MESSAGES" / "django.mo"))
     compiled = {(e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in mo}
     for entry in po.translated_entries():
         assert compiled.get((entry.msgctxt, entry.msgid)) == (
@@ -32,8 +50,9 @@ def test_catalogue_is_compiled_and_current(language):
         ), f"{language}: {entry.msgid!r} changed since the last compilemessages"
 
 
-def test_arabic_has_six_plural_forms():
-    catalogue = polib.pofile(str(LOCALE / "ar" / "LC_MESSAGES" / "django.po"))
+@pytest.mark.parametrize("locale_dir", LOCALE_DIRS, ids=[str(d.relative_to(BASE)) for d in LOCALE_DIRS])
+def test_arabic_has_six_plural_forms(locale_dir):
+    catalogue = _po(locale_dir, "ar")
     assert "nplurals=6" in catalogue.metadata["Plural-Forms"]
     for entry in catalogue:
         if entry.msgid_plural:
@@ -65,9 +84,9 @@ def placeholder_mismatches(catalogue) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("language", ["ar", "fr"])
-def test_translations_keep_the_placeholders_of_their_msgid(language):
-    catalogue = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+@pytest.mark.parametrize(("locale_dir", "language"), CATALOGUES, ids=CATALOGUE_IDS)
+def test_translations_keep_the_placeholders_of_their_msgid(locale_dir, language):
+    catalogue = _po(locale_dir, language)
     problems = placeholder_mismatches(catalogue)
     assert problems == [], f"{language}: {problems[:10]}"
 
