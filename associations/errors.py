@@ -4,15 +4,20 @@ from __future__ import annotations
 
 
 class WaslError(Exception):
-    """A business rule said no. `message` is already translated; `field` names the input at fault."""
+    """A business rule said no. `message` is already translated; `field` names the input at fault;
+    `code` and `params` say the same without words, for what is stored and read later in another
+    language (an import's report keeps the code and the values, and translates when shown)."""
 
     status_code = 400
 
-    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid") -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, code: str = "invalid", params: dict | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
         self.code = code
+        self.params = params or {}
 
 
 class NotFound(WaslError):

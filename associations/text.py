@@ -78,6 +78,7 @@ def refuse_bidi_formatting(text: str | None, *, field: str) -> None:
                 "the text that follows. Type it again without them."
             ),
             field=field,
+            code="bidi_formatting",
         )
 
 

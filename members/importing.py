@@ -37,6 +37,7 @@ from django.utils.translation import get_language_bidi, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from associations.errors import WaslError
+from associations.formatting import FSI, PDI
 from associations.text import normalise_for_search
 from members import services
 from members.models import Gender, ImportMapping, Member, MemberCategory, MemberImport
@@ -61,45 +62,91 @@ IMPORT_FIELDS: dict[str, object] = {
     "join_date": gettext_lazy("Join date"),
 }
 
-# Header spellings seen in the lists associations keep today (folded with normalise_for_search).
+# Header spellings seen in the lists associations keep today (folded with `_fold_header`).
 _GUESSES = {
     "number": [
         "numero",
         "n°",
+        "n",
         "no",
         "num",
         "numero d'adherent",
+        "numero adherent",
         "member number",
         "رقم",
         "رقم المنخرط",
         "رقم العضوية",
+        "رقم العضو",
     ],
-    "first_name_ar": ["الاسم الشخصي", "الاسم", "prenom arabe"],
-    "last_name_ar": ["الاسم العائلي", "النسب", "nom arabe"],
-    "first_name_latin": ["prenom", "first name", "firstname"],
-    "last_name_latin": ["nom", "last name", "lastname", "nom de famille", "surname"],
-    "gender": ["sexe", "genre", "gender", "الجنس"],
+    "first_name_ar": ["الاسم الشخصي", "الاسم", "prenom arabe", "prenom en arabe", "first name arabic"],
+    "last_name_ar": ["الاسم العائلي", "النسب", "اللقب", "nom arabe", "nom en arabe", "last name arabic"],
+    "first_name_latin": ["prenom", "first name", "firstname", "given name"],
+    "last_name_latin": ["nom", "last name", "lastname", "nom de famille", "surname", "family name"],
+    "gender": ["sexe", "genre", "gender", "الجنس", "النوع"],
     "birth_date": [
         "date de naissance",
         "naissance",
+        "ne le",
+        "ne e le",
         "birth date",
         "date of birth",
         "تاريخ الازدياد",
         "تاريخ الميلاد",
     ],
-    "birth_place": ["lieu de naissance", "place of birth", "مكان الازدياد"],
+    "birth_place": ["lieu de naissance", "place of birth", "مكان الازدياد", "مكان الميلاد"],
     "nationality": ["nationalite", "nationality", "الجنسية"],
-    "cin": ["cin", "cni", "n° cin", "carte nationale", "البطاقة الوطنية", "رقم البطاقة الوطنية"],
-    "phone": ["telephone", "tel", "gsm", "phone", "mobile", "الهاتف", "رقم الهاتف"],
-    "email": ["email", "e-mail", "courriel", "mail", "البريد الالكتروني"],
+    "cin": [
+        "cin",
+        "cni",
+        "n° cin",
+        "numero cin",
+        "carte nationale",
+        "البطاقة الوطنية",
+        "رقم البطاقة الوطنية",
+        "ر ب و",
+    ],
+    "phone": [
+        "telephone",
+        "tel",
+        "gsm",
+        "phone",
+        "mobile",
+        "portable",
+        "الهاتف",
+        "رقم الهاتف",
+        "الهاتف المحمول",
+    ],
+    "email": ["email", "e mail", "courriel", "mail", "adresse email", "adresse e mail", "البريد الالكتروني"],
     "address": ["adresse", "address", "العنوان"],
     "profession": ["profession", "metier", "المهنة"],
     "category": ["categorie", "category", "type", "الفئة", "الصفة"],
-    "join_date": ["date d'adhesion", "adhesion", "join date", "تاريخ الانخراط"],
+    "join_date": ["date d'adhesion", "adhesion", "join date", "تاريخ الانخراط", "تاريخ العضوية"],
 }
-GUESSES = {
-    normalise_for_search(spelling): target for target, spellings in _GUESSES.items() for spelling in spellings
+# Words that qualify a header without changing its field: "Téléphone portable", "Nom (arabe)".
+_SCRIPT_WORDS = {
+    "ar": {"arabe", "arabic", "ar", "عربي", "عربية", "بالعربية", "بالعربي"},
+    "latin": {"latin", "latine", "francais", "french", "fr", "بالفرنسية", "بالفرنسي", "لاتيني", "لاتينية"},
 }
+_QUALIFIERS = {"en", "in", "portable", "mobile", "fixe", "principal", "personnel", "e", "(e)"}
+_NUMBER_WORDS = {"n°", "n", "no", "num", "numero", "nº", "رقم"}
+_NAME_SCRIPTS = {
+    "first_name_latin": ("first_name_latin", "first_name_ar"),
+    "last_name_latin": ("last_name_latin", "last_name_ar"),
+    "first_name_ar": ("first_name_latin", "first_name_ar"),
+    "last_name_ar": ("last_name_latin", "last_name_ar"),
+}
+_NOT_A_HEADER_CHARACTER = re.compile(r"[^\w°']+")
+
+
+def _fold_header(header: str) -> str:
+    """A header as compared with the known spellings: case, accents and Arabic letter variants
+    folded (`normalise_for_search`), punctuation but "°" and "'" turned into spaces."""
+    return " ".join(_NOT_A_HEADER_CHARACTER.sub(" ", normalise_for_search(header)).split())
+
+
+GUESSES = {_fold_header(spelling): target for target, spellings in _GUESSES.items() for spelling in spellings}
+SCRIPT_WORDS = {script: {_fold_header(word) for word in words} for script, words in _SCRIPT_WORDS.items()}
+_ALL_SCRIPT_WORDS = set().union(*SCRIPT_WORDS.values())
 ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 
 # Bounds of what an import reads.
@@ -485,18 +532,64 @@ def header_signature(headers: list[str]) -> str:
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
-def guess_mapping(headers: list[str]) -> dict[str, str]:
+def _script_of(samples: list[str]) -> str | None:
+    """ "ar" when most non-empty samples are written in Arabic script, "latin" when most are in
+    Latin script, None when there is nothing to tell."""
+    arabic = latin = 0
+    for sample in samples:
+        letters = [c for c in sample if c.isalpha()]
+        if not letters:
+            continue
+        if sum(1 for c in letters if ARABIC_LETTER.match(c)) * 2 > len(letters):
+            arabic += 1
+        else:
+            latin += 1
+    if arabic == latin:
+        return None
+    return "ar" if arabic > latin else "latin"
+
+
+def guess_column(header: str, samples: list[str] = ()) -> tuple[str | None, bool]:
+    """The field a column holds, from its header and its sample values, and whether the header
+    itself names the script ("Nom (arabe)"). A name column follows the script of its values:
+    Arabic names under "Nom" go to the Arabic-script last name."""
+    words = _fold_header(header).split()
+    said = next((script for script, names in SCRIPT_WORDS.items() if set(words) & names), None)
+    target = GUESSES.get(" ".join(words))
+    if target is None:
+        plain = [w for w in words if w not in _QUALIFIERS and w not in _ALL_SCRIPT_WORDS]
+        target = GUESSES.get(" ".join(plain))
+        if target is None and len(plain) > 1 and plain[0] in _NUMBER_WORDS:  # "N° CIN", "رقم الهاتف"
+            target = GUESSES.get(" ".join(plain[1:]))
+        if target is None and plain and plain[0] not in _NUMBER_WORDS:  # "Téléphone (GSM)"
+            target = GUESSES.get(plain[0])
+            if target in _NAME_SCRIPTS:  # "Nom et prénom" is neither the first nor the last name
+                target = None
+    if target in _NAME_SCRIPTS:
+        script = said or _script_of(list(samples))
+        if script is not None:
+            target = _NAME_SCRIPTS[target][0 if script == "latin" else 1]
+    return target, said is not None
+
+
+def guess_mapping(headers: list[str], samples: list[list[str]] | None = None) -> dict[str, str]:
     """Column index (as text) → field: the association's remembered mapping for this layout, or
-    a guess from the header spellings."""
+    a guess from the headers and the first rows' values. A header that names its script wins a
+    field over one that does not; otherwise the first column wins."""
     remembered = ImportMapping.objects.filter(header_signature=header_signature(headers)).first()
     if remembered is not None:
         return {index: target for index, target in remembered.mapping.items() if int(index) < len(headers)}
-    mapping = {}
+    guesses = []
     for index, header in enumerate(headers):
-        target = GUESSES.get(normalise_for_search(header))
-        if target and target not in mapping.values():
+        column_samples = [row[index] for row in samples or [] if index < len(row)]
+        target, explicit = guess_column(header, column_samples)
+        if target:
+            guesses.append((not explicit, index, target))
+    mapping: dict[str, str] = {}
+    for _rank, index, target in sorted(guesses):
+        if target not in mapping.values():
             mapping[str(index)] = target
-    return mapping
+    return dict(sorted(mapping.items(), key=lambda item: int(item[0])))
 
 
 def remember_mapping(headers: list[str], mapping: dict[str, str]) -> None:
@@ -505,48 +598,141 @@ def remember_mapping(headers: list[str], mapping: dict[str, str]) -> None:
     )
 
 
-def _parse_date(text: str) -> date:
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
+# What an import can say about a row: a code and its parameters are stored in the report, and the
+# sentence is made in the reader's language when the report is shown (`row_error_message`).
+ROW_ERRORS: dict[str, object] = {
+    "number_not_whole": gettext_lazy("%(value)s is not a member number: write a whole number."),
+    "date_format": gettext_lazy("%(value)s is not a date: write it as 31/12/1990 or 1990-12-31."),
+    "date_no_such_day": gettext_lazy("%(value)s is not a date: that month has no day %(day)s."),
+    "date_no_such_month": gettext_lazy("%(value)s is not a date: there is no month %(month)s."),
+    "date_future": gettext_lazy("%(value)s is in the future."),
+    "date_past": gettext_lazy("%(value)s is too far in the past."),
+    "gender_unknown": gettext_lazy("%(value)s is not a gender: write F or M."),
+    "category_unknown": gettext_lazy("%(value)s is not a category: create it first, or correct the name."),
+    "phone_invalid": gettext_lazy("%(value)s is not a phone number: write it as 06 12 34 56 78."),
+    "email_invalid": gettext_lazy("%(value)s is not an e-mail address."),
+    "cin_format": gettext_lazy("A CIN number is one or two letters followed by digits, e.g. AB123456."),
+    "too_long": gettext_lazy("Too long: %(limit)s characters at most."),
+    "control_characters": gettext_lazy("This field contains invisible control characters."),
+    "bidi_formatting": gettext_lazy(
+        "This field contains invisible characters that reverse or change the direction of "
+        "the text that follows. Type it again without them."
+    ),
+    "arabic_in_latin": gettext_lazy(
+        "%(value)s is in Arabic script: map this column to an Arabic-script name, or write the name in "
+        "Latin letters."
+    ),
+    "latin_in_arabic": gettext_lazy(
+        "%(value)s is in Latin script: map this column to a Latin-script name, or write the name in "
+        "Arabic letters."
+    ),
+    "name_missing": gettext_lazy("Give the first and last name in Arabic script, in Latin script, or both."),
+    "same_as_row": gettext_lazy("Same value as row %(row)s."),
+    "cin_taken": gettext_lazy("Another member already has this CIN number."),
+    "number_taken": gettext_lazy("This member number is already used."),
+    "same_member": gettext_lazy("This row and row %(row)s are the same member."),
+    "register_changed": gettext_lazy("The register changed while checking: check the file again."),
+    "cin_of_member": gettext_lazy("This CIN number is member %(number)s's: the row cannot be a new member."),
+}
+# Values of these fields are not repeated in an error (the CIN is not shown to every role).
+_UNQUOTED_FIELDS = {"cin"}
+
+
+class RowProblem(Exception):
+    """One problem of one cell, said as a code and its parameters (see ROW_ERRORS)."""
+
+    def __init__(self, code: str, *, field: str | None = None, **params) -> None:
+        super().__init__(code)
+        self.code, self.field, self.params = code, field, params
+
+
+def _problem_from(exc: WaslError, value) -> RowProblem:
+    """A service's refusal, in the import's words: the service's code, with the cell's value."""
+    params = dict(exc.params)
+    if exc.field not in _UNQUOTED_FIELDS and value not in (None, ""):
+        params.setdefault("value", value if isinstance(value, str) else _text(exc.field or "", value))
+    if exc.code in ROW_ERRORS:
+        return RowProblem(exc.code, field=exc.field, **params)
+    return RowProblem("other", field=exc.field, message=exc.message)  # said once, in one language
+
+
+_DATE_PATTERNS = (
+    (re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"), ("year", "month", "day")),
+    (re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})"), ("day", "month", "year")),
+)
+
+
+def _parse_date(text: str, *, field: str) -> date:
+    """31/12/1990, 31-12-1990, 31.12.1990 or 1990-12-31; a refusal says what is wrong with it."""
+    for pattern, parts in _DATE_PATTERNS:
+        found = pattern.fullmatch(text.strip())
+        if found is None:
             continue
-    raise WaslError(_("Write the date as 31/12/1990 or 1990-12-31."))
+        numbers = dict(zip(parts, map(int, found.groups()), strict=True))
+        if not 1 <= numbers["month"] <= 12:
+            raise RowProblem("date_no_such_month", field=field, value=text, month=numbers["month"])
+        try:
+            return date(numbers["year"], numbers["month"], numbers["day"])
+        except ValueError:
+            raise RowProblem("date_no_such_day", field=field, value=text, day=numbers["day"]) from None
+    raise RowProblem("date_format", field=field, value=text)
 
 
 _GENDERS = {"f": "F", "femme": "F", "female": "F", "انثى": "F", "m": "M", "h": "M", "homme": "M", "male": "M",
             "ذكر": "M"}  # fmt: skip
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 
-def _row_values(row: list[str], mapping: dict[str, str], categories: dict[str, MemberCategory]) -> dict:
+def _row_values(
+    row: list[str], mapping: dict[str, str], categories: dict[str, MemberCategory]
+) -> tuple[dict, list[RowProblem]]:
+    """The row's values by field, and every problem of its cells (not only the first)."""
     values: dict = {}
+    problems: list[RowProblem] = []
     for index, target in mapping.items():
         text = _at(row, int(index))
-        if target == "number":
-            if text and not re.fullmatch(r"[0-9]{1,9}", text):
-                raise WaslError(_("A member number is a whole number."), field="number")
-            values["number"] = int(text) if text else None
-        elif target in ("birth_date", "join_date"):
-            if text:
-                try:
-                    values[target] = _parse_date(text)
-                except WaslError as exc:
-                    raise WaslError(exc.message, field=target) from exc
-        elif target == "gender":
-            if text and normalise_for_search(text) not in _GENDERS:
-                raise WaslError(_("Write F or M."), field="gender")
-            values["gender"] = _GENDERS.get(normalise_for_search(text), "")
-        elif target == "category":
-            if text:
-                category = categories.get(normalise_for_search(text))
-                if category is None:
-                    raise WaslError(
-                        _("Unknown category: create it first, or correct the name."), field="category"
-                    )
-                values["category"] = category
-        else:
-            values[target] = text
-    return values
+        try:
+            if target == "number":
+                if text and not re.fullmatch(r"[0-9]{1,9}", text):
+                    raise RowProblem("number_not_whole", field=target, value=text)
+                values["number"] = int(text) if text else None
+            elif target in ("birth_date", "join_date"):
+                if text:
+                    values[target] = _parse_date(text, field=target)
+            elif target == "gender":
+                if text and normalise_for_search(text) not in _GENDERS:
+                    raise RowProblem("gender_unknown", field=target, value=text)
+                values["gender"] = _GENDERS.get(normalise_for_search(text), "")
+            elif target == "category":
+                if text:
+                    category = categories.get(normalise_for_search(text))
+                    if category is None:
+                        raise RowProblem("category_unknown", field=target, value=text)
+                    values["category"] = category
+            else:
+                if target in ("first_name_latin", "last_name_latin") and ARABIC_LETTER.search(text):
+                    raise RowProblem("arabic_in_latin", field=target, value=text)
+                if target in ("first_name_ar", "last_name_ar") and _LATIN_LETTER.search(text):
+                    raise RowProblem("latin_in_arabic", field=target, value=text)
+                values[target] = text
+        except RowProblem as problem:
+            problems.append(problem)
+    return values, problems
+
+
+def _clean_row(values: dict) -> tuple[dict, list[RowProblem]]:
+    """The member service's checks, every field's problem at once (one call when the row is right)."""
+    try:
+        return services.clean_member_values(values), []
+    except WaslError:
+        pass
+    cleaned, problems = {}, []
+    for name, value in values.items():
+        try:
+            cleaned.update(services.clean_member_values({name: value}))
+        except WaslError as exc:
+            problems.append(_problem_from(exc, value))
+    return cleaned, problems
 
 
 # --- Checking and importing -------------------------------------------------------------------
@@ -601,9 +787,30 @@ def _plain(value):
 
 @dataclass
 class RowError:
+    """One problem of one row, stored without words: `code` (a key of ROW_ERRORS) and `params`."""
+
     row: int  # as the spreadsheet numbers it (header = row 1)
     column: str
-    message: str
+    code: str
+    params: dict = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return row_error_message(self.__dict__)
+
+
+def row_error_message(error: dict) -> str:
+    """A stored row error in the reader's language (reports stored before codes kept their text)."""
+    template = ROW_ERRORS.get(error.get("code", ""))
+    params = error.get("params") or {}
+    if template is None:
+        return str(params.get("message") or error.get("message") or "")
+    if "value" in params:  # the file's own text keeps its direction inside a sentence
+        params = {**params, "value": f"{FSI}{params['value']}{PDI}"}
+    try:
+        return str(template) % params
+    except (KeyError, TypeError, ValueError):
+        return str(params.get("message") or error.get("message") or template)
 
 
 @dataclass
@@ -690,6 +897,15 @@ class ImportReport:
         }
 
 
+def _require_a_name(values: dict) -> None:
+    if not (values.get("first_name_ar") and values.get("last_name_ar")) and not (
+        values.get("first_name_latin") and values.get("last_name_latin")
+    ):
+        # On the column of the script the row gives, or of the Latin last name.
+        field = "last_name_ar" if "last_name_ar" in values and not values.get("last_name_latin") else None
+        raise RowProblem("name_missing", field=field or "last_name_latin")
+
+
 @dataclass
 class _Match:
     line: int
@@ -702,6 +918,21 @@ class _Match:
 def _chunks(items: list, size: int) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def check_mapping(*, mapping: dict[str, str], column_count: int, can_use_cin: bool) -> None:
+    """Refuse a choice of columns no row could be imported with: checked before any row is read,
+    and before a background job is started for a large file."""
+    unknown = set(mapping.values()) - set(IMPORT_FIELDS)
+    if unknown or len(set(mapping.values())) != len(mapping):
+        raise WaslError(_("Each field can be chosen for one column only."), field="mapping")
+    if any(not index.isdigit() or int(index) >= column_count for index in mapping):
+        raise WaslError(_("Choose fields for the file's columns only."), field="mapping")
+    if not {"last_name_latin", "last_name_ar"} & set(mapping.values()):
+        raise WaslError(_("Map at least one column to a last name."), field="mapping", code="no_last_name")
+    if "cin" in mapping.values() and not can_use_cin:
+        # Matching or writing by CIN would reveal it to a role that may not see it.
+        raise WaslError(_("Your role may not import CIN numbers: ignore that column."), field="mapping")
 
 
 def import_members(
@@ -724,16 +955,7 @@ def import_members(
     `on_conflict` decides the others. `expected_plan` is the plan of the check the officer saw:
     when given, the import is refused (stale) if what it would write differs.
     """
-    unknown = set(mapping.values()) - set(IMPORT_FIELDS)
-    if unknown or len(set(mapping.values())) != len(mapping):
-        raise WaslError(_("Each field can be chosen for one column only."), field="mapping")
-    if any(not index.isdigit() or int(index) >= len(table.headers) for index in mapping):
-        raise WaslError(_("Choose fields for the file's columns only."), field="mapping")
-    if not {"last_name_latin", "last_name_ar"} & set(mapping.values()):
-        raise WaslError(_("Map at least one column to a last name."), field="mapping")
-    if "cin" in mapping.values() and not can_use_cin:
-        # Matching or writing by CIN would reveal it to a role that may not see it.
-        raise WaslError(_("Your role may not import CIN numbers: ignore that column."), field="mapping")
+    check_mapping(mapping=mapping, column_count=len(table.headers), can_use_cin=can_use_cin)
     if on_conflict not in (None, "", *CONFLICT_CHOICES):
         raise WaslError(_("Choose what to do with conflicts: update, skip or create."), field="on_conflict")
     decisions = {str(row): choice for row, choice in (decisions or {}).items() if choice in CONFLICT_CHOICES}
@@ -742,6 +964,7 @@ def import_members(
     categories = {normalise_for_search(c.name_fr): c for c in all_categories}
     categories.update({normalise_for_search(c.name_ar): c for c in all_categories})
     column_of = {target: table.headers[int(index)] for index, target in mapping.items()}
+    position_of = {target: int(index) for index, target in mapping.items()}
     shown_fields = [name for name in IMPORT_FIELDS if name in column_of and name != "number"]
 
     # What rows are matched against, read once.
@@ -763,10 +986,14 @@ def import_members(
     matched: list[_Match] = []
     errors: list[RowError] = []
 
-    def refuse_row(line: int, exc: WaslError) -> None:
+    def refuse_row(line: int, *problems: RowProblem | WaslError) -> None:
         report.error_count += 1
-        if len(errors) < MAX_REPORTED_ERRORS:
-            errors.append(RowError(line, column_of.get(exc.field or "", "—"), exc.message))
+        said = [_problem_from(p, None) if isinstance(p, WaslError) else p for p in problems]
+        for problem in sorted(said, key=lambda p: position_of.get(p.field or "", -1)):  # as the file reads
+            if len(errors) < MAX_REPORTED_ERRORS:
+                errors.append(
+                    RowError(line, column_of.get(problem.field or "", "—"), problem.code, problem.params)
+                )
 
     # The plan: what the check shows, in row order, fingerprinted as it goes.
     plan = hashlib.sha256(json.dumps(sorted(mapping.items())).encode())
@@ -774,38 +1001,42 @@ def import_members(
     def plan_add(*entry) -> None:
         plan.update(json.dumps(entry, sort_keys=True, default=str, ensure_ascii=False).encode())
 
-    # 1. Each row on its own: values, duplicates within the file, what it matches.
+    # 1. Each row on its own: values, duplicates within the file, what it matches. Every problem
+    # of a row is reported at once, so that one correction of the file is enough.
     for offset, (line, row) in enumerate(zip(table.lines, table.rows, strict=True)):
         try:
-            values = _row_values(row, mapping, categories)
+            values, problems = _row_values(row, mapping, categories)
             number = values.pop("number", None)
-            cleaned = services.clean_member_values(values)
+            cleaned, cleaning_problems = _clean_row(values)
+            problems += cleaning_problems
             for key in ("cin", "phone", "email"):
                 if cleaned.get(key):
                     if (key, cleaned[key]) in seen:
-                        raise WaslError(
-                            _("Same value as row %(row)s.") % {"row": seen[(key, cleaned[key])]}, field=key
-                        )
-                    seen[(key, cleaned[key])] = line
+                        problems.append(RowProblem("same_as_row", field=key, row=seen[(key, cleaned[key])]))
+                    else:
+                        seen[(key, cleaned[key])] = line
+            if problems:
+                refuse_row(line, *problems)
+                continue
             cin, phone = cleaned.get("cin"), cleaned.get("phone")
             if number is not None and number in by_number:
                 if cin and by_cin.get(cin, by_number[number]) != by_number[number]:
-                    raise WaslError(_("Another member already has this CIN number."), field="cin")
+                    raise RowProblem("cin_taken", field="cin")
                 matched.append(_Match(line, [by_number[number]], "number", number, cleaned))
             elif cin and cin in by_cin:
                 matched.append(_Match(line, [by_cin[cin]], "cin", number, cleaned))
             elif phone and phone in by_phone:
                 matched.append(_Match(line, by_phone[phone], "phone", number, cleaned))
             else:
-                services.require_a_name(Member(**cleaned))
+                _require_a_name(cleaned)
                 if number is not None:
                     if number in taken_numbers:
-                        raise WaslError(_("This member number is already used."), field="number")
+                        raise RowProblem("number_taken", field="number")
                     taken_numbers.add(number)
                 creates.append((number, cleaned))
                 plan_add("create", line, number, {k: _plain(v) for k, v in cleaned.items()})
-        except WaslError as exc:
-            refuse_row(line, exc)
+        except (RowProblem, WaslError) as problem:
+            refuse_row(line, problem)
         if progress and offset % 500 == 499:
             progress(500)
     if progress:
@@ -845,15 +1076,12 @@ def import_members(
                 incoming = {k: v for k, v in match.values.items() if v not in ("", None)}
                 candidates = [members[pk] for pk in match.candidates if pk in members]
                 if not candidates:  # erased since the register was read
-                    raise WaslError(_("The register changed while checking: check the file again."))
+                    raise RowProblem("register_changed")
                 # Members sharing a phone number: the one whose names agree, else the first.
                 agreeing = [c for c in candidates if not names_disagree(_names(c), incoming)]
                 member = (agreeing or candidates)[0]
                 if member.pk in claimed:
-                    raise WaslError(
-                        _("This row and row %(row)s are the same member.") % {"row": claimed[member.pk]},
-                        field=match.matched_on,
-                    )
+                    raise RowProblem("same_member", field=match.matched_on, row=claimed[member.pk])
                 claimed[member.pk] = match.line
                 changes = {n: v for n, v in incoming.items() if getattr(member, n) != v}
                 if agreeing:
@@ -868,11 +1096,7 @@ def import_members(
                 decision = decisions.get(str(match.line)) or on_conflict or ""
                 if decision == "create" and "create" not in choices:
                     if str(match.line) in decisions:
-                        raise WaslError(
-                            _("This CIN number is member %(number)s's: the row cannot be a new member.")
-                            % {"number": member.number or "—"},
-                            field="cin",
-                        )
+                        raise RowProblem("cin_of_member", field="cin", number=member.number or "—")
                     decision = ""  # a default that cannot apply here: the officer decides this row
                 if len(report.conflicts) < MAX_LISTED:
                     report.conflicts.append(
@@ -894,17 +1118,17 @@ def import_members(
                 elif decision == "skip":
                     report.skipped += 1
                 elif decision == "create":
-                    services.require_a_name(Member(**match.values))
+                    _require_a_name(match.values)
                     number = None if match.matched_on == "number" else match.number  # theirs is taken
                     if number is not None:
                         if number in taken_numbers:
-                            raise WaslError(_("This member number is already used."), field="number")
+                            raise RowProblem("number_taken", field="number")
                         taken_numbers.add(number)
                     creates.append((number, match.values))
                 else:
                     report.undecided += 1
-            except WaslError as exc:
-                refuse_row(match.line, exc)
+            except (RowProblem, WaslError) as problem:
+                refuse_row(match.line, problem)
 
     report.errors = sorted(errors, key=lambda error: error.row)[:MAX_REPORTED_ERRORS]
     plan_add("errors", report.error_count)
@@ -937,7 +1161,7 @@ def member_import_create(*, actor, filename: str, content: bytes) -> MemberImpor
         row_count=outline.row_count,
         headers=outline.headers,
         samples=outline.samples,
-        mapping=guess_mapping(outline.headers),
+        mapping=guess_mapping(outline.headers, outline.samples),
         created_by=actor,
     )
 
@@ -974,8 +1198,12 @@ def import_report_record(
 
 
 def report_for_viewer(report: dict, *, can_see_cin: bool) -> dict:
-    """A stored report as a viewer may see it: CIN numbers hidden from roles that may not see them."""
-    if can_see_cin or not report:
+    """A stored report as a viewer may see it: each row error in the viewer's language, CIN numbers
+    hidden from roles that may not see them."""
+    if not report:
+        return report
+    report = {**report, "errors": [{**e, "message": row_error_message(e)} for e in report.get("errors", [])]}
+    if can_see_cin:
         return report
 
     def masked(rows: list[list[str]]) -> list[list[str]]:

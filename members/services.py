@@ -95,7 +95,9 @@ def clean_member_values(values: dict) -> dict:
     for field in (*TEXT_FIELDS, "cin", "phone", "email"):
         text = cleaned.get(field)
         if isinstance(text, str) and CONTROL_CHARACTERS.search(text):
-            raise WaslError(_("This field contains invisible control characters."), field=field)
+            raise WaslError(
+                _("This field contains invisible control characters."), field=field, code="control_characters"
+            )
         if isinstance(text, str):
             refuse_bidi_formatting(text, field=field)
     for field in TEXT_FIELDS:
@@ -103,12 +105,19 @@ def clean_member_values(values: dict) -> dict:
             cleaned[field] = " ".join(strip_bidi_marks(cleaned[field] or "").split())
             limit = Member._meta.get_field(field).max_length
             if len(cleaned[field]) > limit:
-                raise WaslError(_("Too long: %(limit)s characters at most.") % {"limit": limit}, field=field)
+                raise WaslError(
+                    _("Too long: %(limit)s characters at most.") % {"limit": limit},
+                    field=field,
+                    code="too_long",
+                    params={"limit": limit},
+                )
     if "cin" in cleaned:
         cin = re.sub(r"[\s-]", "", cleaned["cin"] or "").upper()
         if cin and not CIN_PATTERN.fullmatch(cin):
             raise WaslError(
-                _("A CIN number is one or two letters followed by digits, e.g. AB123456."), field="cin"
+                _("A CIN number is one or two letters followed by digits, e.g. AB123456."),
+                field="cin",
+                code="cin_format",
             )
         cleaned["cin"] = cin
     if cleaned.get("phone"):
@@ -120,27 +129,33 @@ def clean_member_values(values: dict) -> dict:
         try:
             validate_email(email)
         except ValidationError as exc:
-            raise WaslError(_("Enter a valid e-mail address."), field="email") from exc
+            raise WaslError(_("Enter a valid e-mail address."), field="email", code="email_invalid") from exc
         cleaned["email"] = email
     elif "email" in cleaned:
         cleaned["email"] = ""
     birth_date = cleaned.get("birth_date")
     if birth_date:
         if birth_date > timezone.localdate():
-            raise WaslError(_("The date of birth cannot be in the future."), field="birth_date")
+            raise WaslError(
+                _("The date of birth cannot be in the future."), field="birth_date", code="date_future"
+            )
         if birth_date < EARLIEST_DATE:
-            raise WaslError(_("The date of birth is too far in the past."), field="birth_date")
+            raise WaslError(
+                _("The date of birth is too far in the past."), field="birth_date", code="date_past"
+            )
     join_date = cleaned.get("join_date")
     if join_date:
         if join_date > timezone.localdate() + JOIN_DATE_AHEAD:
-            raise WaslError(_("The join date is too far in the future."), field="join_date")
+            raise WaslError(
+                _("The join date is too far in the future."), field="join_date", code="date_future"
+            )
         if join_date < EARLIEST_DATE:
-            raise WaslError(_("The join date is too far in the past."), field="join_date")
+            raise WaslError(_("The join date is too far in the past."), field="join_date", code="date_past")
     if cleaned.get("gender") not in (None, "", "F", "M"):
-        raise WaslError(_("Choose a valid gender."), field="gender")
+        raise WaslError(_("Choose a valid gender."), field="gender", code="gender_invalid")
     category = cleaned.get("category")
     if category is not None and category.association_id != current_association_id():
-        raise WaslError(_("Choose a valid category."), field="category")
+        raise WaslError(_("Choose a valid category."), field="category", code="category_invalid")
     return cleaned
 
 
@@ -156,6 +171,7 @@ def require_a_name(member: Member) -> None:
         raise WaslError(
             _("Give the first and last name in Arabic script, in Latin script, or both."),
             field="last_name_latin",
+            code="name_missing",
         )
 
 

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from associations.decorators import requires
 from associations.errors import NotFound, WaslError
-from associations.text import normalise_for_search
 from documents.files import validate_upload
 from jobs.services import job_start
 from members.cards import MEMBER_CARDS, member_card_issue
@@ -18,8 +17,9 @@ from members.exports import member_export_start
 from members.forms import MemberFilterForm
 from members.importing import (
     CONFLICT_CHOICES,
-    GUESSES,
     IMPORT_FIELDS,
+    check_mapping,
+    guess_column,
     import_members,
     import_report_record,
     member_import_create,
@@ -115,24 +115,29 @@ def import_map(request: HttpRequest, association_slug: str, import_id: int) -> H
         dry_run = request.POST.get("action") != "import"
         # An import writes what the officer's last check showed, or nothing.
         plan = None if dry_run else request.POST.get("plan", "")
-        if member_import.row_count > SYNC_ROWS:
-            job = job_start(
-                actor=request.user,
-                role_kind=request.role.kind,
-                kind=MEMBER_IMPORT.key,
-                params={
-                    "import_id": member_import.pk,
-                    "mapping": mapping,
-                    "dry_run": dry_run,
-                    "can_use_cin": request.can.members_view_sensitive,
-                    "plan": plan or "",
-                    **choices,
-                },
-            )
-            member_import.job = job
-            member_import.save(update_fields=["job"])
-            return redirect("jobs:detail", association_slug=association_slug, job_id=job.pk)
         try:
+            # Before any row is read, and before a job is started for a large file: a choice of
+            # columns no row could be imported with is refused at once.
+            check_mapping(
+                mapping=mapping, column_count=len(headers), can_use_cin=request.can.members_view_sensitive
+            )
+            if member_import.row_count > SYNC_ROWS:
+                job = job_start(
+                    actor=request.user,
+                    role_kind=request.role.kind,
+                    kind=MEMBER_IMPORT.key,
+                    params={
+                        "import_id": member_import.pk,
+                        "mapping": mapping,
+                        "dry_run": dry_run,
+                        "can_use_cin": request.can.members_view_sensitive,
+                        "plan": plan or "",
+                        **choices,
+                    },
+                )
+                member_import.job = job
+                member_import.save(update_fields=["job"])
+                return redirect("jobs:detail", association_slug=association_slug, job_id=job.pk)
             report = import_members(
                 actor=request.user,
                 table=member_import_table(member_import, mapping),
@@ -152,7 +157,7 @@ def import_map(request: HttpRequest, association_slug: str, import_id: int) -> H
     columns = []
     for i, header in enumerate(headers):
         samples = [row[i] if i < len(row) else "" for row in member_import.samples]
-        if not can_see_cin and "cin" in (mapping.get(str(i)), GUESSES.get(normalise_for_search(header))):
+        if not can_see_cin and "cin" in (mapping.get(str(i)), guess_column(header)[0]):
             samples = ["•••" for sample in samples if sample]
         columns.append(
             {"index": str(i), "header": header, "target": mapping.get(str(i), ""), "samples": samples}

@@ -23,7 +23,7 @@ def phone_to_e164(raw: str, *, field: str = "phone") -> str:
     try:
         number = phonenumbers.parse((raw or "").strip(), DEFAULT_REGION)
     except phonenumbers.NumberParseException as exc:
-        raise WaslError(invalid_phone_message(), field=field) from exc
+        raise WaslError(invalid_phone_message(), field=field, code="phone_invalid") from exc
     if not phonenumbers.is_valid_number(number):
-        raise WaslError(invalid_phone_message(), field=field)
+        raise WaslError(invalid_phone_message(), field=field, code="phone_invalid")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
