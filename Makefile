@@ -17,15 +17,19 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## Set up and serve with demo data on the embedded default (SQLite under var/, no services).
+## pdf_check says plainly when the system libraries PDFs need are missing (serving goes on);
+## serve_demo is runserver printing the demo logins last, with the address it serves on.
 run: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py seed_demo --no-logins
+	-$(BIN)/python manage.py pdf_check
+	$(BIN)/python manage.py serve_demo $(HOST):$(PORT)
 
-## The whole suite: SQLite without DATABASE_URL, PostgreSQL (and Redis) when set.
+## The whole suite: SQLite without DATABASE_URL, PostgreSQL (and Redis) when set; -rs says why
+## each skipped test was skipped (most need PostgreSQL).
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -rs
 
 lint: install
 	$(BIN)/ruff check .

@@ -31,6 +31,7 @@ DEMO_ASSOCIATIONS = [
         "name_ar": "جمعية الأمل للتنمية والتربية",
         "name_fr": "Association Al Amal pour le développement et l'éducation",
         "acronym": "AADE",
+        "demo_name": "Al Amal",  # as the README's table of demo logins names it
         "region": "MA-06",
         "province": "Casablanca",
         "sector": "ICNPO-02",
@@ -51,6 +52,7 @@ DEMO_ASSOCIATIONS = [
         "name_ar": "جمعية أصدقاء البيئة بفاس",
         "name_fr": "Association des Amis de l'Environnement de Fès",
         "acronym": "AAEF",
+        "demo_name": "Amis de l'Environnement de Fès",  # as the README's table of demo logins names it
         "region": "MA-03",
         "province": "Fès",
         "sector": "ICNPO-05",
@@ -66,6 +68,7 @@ DEMO_ASSOCIATIONS = [
         "name_ar": "تعاونية تيفاوين للثقافة الأمازيغية",
         "name_fr": "Association Tifawin pour la culture amazighe",
         "acronym": "ATCA",
+        "demo_name": "Tifawin",  # as the README's table of demo logins names it
         "region": "MA-09",
         "province": "Agadir Ida-Outanane",
         "sector": "ICNPO-01",
@@ -83,7 +86,7 @@ def demo_user(email: str) -> User:
 
 
 def seed_associations() -> list[str]:
-    """Create the demo users and associations that do not exist yet; list the demo logins."""
+    """Create the demo users and associations that do not exist yet."""
     password = settings.WASL_DEMO_PASSWORD
     users = {}
     for email, name, platform_role in DEMO_USERS:
@@ -101,6 +104,7 @@ def seed_associations() -> list[str]:
     for spec in DEMO_ASSOCIATIONS:
         spec = dict(spec)
         roles = spec.pop("roles")
+        spec.pop("demo_name")
         if Association.objects.filter(name_fr=spec["name_fr"]).exists():
             continue
         region = Region.objects.get(code=spec.pop("region"))
@@ -119,15 +123,23 @@ def seed_associations() -> list[str]:
                     continue
                 services.role_grant(actor=president, user=users[email], kind=kind)
 
-    summary = [f"  password for every demo account: {password}"]
-    platform_labels = {"ministry": "ministry reviewer", "admin": "platform admin (/admin/)"}
+    return []  # the logins are printed last, by the command (`demo_login_lines`)
+
+
+def demo_login_lines(base_url: str) -> list[str]:
+    """The demo logins, for the operator's terminal: where to log in, the password, and what each
+    account is, with the associations named as in the README."""
+    platform_labels = {"ministry": "ministry reviewer", "admin": "platform admin (Django admin at /admin/)"}
+    lines = [
+        f"Log in at {base_url}/accounts/login/ with one of these accounts,",
+        f"password for every one: {settings.WASL_DEMO_PASSWORD}",
+    ]
     for email, _name, platform_role in DEMO_USERS:
         held = [
-            f"{kind.label} of {spec['acronym']}"
+            f"{str(kind.label).lower()} of {spec['demo_name']}"
             for spec in DEMO_ASSOCIATIONS
             for holder, kind in spec["roles"].items()
             if holder == email
         ]
-        platform = platform_labels.get(platform_role)
-        summary.append(f"  {email:26} {platform or ', '.join(held)}")
-    return summary
+        lines.append(f"  {email:24} {platform_labels.get(platform_role) or ', '.join(held)}")
+    return lines

@@ -28,6 +28,7 @@ from accounts.models import User
 from associations.audit import audit_record
 from associations.capabilities import SINGLE_OFFICES, RoleKind
 from associations.errors import NotFound, WaslError
+from associations.links import base_url
 from associations.models import (
     AccessToken,
     Association,
@@ -384,12 +385,14 @@ def role_revoke(*, actor: User, role_id: int) -> None:
 # --- Invitations ----------------------------------------------------------------------------
 
 
-def _send_invitation_email(*, invitation_id: int, raw_token: str, association_id: int, language: str) -> None:
+def _send_invitation_email(
+    *, invitation_id: int, raw_token: str, association_id: int, language: str, base: str
+) -> None:
     with association_scope(association_id):
         invitation = Invitation.objects.get(pk=invitation_id)
         association = Association.objects.get(pk=association_id)
         with translation.override(language):
-            url = settings.WASL_BASE_URL.rstrip("/") + reverse(
+            url = base + reverse(
                 "associations:invitation_accept",
                 kwargs={"association_slug": association.slug, "token": raw_token},
             )
@@ -438,9 +441,14 @@ def invitation_create(
     association_id = invitation.association_id
     # Sent directly, not through the outbox: the link carries a one-time secret that is never
     # stored in clear. Reminders (notifications/contributions.py) go through the outbox and point to /me/.
+    base = base_url()  # the address served on now: the e-mail may leave after the request
     transaction.on_commit(
         lambda: _send_invitation_email(
-            invitation_id=invitation.pk, raw_token=raw_token, association_id=association_id, language=language
+            invitation_id=invitation.pk,
+            raw_token=raw_token,
+            association_id=association_id,
+            language=language,
+            base=base,
         )
     )
     return invitation, raw_token

@@ -22,6 +22,21 @@ class RejectNulBytesMiddleware:
         return self.get_response(request)
 
 
+class RequestOriginMiddleware:
+    """Absolute links made while serving a request (e-mails sent in it, QR codes rendered in it)
+    follow the address it came to, when WASL_BASE_URL does not fix one (associations.links)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from associations.links import serving_origin
+
+        # get_host() is checked against ALLOWED_HOSTS (CommonMiddleware, before this, refused others).
+        with serving_origin(f"{request.scheme}://{request.get_host()}"):
+            return self.get_response(request)
+
+
 def _csp_header(directives: dict[str, list[str]]) -> str:
     return "; ".join(" ".join([name, *sources]) for name, sources in directives.items())
 

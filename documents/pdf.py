@@ -9,7 +9,6 @@ import mimetypes
 
 import qrcode
 import qrcode.image.svg
-from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -17,6 +16,8 @@ from django.utils.safestring import mark_safe
 from qrcode.image.pil import PilImage  # Pillow comes with WeasyPrint
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from associations.links import absolute_url
 
 STATIC_SCHEME = "wasl-static:"
 
@@ -74,7 +75,7 @@ def qr_png_data_uri(url: str) -> str:
 
 
 def verify_url(token: str) -> str:
-    return f"{settings.WASL_BASE_URL.rstrip('/')}/verify/{token}"
+    return absolute_url(f"/verify/{token}")
 
 
 def render_pdf(template_name: str, context: dict, *, language: str) -> bytes:

@@ -22,6 +22,7 @@ from associations import seams
 from associations.audit import audit_record
 from associations.capabilities import RoleKind
 from associations.errors import NotFound, WaslError
+from associations.links import absolute_url
 from associations.models import Role
 from associations.services import hash_secret
 from associations.tenancy import current_association_id
@@ -692,12 +693,13 @@ def member_claim_create(*, actor, member_id: int) -> tuple[MemberClaim, str]:
         # never stored in clear (as for invitations).
         email, association_id = member.email, member.association_id
         language = translation.get_language() or settings.LANGUAGE_CODE
-        transaction.on_commit(lambda: _send_claim_email(email, association_id, claim_link(raw), language))
+        link = claim_link(raw)  # the address served on now: the e-mail leaves after the request
+        transaction.on_commit(lambda: _send_claim_email(email, association_id, link, language))
     return claim, raw
 
 
 def claim_link(raw_token: str) -> str:
-    return settings.WASL_BASE_URL.rstrip("/") + f"/me/claim/{raw_token}/"
+    return absolute_url(f"/me/claim/{raw_token}/")
 
 
 def _send_claim_email(email: str, association_id: int, link: str, language: str) -> None:

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from associations import seams
+from associations.links import absolute_url
 from associations.models import Association, Invitation
 from notifications import (
     audit_actions,  # noqa: F401 - registers the sentences of its audit events
@@ -52,7 +52,7 @@ def _invitation_context(invitation: Invitation) -> dict:
         "association_name_ar": association.name_ar,
         "association_name_fr": association.name_fr,
         "role": invitation.kind,
-        "me_url": settings.WASL_BASE_URL.rstrip("/") + "/me/",
+        "me_url": absolute_url("/me/"),
         "expires_on": timezone.localdate(invitation.expires_at).isoformat(),
     }
 

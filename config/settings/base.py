@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "config.middleware.RejectNulBytesMiddleware",
+    # After CommonMiddleware (the host is checked): absolute links follow the address served on.
+    "config.middleware.RequestOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -336,7 +338,8 @@ WASL_SMS_BACKEND = env("WASL_SMS_BACKEND", default="notifications.sms.ConsoleSms
 WASL_SMS_GATEWAY_URL = env("WASL_SMS_GATEWAY_URL", default="")
 WASL_SMS_GATEWAY_TOKEN = env("WASL_SMS_GATEWAY_TOKEN", default="")
 WASL_SMS_SENDER = env("WASL_SMS_SENDER", default="Wasl")
-# Absolute links in e-mails and QR codes.
-WASL_BASE_URL = env("WASL_BASE_URL", default="http://127.0.0.1:8000")
+# Absolute links in e-mails and QR codes. Empty: the address each request came to (so `make run` on
+# any port gives working links), and http://127.0.0.1:8000 outside a request (associations/links.py).
+WASL_BASE_URL = env("WASL_BASE_URL", default="")
 # Moroccan date and time formats for ar and fr (config/formats/).
 FORMAT_MODULE_PATH = ["config.formats"]
