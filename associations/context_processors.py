@@ -9,12 +9,14 @@ from associations.selectors import memberships_of
 def workspace(request):
     """The current association, the user's capabilities there, its menu and the association switch."""
     user = getattr(request, "user", None)
+    links = SimpleLazyObject(lambda: seams.nav_links(request))
     return {
         "current_association": getattr(request, "association", None),
         "current_role": getattr(request, "role", None),
         "can": getattr(request, "can", None) or CapabilityFlags(None),
         # The menu the modules registered; computed only when a page renders it (not for partials).
-        "workspace_nav": SimpleLazyObject(lambda: seams.nav_links(request)),
+        "workspace_nav": links,
+        "workspace_groups": SimpleLazyObject(lambda: seams.nav_groups(request, links=links)),
         "memberships": memberships_of(user=user) if user is not None and user.is_authenticated else [],
         "wasl_languages": settings.LANGUAGES,
     }

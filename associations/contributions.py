@@ -29,6 +29,7 @@ for entry in (
         url_name="associations:roles",
         capability="roles.view",
         order=30,
+        group="manage",
     ),
     seams.NavEntry(
         key="associations.audit",
@@ -36,6 +37,7 @@ for entry in (
         url_name="associations:audit",
         capability="audit.view",
         order=40,
+        group="manage",
     ),
     seams.NavEntry(
         key="associations.tokens",
@@ -43,13 +45,24 @@ for entry in (
         url_name="associations:tokens",
         capability="api.tokens",
         order=80,
+        group="developer",
+    ),
+    seams.NavEntry(
+        key="associations.api_docs",
+        label=_("API documentation"),
+        url_name="api-docs",
+        capability="api.tokens",
+        order=85,
+        group="developer",
+        in_workspace=False,
     ),
     seams.NavEntry(
         key="associations.settings",
-        label=_("Settings"),
+        label=_("Association details"),
         url_name="associations:settings",
         capability="association.manage",
         order=90,
+        group="settings",
     ),
 ):
     seams.register_nav_entry(entry)

@@ -35,6 +35,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.urls import include, path, reverse
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from associations.capabilities import CAPABILITIES, has_capability
 
@@ -97,7 +98,11 @@ class Registry(Generic[E]):
 
 @dataclass(frozen=True)
 class NavEntry:
-    """A link in the association's workspace menu, reversed with `association_slug`."""
+    """A link in the association's workspace menu, reversed with `association_slug` (or without
+    any argument when `in_workspace` is False, e.g. the API documentation), shown in its `group`:
+    "main" (the menu bar itself: the association's everyday work, the default), "manage" (the
+    board's administration), "settings" (the association's settings) or "developer" (API tokens,
+    background jobs: inside the settings menu, away from the everyday items); see NAV_GROUPS."""
 
     key: str
     label: Text
@@ -106,6 +111,20 @@ class NavEntry:
     order: int = 100
     # An extra condition beyond the capability, e.g. "has a member row here".
     visible: Callable[[HttpRequest], bool] | None = None
+    group: str = "main"
+    in_workspace: bool = True
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """A group of the workspace menu. Without a label its entries stand in the menu bar; with one,
+    they open from a menu of that name; with a `parent`, they are a headed section of the parent's
+    menu."""
+
+    key: str
+    label: Text = ""
+    order: int = 100
+    parent: str = ""
 
 
 @dataclass(frozen=True)
@@ -225,6 +244,7 @@ class ResignationCheck:
 
 
 NAVIGATION: Registry[NavEntry] = Registry("navigation")
+NAV_GROUPS: Registry[NavGroup] = Registry("navigation groups")
 PORTAL_SECTIONS: Registry[PortalSection] = Registry("portal sections")
 HOME_CARDS: Registry[HomeCard] = Registry("home cards")
 NEXT_ACTIONS: Registry[NextAction] = Registry("next actions")
@@ -234,6 +254,7 @@ RESIGNATION_CHECKS: Registry[ResignationCheck] = Registry("resignation checks")
 AUDIT_ACTIONS: Registry[AuditAction] = Registry("audit actions")
 
 register_nav_entry = NAVIGATION.register
+register_nav_group = NAV_GROUPS.register
 register_portal_section = PORTAL_SECTIONS.register
 register_home_card = HOME_CARDS.register
 register_next_action = NEXT_ACTIONS.register
@@ -241,6 +262,16 @@ register_api_routes = API_ROUTES.register
 register_demo_seeder = DEMO_SEEDERS.register
 register_resignation_check = RESIGNATION_CHECKS.register
 register_audit_action = AUDIT_ACTIONS.register
+
+
+# The groups every module may use (a module may register another).
+for _group in (
+    NavGroup(key="main", order=0),
+    NavGroup(key="manage", label=_("Administration"), order=50),
+    NavGroup(key="settings", label=_("Settings"), order=90),
+    NavGroup(key="developer", label=_("For developers"), order=95, parent="settings"),
+):
+    register_nav_group(_group)
 
 
 # --- Readers ----------------------------------------------------------------------------------
@@ -260,16 +291,72 @@ def _workspace_url(request: HttpRequest, url_name: str, query: str = "") -> str:
 class NavLink:
     label: Text
     url: str
+    group: str = "main"
+    current: bool = False  # the page shown is this link's (aria-current="page")
+
+
+@dataclass(frozen=True)
+class ShownGroup:
+    key: str
+    label: Text
+    links: Sequence[NavLink]
+    sections: Sequence[ShownGroup] = ()  # groups shown inside this one's menu, under a heading
+
+    @property
+    def current(self) -> bool:
+        return any(link.current for link in self.links) or any(section.current for section in self.sections)
+
+
+def _current_url(path: str, urls: Iterable[str]) -> str:
+    """The link the page at `path` belongs to: the longest link that is the path or a folder of
+    it (/a/x/members/12/ belongs to /a/x/members/, not to the overview /a/x/)."""
+    found = ""
+    for url in urls:
+        if (path == url or (url.endswith("/") and path.startswith(url))) and len(url) > len(found):
+            found = url
+    return found
 
 
 def nav_links(request: HttpRequest) -> list[NavLink]:
-    """The workspace menu of the current association, as the person's role may see it."""
+    """The workspace menu of the current association, as the person's role may see it, with the
+    link of the page shown marked `current`."""
     if getattr(request, "association", None) is None:
         return []
-    return [
-        NavLink(entry.label, _workspace_url(request, entry.url_name))
+    entries = [
+        entry
         for entry in NAVIGATION.entries()
         if _allowed(request, entry.capability) and (entry.visible is None or entry.visible(request))
+    ]
+    urls = [
+        _workspace_url(request, entry.url_name) if entry.in_workspace else reverse(entry.url_name)
+        for entry in entries
+    ]
+    current = _current_url(request.path, urls)
+    return [
+        NavLink(entry.label, url, entry.group, current=url == current)
+        for entry, url in zip(entries, urls, strict=True)
+    ]
+
+
+def nav_groups(request: HttpRequest, links: Sequence[NavLink] | None = None) -> list[ShownGroup]:
+    """The workspace menu by group, in the groups' order, leaving out empty groups: the unlabelled
+    groups' links stand in the bar, the others open from a menu, with their sub-groups' sections."""
+    links = nav_links(request) if links is None else links
+    groups = NAV_GROUPS.entries()
+    known = {group.key for group in groups}
+
+    def group_links(key: str) -> list[NavLink]:
+        # An entry naming a group nobody registered still shows, in the bar.
+        return [link for link in links if link.group == key or (key == "main" and link.group not in known)]
+
+    def shown(group: NavGroup) -> ShownGroup:
+        sections = [shown(child) for child in groups if child.parent == group.key]
+        return ShownGroup(group.key, group.label, group_links(group.key), [s for s in sections if s.links])
+
+    return [
+        shown_group
+        for group in groups
+        if not group.parent and ((shown_group := shown(group)).links or shown_group.sections)
     ]
 
 

@@ -13,6 +13,11 @@ from jobs import (
 
 seams.register_nav_entry(
     seams.NavEntry(
-        key="jobs.list", label=_("Background jobs"), url_name="jobs:list", capability="jobs.view", order=70
+        key="jobs.list",
+        label=_("Background jobs"),
+        url_name="jobs:list",
+        capability="jobs.view",
+        order=70,
+        group="developer",
     )
 )

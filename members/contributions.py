@@ -34,6 +34,26 @@ seams.register_nav_entry(
         order=20,
     )
 )
+seams.register_nav_entry(
+    seams.NavEntry(
+        key="members.settings",
+        label=_("Join form and membership"),
+        url_name="members:settings",
+        capability="association.manage",
+        order=91,
+        group="settings",
+    )
+)
+seams.register_nav_entry(
+    seams.NavEntry(
+        key="members.categories",
+        label=_("Membership categories"),
+        url_name="members:categories",
+        capability="members.manage",
+        order=92,
+        group="settings",
+    )
+)
 
 
 # --- Member portal ----------------------------------------------------------------------------

@@ -24,6 +24,7 @@ seams.register_nav_entry(
         url_name="notifications:outbox",
         capability="notifications.view",
         order=60,
+        group="manage",
     )
 )
 seams.register_next_action(

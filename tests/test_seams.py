@@ -104,13 +104,14 @@ def test_a_registered_entry_appears_in_the_menu_for_the_roles_allowed(tenant_a, 
         url_name="associations:roles",
         capability="roles.manage",
         order=35,
+        group="manage",
     )
     with seams.NAVIGATION.temporarily(probe):
         president_page = client_of(tenant_a.president).get(url(tenant_a, "associations:dashboard"))
         member_page = client_of(tenant_a.member).get(url(tenant_a, "associations:dashboard"))
     assert "Probe module" in president_page.content.decode()
     assert "Probe module" not in member_page.content.decode()
-    # In its order: after "Board and roles" (30), before "Audit trail" (40).
+    # In its group and order: after "Board and roles" (30), before "Audit trail" (40).
     body = president_page.content.decode()
     assert body.index("Board and roles") < body.index("Probe module") < body.index("Audit trail")
     after = client_of(tenant_a.president).get(url(tenant_a, "associations:dashboard")).content.decode()
