@@ -58,7 +58,7 @@ for entry in (
     ),
     seams.NavEntry(
         key="associations.settings",
-        label=_("Association details"),
+        label=_("Association profile"),
         url_name="associations:settings",
         capability="association.manage",
         order=90,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext_lazy as _
 
 from associations.capabilities import ROLE_CHOICES_BY_POWER, RoleKind
@@ -60,6 +61,27 @@ def style_fields(form: forms.BaseForm) -> None:
         else:
             css = "form-control"
         field.widget.attrs.setdefault("class", css)
+
+
+def names_in_reading_order(form: forms.BaseForm, *, arabic: tuple[str, ...], latin: tuple[str, ...]) -> None:
+    """Put the Arabic-script name fields first on an Arabic page, the Latin-script ones first
+    otherwise, where the form has the first of them (the other fields keep their places)."""
+    first, second = (arabic, latin) if get_language_bidi() else (latin, arabic)
+    names = [name for name in (*first, *second) if name in form.fields]
+    if not names:
+        return
+    at = min(list(form.fields).index(name) for name in names)
+    others = [name for name in form.fields if name not in names]
+    order = [*others[:at], *names, *others[at:]]
+    form.fields = {name: form.fields[name] for name in order}
+
+
+def add_service_errors(form: forms.BaseForm, problems) -> None:
+    """Every problem a service found, each on its field (once per field and message)."""
+    for exc in problems:
+        field = exc.field if exc.field in form.fields else None
+        if exc.message not in (form.errors.get(field or "__all__") or []):
+            form.add_error(field, exc.message)
 
 
 def add_service_error(form: forms.BaseForm, exc) -> None:

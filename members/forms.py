@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from associations.forms import DateInput, style_fields
+from associations.forms import DateInput, add_service_errors, names_in_reading_order, style_fields
 from members.models import (
     STATUS_TRANSITIONS,
     ConsentPurpose,
@@ -11,7 +11,10 @@ from members.models import (
     MemberStatus,
 )
 from members.selectors import SORTS
-from members.services import MEMBER_FIELDS, SENSITIVE_FIELDS
+from members.services import MEMBER_FIELDS, SENSITIVE_FIELDS, member_values_problems
+
+ARABIC_NAMES = ("first_name_ar", "last_name_ar")
+LATIN_NAMES = ("first_name_latin", "last_name_latin")
 
 
 class MemberForm(forms.ModelForm):
@@ -42,7 +45,18 @@ class MemberForm(forms.ModelForm):
                 self.initial[field] = ""
                 self.fields[field].help_text = _("Leave blank to keep the recorded value.")
         self.fields["category"].queryset = MemberCategory.objects.filter(is_active=True)
+        names_in_reading_order(self, arabic=ARABIC_NAMES, latin=LATIN_NAMES)
         style_fields(self)
+
+    def clean(self):
+        """Every rule of the register at once (a name in one script, dates in order, each field's
+        format), so that one submission shows every problem."""
+        cleaned = super().clean()
+        values = {name: cleaned[name] for name in MEMBER_FIELDS if name in cleaned}
+        if self.instance.pk:
+            values = {name: value for name, value in values.items() if name not in SENSITIVE_FIELDS or value}
+        add_service_errors(self, member_values_problems(values))
+        return cleaned
 
     def cleaned_values(self) -> dict:
         values = {name: self.cleaned_data[name] for name in self.fields}
@@ -194,7 +208,16 @@ class JoinForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        names_in_reading_order(self, arabic=ARABIC_NAMES, latin=LATIN_NAMES)
         style_fields(self)
+
+    def clean(self):
+        """Every rule an application must meet, at once: one submission shows every problem."""
+        cleaned = super().clean()
+        values = {name: cleaned[name] for name in JOIN_FIELDS if name in cleaned}
+        problems = member_values_problems(values, require_contact=not {"email", "phone"} & set(self.errors))
+        add_service_errors(self, problems)
+        return cleaned
 
     def cleaned_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in JOIN_FIELDS}

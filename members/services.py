@@ -160,6 +160,42 @@ def clean_member_values(values: dict) -> dict:
     return cleaned
 
 
+def member_values_problems(values: dict, *, require_contact: bool = False) -> list[WaslError]:
+    """Every rule a member's values break, not only the first: each field's own checks, a name in
+    one script, dates in order, and (for an application) a way to answer. Forms call this in
+    their `clean()`, so that one submission shows every problem; the services still refuse alone."""
+    problems: list[WaslError] = []
+    cleaned: dict = {}
+    for name, value in values.items():
+        try:
+            cleaned.update(clean_member_values({name: value}))
+        except WaslError as exc:
+            problems.append(exc)
+    candidate = Member(**{name: value for name, value in cleaned.items() if name in MEMBER_FIELDS})
+    at_fault = {problem.field for problem in problems}
+    for rule, fields in (
+        (require_a_name, {"first_name_ar", "last_name_ar", "first_name_latin", "last_name_latin"}),
+        (require_consistent_dates, {"birth_date", "join_date"}),
+    ):
+        if at_fault & fields:
+            continue  # said already, field by field
+        try:
+            rule(candidate)
+        except WaslError as exc:
+            problems.append(exc)
+    if require_contact and not values.get("email") and not values.get("phone"):
+        problems.append(_contact_needed())
+    return problems
+
+
+def _contact_needed() -> WaslError:
+    return WaslError(
+        _("Give an e-mail address or a phone number, so the association can answer."),
+        field="email",
+        code="contact_needed",
+    )
+
+
 def require_consistent_dates(member: Member) -> None:
     if member.birth_date and member.join_date and member.join_date < member.birth_date:
         raise WaslError(_("The join date cannot be before the date of birth."), field="join_date")
@@ -169,9 +205,16 @@ def require_a_name(member: Member) -> None:
     has_arabic = member.first_name_ar and member.last_name_ar
     has_latin = member.first_name_latin and member.last_name_latin
     if not (has_arabic or has_latin):
+        # On the name missing from the script the person started with (the Latin last name if none).
+        if (member.first_name_ar or member.last_name_ar) and not (
+            member.first_name_latin or member.last_name_latin
+        ):
+            field = "last_name_ar" if member.first_name_ar else "first_name_ar"
+        else:
+            field = "first_name_latin" if member.last_name_latin else "last_name_latin"
         raise WaslError(
             _("Give the first and last name in Arabic script, in Latin script, or both."),
-            field="last_name_latin",
+            field=field,
             code="name_missing",
         )
 
@@ -442,9 +485,7 @@ def member_apply(*, consents: dict[str, str], language: str, **values) -> Member
     if not membership_settings().join_form_open:
         raise WaslError(_("This association does not take applications online."), code="closed")
     if not values.get("email") and not values.get("phone"):
-        raise WaslError(
-            _("Give an e-mail address or a phone number, so the association can answer."), field="email"
-        )
+        raise _contact_needed()
     if ConsentPurpose.MEMBERSHIP not in consents:
         raise WaslError(
             _("Agreeing to the processing of your data for your membership is required."), field="consent"

@@ -49,3 +49,18 @@ def isolates(text, autoescape=True):
     return mark_safe(  # noqa: S308 - escaped above; only our own tags are added
         _ISOLATE.sub(lambda m: f"<bdi{_ISOLATE_DIRS[m.group(1)]}>{m.group(2)}</bdi>", str(escaped))
     )
+
+
+@register.filter
+def error_count(form) -> int:
+    """How many problems a refused form has: each field's errors and the form's own."""
+    return sum(len(errors) for errors in form.errors.values())
+
+
+@register.filter
+def invalid_widget(field):
+    """A field in error: marked invalid for Bootstrap and for screen readers (Django adds
+    aria-invalid), and described by its error message and its help text."""
+    described = [f"{field.auto_id}_error"] + ([f"{field.auto_id}_helptext"] if field.help_text else [])
+    css = f"{field.field.widget.attrs.get('class', '')} is-invalid".strip()
+    return field.as_widget(attrs={"class": css, "aria-describedby": " ".join(described)})
