@@ -7,10 +7,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from associations.tenancy import association_scope
 from jobs.models import Job
-from members.importing import ROW_ERRORS, guess_column, guess_mapping, import_members, read_table
+from members.importing import (
+    ROW_ERRORS,
+    guess_column,
+    guess_mapping,
+    import_members,
+    read_table,
+    row_error_message,
+)
 from members.models import Member, MemberImport
 
 
@@ -136,10 +144,17 @@ def test_row_errors_are_stored_as_codes_and_read_in_the_readers_language(client,
     }
     for language in ("fr", "ar", "en"):
         with translation.override(language):
-            expected = str(ROW_ERRORS["date_no_such_day"]) % {"value": "<bdi>31/02/1990</bdi>", "day": 31}
+            expected = escape(str(ROW_ERRORS["date_no_such_day"]) % {"value": "VALUE", "day": 31})
+            expected = expected.replace("VALUE", "<bdi>31/02/1990</bdi>")
         client.cookies["django_language"] = language
         shown = client.get(page, HTTP_ACCEPT_LANGUAGE=language).content.decode()
         assert expected in shown
+    with translation.override("fr"):
+        french = row_error_message(stored)
+    with translation.override("ar"):
+        arabic = row_error_message(stored)
+    assert french.startswith("\u206831/02/1990\u2069 n'est pas une date")
+    assert "ليس تاريخًا" in arabic
     # The API gives the code, its values and the sentence in the reader's language.
     api = client.get(
         f"/api/v1/associations/{tenant_a.association.slug}/member-imports/{member_import.pk}/",
