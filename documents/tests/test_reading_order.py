@@ -29,11 +29,7 @@ def certificate_text(tenant, *, language: str, address: str, president: str = "A
     }  # fmt: skip
     with association_scope(tenant.association):
         document = Document(
-            kind="association_certificate",
-            language=language,
-            title="t",
-            snapshot=snapshot,
-            token=f"tok-{language}",
+            kind="association_certificate", language=language, title="t", snapshot=snapshot, token=f"tok-{language}"
         )
         return pdf_text(services.document_pdf_bytes(document))
 
