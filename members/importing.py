@@ -37,7 +37,7 @@ from django.utils.translation import get_language_bidi, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from associations.errors import WaslError
-from associations.formatting import FSI, PDI
+from associations.formatting import FSI, LRI, PDI
 from associations.text import normalise_for_search
 from members import services
 from members.models import Gender, ImportMapping, Member, MemberCategory, MemberImport
@@ -609,7 +609,7 @@ ROW_ERRORS: dict[str, object] = {
     "date_past": gettext_lazy("%(value)s is too far in the past."),
     "gender_unknown": gettext_lazy("%(value)s is not a gender: write F or M."),
     "category_unknown": gettext_lazy("%(value)s is not a category: create it first, or correct the name."),
-    "phone_invalid": gettext_lazy("%(value)s is not a phone number: write it as 06 12 34 56 78."),
+    "phone_invalid": gettext_lazy("%(value)s is not a phone number: write it as %(example)s."),
     "email_invalid": gettext_lazy("%(value)s is not an e-mail address."),
     "cin_format": gettext_lazy("A CIN number is one or two letters followed by digits, e.g. AB123456."),
     "too_long": gettext_lazy("Too long: %(limit)s characters at most."),
@@ -807,6 +807,7 @@ def row_error_message(error: dict) -> str:
         return str(params.get("message") or error.get("message") or "")
     if "value" in params:  # the file's own text keeps its direction inside a sentence
         params = {**params, "value": f"{FSI}{params['value']}{PDI}"}
+    params = {"example": f"{LRI}06 12 34 56 78{PDI}", **params}  # one left-to-right run in Arabic
     try:
         return str(template) % params
     except (KeyError, TypeError, ValueError):

@@ -121,6 +121,7 @@ def test_every_error_of_a_row_is_reported_at_once(tenant_a):
     assert "\u206831/02/1990\u2069 is not a date: that month has no day 31." in messages
     assert "\u20681990-13-01\u2069 is not a date: there is no month 13." in messages
     assert "\u2068X\u2069 is not a gender: write F or M." in messages
+    assert "\u206812\u2069 is not a phone number: write it as \u206606 12 34 56 78\u2069." in messages
 
 
 def test_an_unreadable_date_says_how_to_write_it(tenant_a):
