@@ -128,3 +128,14 @@ def test_production_refuses_to_start_without_a_key_for_the_two_factor_secrets():
         "WASL_MFA_KEY": key,
         "MFA_ADAPTER": "accounts.adapters.MFAAdapter",
     }
+
+
+def test_deploy_check_warns_when_workers_would_link_to_a_local_address(settings):
+    from associations.checks import base_url_is_set_for_workers
+
+    settings.WASL_BASE_URL = ""
+    assert [w.id for w in base_url_is_set_for_workers()] == ["wasl.W002"]
+    settings.WASL_BASE_URL = "http://127.0.0.1:8000"
+    assert [w.id for w in base_url_is_set_for_workers()] == ["wasl.W002"]
+    settings.WASL_BASE_URL = "https://wasl.example.ma"
+    assert base_url_is_set_for_workers() == []
