@@ -222,7 +222,10 @@ class Visit:
 
 def open_visit(browser, live_server, request, lang: str, size: str, *, session_user=None) -> Visit:
     """A fresh browser context (cookies, viewport) in `lang`, logged in as `session_user` if given."""
-    context = browser.new_context(viewport=VIEWPORTS[size], locale=lang, accept_downloads=True)
+    # Reduced motion: Bootstrap then drops its transitions, so styles are read in their final state.
+    context = browser.new_context(
+        viewport=VIEWPORTS[size], locale=lang, accept_downloads=True, reduced_motion="reduce"
+    )
     context.set_default_timeout(15_000)
     cookies = [{"name": settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": live_server.url}]
     if session_user is not None:

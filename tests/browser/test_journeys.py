@@ -203,6 +203,10 @@ def _contrast(top: str, below: str) -> float:
 def focus_ring_contrast(focus: dict) -> float:
     """Contrast against the green bar of what marks the focused element: its outline, or else the
     colour of a box-shadow ring at least 2 px wide; 1.0 when nothing marks it."""
+    if focus["outlineStyle"] == "auto":  # Chromium's own ring: dark, edged with white
+        return max(
+            _contrast(focus["outlineColor"], focus["bar"]), _contrast("rgb(255,255,255)", focus["bar"])
+        )
     if focus["outlineStyle"] != "none" and focus["outlineWidth"] >= 2:
         return _contrast(focus["outlineColor"], focus["bar"])
     shadow = re.match(r"(rgba?\([^)]*\))\s+0px\s+0px\s+0px\s+([\d.]+)px", focus["boxShadow"] or "")
