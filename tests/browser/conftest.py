@@ -7,6 +7,7 @@ module name `conftest` from the project's root conftest (which tests import `bui
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,8 @@ def browser():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"CI needs the browser suite: {reason}", pytrace=False)
         pytest.skip(reason)
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(ARTEFACTS, ignore_errors=True)  # this run's screenshots only
+    ARTEFACTS.mkdir(parents=True)
     yield CHROMIUM_SESSION.start()
     CHROMIUM_SESSION.stop()
 

@@ -88,6 +88,31 @@ CHROMIUM_SESSION = _Chromium()
 
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{[^}]*\}|<[^>]+>")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
+_ENGLISH_ONLY = {
+    "the",
+    "and",
+    "your",
+    "you",
+    "with",
+    "this",
+    "that",
+    "is",
+    "are",
+    "will",
+    "has",
+    "have",
+    "from",
+    "which",
+    "their",
+    "when",
+    "what",
+    "there",
+    "been",
+    "of",
+    "to",
+    "for",
+    "by",
+}
 _EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|/\S*")
 
 
@@ -99,14 +124,16 @@ class Untranslated:
        it. Such a phrase, found whole (word boundaries) in the page's text, is English that should
        have been translated. A phrase that the language's own translations contain (a French word
        spelt as in English, "PDF" in Arabic) is left out, so a correct page never matches.
-    2. In Arabic also words: a Latin word of the English catalogue outside any text marked as
-       another language. It finds English text that was never marked for translation at all.
+    2. Words, for English text that was never marked for translation at all: in Arabic, a Latin
+       word of the English catalogue; in French, an English word that French does not use ("the",
+       "your", "with"...) and no French translation of the catalogues contains.
     The page's text is read by page_audit.js, without elements marked `lang` as another language.
     """
 
     def __init__(self, lang: str):
         import polib
 
+        self.lang = lang
         base = Path(settings.BASE_DIR)
         catalogues = [base / "locale" / lang / "LC_MESSAGES" / "django.po"]
         catalogues += sorted(base.glob(f"*/locale/{lang}/LC_MESSAGES/django.po"))
@@ -143,6 +170,9 @@ class Untranslated:
                 for word in _WORD.findall(_PLACEHOLDER.sub(" ", source))
                 if len(word) >= 4 and word not in seen_in_arabic
             }
+        else:
+            seen_in_french = {word.lower() for word in _WORD.findall(translated)}
+            self.words = {word for word in _ENGLISH_ONLY if word not in seen_in_french}
 
     def find(self, texts: list[str]) -> list[str]:
         found = []
@@ -150,7 +180,8 @@ class Untranslated:
             found += [f"{m.group(0)!r} in {text[:80]!r}" for m in self.phrases.finditer(text)]
             if self.words:
                 plain = _EMAIL_OR_URL.sub(" ", text)
-                found += [f"{w!r} in {text[:80]!r}" for w in _WORD.findall(plain) if w in self.words]
+                words = _WORD.findall(plain) if self.lang == "ar" else _WORD.findall(plain.lower())
+                found += [f"{w!r} in {text[:80]!r}" for w in words if w in self.words]
         return sorted(set(found))
 
 
