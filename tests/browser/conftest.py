@@ -23,7 +23,7 @@ def pytest_runtest_teardown(item, nextitem):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def _chromium_available():
     reason = chromium_unavailable()
     if reason:
         if os.environ.get("CI", "").lower() == "true":
@@ -31,8 +31,14 @@ def browser():
         pytest.skip(reason)
     shutil.rmtree(ARTEFACTS, ignore_errors=True)  # this run's screenshots only
     ARTEFACTS.mkdir(parents=True)
-    yield CHROMIUM_SESSION.start()
+    yield
     CHROMIUM_SESSION.stop()
+
+
+@pytest.fixture
+def browser(_chromium_available):
+    """The run's one Chromium: started by the first browser test, reused by the next ones."""
+    return CHROMIUM_SESSION.start()
 
 
 @pytest.fixture

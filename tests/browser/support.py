@@ -60,11 +60,13 @@ class _Chromium:
     def __init__(self):
         self.playwright = None
         self.browser = None
+        self.allowed_before: str | None = None
 
     def start(self):
         if self.browser is None:
             from playwright.sync_api import sync_playwright
 
+            self.allowed_before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
             self.playwright = sync_playwright().start()
             self.browser = self.playwright.chromium.launch(
@@ -78,7 +80,10 @@ class _Chromium:
             self.browser.close()
             self.playwright.stop()
             self.browser = self.playwright = None
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            if self.allowed_before is None:
+                os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            else:
+                os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = self.allowed_before
 
 
 CHROMIUM_SESSION = _Chromium()
