@@ -221,7 +221,8 @@ class Visit:
 
     def screenshot(self, step: str, size: str = "") -> Path:
         number = len(self.shots) + 1
-        path = ARTEFACTS / f"{self.name}-{self.lang}-{size or self.size}-{number:02d}-{step}.png"
+        width = VIEWPORTS[size or self.size]["width"]
+        path = ARTEFACTS / f"{self.name}-{self.lang}-{self.size}-{number:02d}-{step}-{width}px.png"
         self.page.screenshot(path=str(path), full_page=True)
         self.shots.append(path)
         return path
