@@ -35,6 +35,10 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     # Platform role: sees the ministry's aggregated indicators, never a person's data.
     is_ministry_reviewer = models.BooleanField(_("ministry reviewer"), default=False)
+    # Bumped whenever one of the person's roles, or an association they hold one in, changes: the
+    # list of their associations kept in their session is valid while it carries this number
+    # (associations.selectors.memberships_of_request), with no query to check it.
+    memberships_version = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -3,7 +3,7 @@ from django.utils.functional import SimpleLazyObject
 
 from associations import seams
 from associations.capabilities import CapabilityFlags
-from associations.selectors import memberships_of
+from associations.selectors import memberships_of_request
 
 
 def workspace(request):
@@ -17,6 +17,6 @@ def workspace(request):
         # The menu the modules registered; computed only when a page renders it (not for partials).
         "workspace_nav": links,
         "workspace_groups": SimpleLazyObject(lambda: seams.nav_groups(request, links=links)),
-        "memberships": memberships_of(user=user) if user is not None and user.is_authenticated else [],
+        "memberships": memberships_of_request(request) if user is not None and user.is_authenticated else [],
         "wasl_languages": settings.LANGUAGES,
     }

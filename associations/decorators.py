@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 
 from django.core.exceptions import PermissionDenied
+from django.db import DEFAULT_DB_ALIAS
 
 from associations.capabilities import CAPABILITIES, has_capability
 
@@ -24,6 +25,10 @@ def requires(capability: str):
             return view(request, *args, **kwargs)
 
         wrapped.required_capability = capability  # type: ignore[attr-defined]
+        # The workspace middleware already runs the request in one transaction (the association's
+        # scope, which rolls back on an error): ATOMIC_REQUESTS would only add a savepoint around
+        # the view, two more round trips on every page.
+        wrapped._non_atomic_requests = {DEFAULT_DB_ALIAS}  # type: ignore[attr-defined]
         return wrapped
 
     return decorator

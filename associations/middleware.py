@@ -7,9 +7,8 @@ from django.http import Http404
 from django.urls import Resolver404, resolve
 
 from associations.capabilities import CapabilityFlags
-from associations.models import Association
 from associations.selectors import role_of
-from associations.tenancy import association_scope
+from associations.tenancy import association_scope_of_slug
 
 WORKSPACE_PREFIX = "/a/"
 
@@ -34,12 +33,11 @@ class AssociationScopeMiddleware:
         slug = match.kwargs.get("association_slug")
         if slug is None:
             return self.get_response(request)
-        association = Association.objects.filter(slug=slug, is_active=True).first()
-        if association is None:
-            raise Http404
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        with association_scope(association):
+        with association_scope_of_slug(slug) as association:
+            if association is None:
+                raise Http404
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
             role = role_of(user=request.user)
             if role is None and not getattr(match.func, "allow_non_members", False):
                 raise Http404

@@ -163,8 +163,13 @@ class Association(models.Model):
         ordering = ["name_fr"]
         indexes = [
             models.Index(fields=["region", "sector"], name="association_region_sector"),
-            # The directory's order (selectors.association_directory): a page is an index range.
-            models.Index(fields=["name_fr", "verified_at", "id"], name="association_directory_order"),
+            # The directory's order (selectors.association_directory), of the active associations
+            # only (the directory shows no other): a page is a range of this index (keyset).
+            models.Index(
+                fields=["name_fr", "verified_at", "id"],
+                name="association_directory_active",
+                condition=models.Q(is_active=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

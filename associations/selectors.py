@@ -6,8 +6,13 @@ a person's own roles (for /me/, the association switch and the two-factor rule).
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 from dataclasses import dataclass
+from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import F, Q, QuerySet
 
 from accounts.models import User
@@ -23,7 +28,10 @@ class Membership:
 
     association: Association
     role_kind: str
-    role_label: str
+
+    @property
+    def role_label(self) -> str:
+        return str(RoleKind(self.role_kind).label)  # in the reader's language, when it is read
 
 
 def memberships_of(*, user: User) -> list[Membership]:
@@ -35,7 +43,54 @@ def memberships_of(*, user: User) -> list[Membership]:
             .select_related("association")
             .order_by("association__name_fr")
         )
-    return [Membership(r.association, r.kind, str(r.get_kind_display())) for r in roles]
+    return [Membership(r.association, r.kind) for r in roles]
+
+
+MEMBERSHIPS_SESSION_KEY = "wasl_memberships"
+# What the menu and /me/ show of an association; kept in the session with the role.
+_SNAPSHOT_FIELDS = ("id", "slug", "name_ar", "name_fr", "acronym")
+
+
+def memberships_of_request(request) -> list[Membership]:
+    """`memberships_of` the signed-in person, read once per request and kept in their session
+    while `User.memberships_version` is unchanged: the menu of every page needs it, and it is a
+    query across every association (on a distributed database, across every shard). A change of
+    one of their roles, or of an association they belong to, bumps the version
+    (associations/signals.py) and the next request reads them again.
+
+    The associations it returns carry only what the menu shows (slug, names, acronym): use
+    `memberships_of` where more is needed (the API). Access is never decided from it: the
+    workspace middleware reads the role in the association's scope on every request."""
+    cached = getattr(request, "_wasl_memberships", None)
+    if cached is not None:
+        return cached
+    user = getattr(request, "user", None)
+    memberships: list[Membership] = []
+    if user is not None and user.is_authenticated:
+        session = getattr(request, "session", None)
+        stored = session.get(MEMBERSHIPS_SESSION_KEY) if session is not None else None
+        if (
+            isinstance(stored, dict)
+            and stored.get("user") == user.pk
+            and stored.get("version") == user.memberships_version
+        ):
+            memberships = [
+                Membership(Association(**dict(zip(_SNAPSHOT_FIELDS, row[0], strict=True))), row[1])
+                for row in stored["rows"]
+            ]
+        else:
+            memberships = memberships_of(user=user)
+            if session is not None:
+                session[MEMBERSHIPS_SESSION_KEY] = {
+                    "user": user.pk,
+                    "version": user.memberships_version,
+                    "rows": [
+                        [[getattr(m.association, f) for f in _SNAPSHOT_FIELDS], m.role_kind]
+                        for m in memberships
+                    ],
+                }
+    request._wasl_memberships = memberships
+    return memberships
 
 
 def invitations_waiting_for(*, user: User) -> list[Invitation]:
@@ -74,17 +129,105 @@ def role_of(*, user: User) -> Role | None:
 def association_directory(
     *, query: str = "", region_code: str = "", sector_code: str = ""
 ) -> QuerySet[Association]:
-    """Public directory: public facts only, searchable in Arabic and Latin script."""
+    """Public directory: public facts only, searchable in Arabic and Latin script (every word, in
+    any order; a trigram index serves it on PostgreSQL)."""
     associations = Association.objects.filter(is_active=True).select_related("region", "province", "sector")
-    needle = normalise_for_search(query)
-    if needle:
-        associations = associations.filter(search_text__contains=needle)
+    for word in normalise_for_search(query).split()[:8]:
+        associations = associations.filter(search_text__contains=word)
     if region_code:
         associations = associations.filter(region__code=region_code)
     if sector_code:
         associations = associations.filter(sector__code=sector_code)
     # Among equal names the verified association comes first: a look-alike never precedes it.
     return associations.order_by("name_fr", F("verified_at").asc(nulls_last=True), "pk")
+
+
+DIRECTORY_PAGE_SIZE = 20
+DIRECTORY_COUNT_LIMIT = 10_000  # past this, "more than 10,000"
+DIRECTORY_COUNT_SECONDS = 300  # how long a count is kept (the directory changes slowly)
+DIRECTORY_GENERATION_KEY = "wasl:directory-generation"
+
+
+def directory_changed() -> None:
+    """Forget the directory's cached counts (an association was registered, renamed, closed)."""
+    try:
+        cache.incr(DIRECTORY_GENERATION_KEY)
+    except ValueError:  # not in the cache yet (or evicted)
+        cache.set(DIRECTORY_GENERATION_KEY, 1, None)
+
+
+@dataclass(frozen=True)
+class DirectoryPage:
+    associations: list[Association]
+    next_cursor: str | None
+    has_previous: bool
+
+    def __iter__(self):
+        return iter(self.associations)
+
+    def __len__(self) -> int:
+        return len(self.associations)
+
+
+def _directory_cursor_encode(association: Association) -> str:
+    verified = association.verified_at.isoformat() if association.verified_at else None
+    raw = json.dumps([association.name_fr, verified, association.pk])
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _directory_after(cursor: str) -> Q | None:
+    """Rows after the cursor in (name_fr, verified_at NULLS LAST, id) order, or None if it is not
+    one of ours. `name_fr >= name` leads, so the page is a range of the active-names index."""
+    try:
+        name, verified, pk = json.loads(base64.urlsafe_b64decode(cursor.encode()).decode())
+        verified = datetime.fromisoformat(verified) if verified is not None else None
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return None
+    if not isinstance(name, str) or len(name) > 200 or not isinstance(pk, int) or isinstance(pk, bool):
+        return None
+    if not 0 <= pk < 2**63:
+        return None
+    if verified is None:  # among the unverified of that name: only a greater id follows
+        same_name_after = Q(verified_at=None, pk__gt=pk)
+    else:
+        same_name_after = (
+            Q(verified_at__gt=verified) | Q(verified_at=None) | Q(verified_at=verified, pk__gt=pk)
+        )
+    return Q(name_fr__gte=name) & (Q(name_fr__gt=name) | (Q(name_fr=name) & same_name_after))
+
+
+def directory_page(associations: QuerySet[Association], *, cursor: str = "") -> DirectoryPage:
+    """One page of the directory after `cursor` (keyset: a late page costs what the first does)."""
+    after = _directory_after(cursor) if cursor else None
+    if after is not None:
+        associations = associations.filter(after)
+    rows = list(associations[: DIRECTORY_PAGE_SIZE + 1])
+    has_more = len(rows) > DIRECTORY_PAGE_SIZE
+    rows = rows[:DIRECTORY_PAGE_SIZE]
+    return DirectoryPage(
+        associations=rows,
+        next_cursor=_directory_cursor_encode(rows[-1]) if has_more and rows else None,
+        has_previous=after is not None,
+    )
+
+
+def directory_count(*, query: str = "", region_code: str = "", sector_code: str = "") -> int:
+    """How many associations the directory lists for these filters, counted up to
+    DIRECTORY_COUNT_LIMIT + 1 and kept DIRECTORY_COUNT_SECONDS in the cache: the directory is the
+    busiest public page, and a count of every association on each of its pages was its main cost."""
+    generation = cache.get(DIRECTORY_GENERATION_KEY, 0)  # moved on by every change of an association
+    key = (
+        "wasl:directory-count:"
+        + hashlib.sha256(
+            json.dumps([generation, normalise_for_search(query), region_code, sector_code]).encode()
+        ).hexdigest()
+    )
+    count = cache.get(key)
+    if count is None:
+        found = association_directory(query=query, region_code=region_code, sector_code=sector_code)
+        count = found.order_by()[: DIRECTORY_COUNT_LIMIT + 1].count()
+        cache.set(key, count, DIRECTORY_COUNT_SECONDS)
+    return count
 
 
 def associations_with_similar_names(

@@ -109,6 +109,45 @@ def association_scope(association: Association | int) -> Iterator[None]:
         yield
 
 
+# The lookup of the workspace middleware sets the row-level security setting in the same round
+# trip: one row at most (the slug is unique), and the setting is that row's own id.
+_SET_SCOPE_OF_ROW = (
+    "set_config('app.association_id', associations_association.id::text, true) "
+    "|| set_config('app.cross_tenant', '', true)"
+)
+
+
+@contextlib.contextmanager
+def association_scope_of_slug(slug: str) -> Iterator[Association | None]:
+    """Find the active association with this slug and open its scope (as `association_scope`);
+    yields None, with no scope open, when there is none. On PostgreSQL the lookup itself sets the
+    row-level security setting: one round trip instead of two on every workspace request."""
+    from django.db.models.expressions import RawSQL
+
+    from associations.models import Association
+
+    previous = _current.get()
+    nested = connection.in_atomic_block
+    with transaction.atomic():
+        found = Association.objects.filter(slug=slug, is_active=True)
+        if connection.vendor == "postgresql":
+            found = found.annotate(_wasl_scope=RawSQL(_SET_SCOPE_OF_ROW, []))  # noqa: S611 (no input)
+        association = found.first()
+        if association is None:
+            yield None
+            return
+        token = _current.set(_Scope(association_id=association.pk))
+        try:
+            yield association
+            if nested and not connection.needs_rollback:
+                _set_db_scope(
+                    previous.association_id if previous else None,
+                    previous.cross_tenant if previous else False,
+                )
+        finally:
+            _current.reset(token)
+
+
 @contextlib.contextmanager
 def cross_tenant_read(*, reason: str) -> Iterator[None]:
     """Read across every association. Read-only on PostgreSQL (the RLS escape is SELECT-only).
@@ -284,6 +323,35 @@ class TenantModel(models.Model):
                 f"in the scope of association {scope_association_id}."
             )
         super().save(*args, **kwargs)
+
+
+def covered_by_a_composite_index(meta) -> bool:
+    """A full (not partial) index or unique constraint of the model leads with `association`."""
+    for index in meta.indexes:
+        if index.fields and index.fields[0] == "association" and index.condition is None:
+            return True
+    for constraint in meta.constraints:
+        if (
+            isinstance(constraint, models.UniqueConstraint)
+            and constraint.fields
+            and constraint.fields[0] == "association"
+            and constraint.condition is None
+        ):
+            return True
+    return any(fields and fields[0] == "association" for fields in meta.unique_together)
+
+
+def _drop_redundant_association_index(sender, **kwargs) -> None:
+    """The single-column association_id index is redundant where a composite index leads with it:
+    it costs every write, and under row-level security the planner, which cannot see the policy's
+    value, picks it for a whole-association scan and sorts (13.8 ms instead of 0.1 at 10,000
+    members). A tenant model keeps it only when nothing else indexes association_id."""
+    concrete = issubclass(sender, TenantModel) and not sender._meta.abstract and not sender._meta.proxy
+    if concrete and covered_by_a_composite_index(sender._meta):
+        sender._meta.get_field("association").db_index = False
+
+
+models.signals.class_prepared.connect(_drop_redundant_association_index, dispatch_uid="wasl_tenant_index")
 
 
 def tenant_models() -> list[type[models.Model]]:

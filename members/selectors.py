@@ -46,26 +46,81 @@ def _decode(cursor: str) -> list | None:
     return values if isinstance(values, list) else None
 
 
+def phone_prefixes(query: str) -> list[str]:
+    """The E.164 prefixes a phone number typed as people type it may start ("06 12 34", "+212 6",
+    "00212 6…", "612345678"): the phone column holds E.164, so a prefix is a range on its index."""
+    compact = re.sub(r"[\s.()\-/]", "", query or "")
+    if not re.fullmatch(r"\+?[0-9]{4,15}", compact):
+        return []
+    if compact.startswith("+"):
+        return [compact]
+    if compact.startswith("00"):
+        return ["+" + compact[2:]]
+    if compact.startswith("0"):
+        return ["+212" + compact[1:]]  # a Moroccan national number
+    if compact.startswith("212"):
+        return ["+" + compact]
+    return ["+212" + compact, "+" + compact]  # "612345678", or an international number without +
+
+
+def _prefix_range(field: str, prefix: str) -> Q:
+    """`field` starts with `prefix`, as a range (>= prefix, < the next prefix): a B-tree index serves
+    it under row-level security, where LIKE 'prefix%' would be a filter after the policy."""
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
+
+
+def search_words(query: str) -> list[str]:
+    """The folded words of a query, longest first (the rarest usually: the database checks it
+    first), without duplicates or words contained in another one."""
+    words = sorted(set(normalise_for_search(query).split()), key=len, reverse=True)
+    kept: list[str] = []
+    for word in words:
+        if not any(word in longer for longer in kept):
+            kept.append(word)
+    return kept
+
+
 def member_search(
     *, query: str = "", status: str = "", category_id: int | None = None, can_search_cin: bool = False
 ) -> QuerySet[Member]:
+    """Members matching a query: every word of it, in any order, in the names of either script or
+    the e-mail ("alaoui amina" finds "Amina Alaoui"); a phone number by its beginning, as people
+    type it; a member number; a CIN for roles allowed to see it."""
     members = Member.objects.select_related("category")
     if status:
         members = members.filter(status=status)
     if category_id:
         members = members.filter(category_id=category_id)
-    query = (query or "").strip()
+    query = (query or "").strip()[:200]
     if query:
-        compact = re.sub(r"[\s.()\-]", "", query)
-        # "06 12 34 56 78" is a phone number: search its digits.
-        needle = normalise_for_search(compact if re.fullmatch(r"\+?[0-9]{6,15}", compact) else query)
-        condition = Q(search_text__contains=needle)
+        prefixes = phone_prefixes(query)
+        if prefixes:
+            condition = Q()
+            for prefix in prefixes:
+                condition |= _prefix_range("phone", prefix)
+        else:
+            condition = Q()
+            for word in search_words(query)[:8]:
+                condition &= Q(search_text__contains=word)
         if re.fullmatch(r"#?[0-9]{1,9}", query):
             condition |= Q(number=int(query.lstrip("#")))
         if can_search_cin:
             condition |= Q(cin=re.sub(r"[\s-]", "", query).upper())
         members = members.filter(condition)
     return members
+
+
+RESULT_COUNT_LIMIT = 1_000  # past this, a search says "more than 1,000 members"
+
+
+def member_result_count(members: QuerySet[Member], *, searched: bool) -> int:
+    """How many members a filter finds. A text search is counted up to RESULT_COUNT_LIMIT + 1 (a
+    broad word at 100,000 members would otherwise be checked on every row); a status or category
+    alone is counted whole, on its index."""
+    if searched:
+        return members.order_by()[: RESULT_COUNT_LIMIT + 1].count()
+    return members.order_by().count()
 
 
 def member_page(members: QuerySet[Member], *, sort: str = "number", cursor: str = "") -> MemberPage:
@@ -137,10 +192,15 @@ def applicants() -> QuerySet[Member]:
     return Member.objects.filter(status=MemberStatus.APPLICANT).order_by("created_at", "id")
 
 
+def member_get(*, member_id: int) -> Member | None:
+    return Member.objects.select_related("category", "user").filter(pk=member_id).first()
+
+
 def member_detail(*, member_id: int) -> Member | None:
+    """A member with what their page shows: status history and consents (three queries)."""
     return (
         Member.objects.select_related("category", "user")
-        .prefetch_related("status_changes__actor", "consents", "correction_requests")
+        .prefetch_related("status_changes", "consents")
         .filter(pk=member_id)
         .first()
     )

@@ -41,8 +41,8 @@ from members.models import (
 from members.personal_data import member_data, member_data_pdf
 
 
-def _member_or_404(member_id: int):
-    member = selectors.member_detail(member_id=member_id)
+def _member_or_404(member_id: int, *, detail: bool = False):
+    member = (selectors.member_detail if detail else selectors.member_get)(member_id=member_id)
     if member is None:
         raise Http404
     return member
@@ -65,6 +65,8 @@ def member_list(request: HttpRequest, association_slug: str) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
+        "result_count": selectors.member_result_count(members, searched=bool(filters["query"])),
+        "count_limit": selectors.RESULT_COUNT_LIMIT,
         "query": query.urlencode(),
         "applicant_count": selectors.applicants().count() if request.can.members_manage else 0,
         # An empty page: "nothing matches these filters", or "the register is empty".
@@ -94,7 +96,7 @@ def member_create(request: HttpRequest, association_slug: str) -> HttpResponse:
 @requires("members.view")
 @require_GET
 def member_detail(request: HttpRequest, association_slug: str, member_id: int) -> HttpResponse:
-    member = _member_or_404(member_id)
+    member = _member_or_404(member_id, detail=True)
     context = {
         "member": member,
         "status_form": StatusChangeForm(current_status=member.status),

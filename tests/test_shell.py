@@ -149,3 +149,24 @@ def test_rate_limited_account_pages_answer_with_a_translated_page(db, settings):
     body = response.content.decode()
     assert "Too many attempts from your connection" in body and '<html lang="en"' in body
     cache.clear()
+
+
+def test_healthz_reuses_one_redis_client(client, db, settings, monkeypatch):
+    import redis
+
+    from associations import views
+
+    made = []
+    original = redis.Redis.from_url
+
+    def counting(url, **kwargs):
+        made.append(url)
+        return original(url, **kwargs)
+
+    views._health_redis.cache_clear()
+    monkeypatch.setattr(redis.Redis, "from_url", counting)
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    for _ in range(3):
+        assert client.get("/healthz").status_code == 503
+    assert made == ["redis://127.0.0.1:1/0"]
+    views._health_redis.cache_clear()

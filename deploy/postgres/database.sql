@@ -8,3 +8,15 @@ ALTER DEFAULT PRIVILEGES FOR ROLE wasl_owner IN SCHEMA public
     GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO wasl_app;
 ALTER DEFAULT PRIVILEGES FOR ROLE wasl_owner IN SCHEMA public
     GRANT USAGE, SELECT ON SEQUENCES TO wasl_app;
+
+-- Search under row-level security (README, "Search under row-level security"). Trigram indexes
+-- serve `LIKE '%word%'` only if the planner may evaluate the LIKE before the tenant policy, which
+-- it does only for LEAKPROOF functions; `textlike` (the text LIKE operator, ~~) is not declared so
+-- by default. Only a superuser can declare it: here, once, for the production database and for
+-- template1, from which the test databases are created (so the tests run on the same plans).
+-- The migrations create the indexes when the extensions exist, and degrade to a scan when not.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE EXTENSION IF NOT EXISTS btree_gin;
+ALTER FUNCTION pg_catalog.textlike(text, text) LEAKPROOF;
+\connect template1
+ALTER FUNCTION pg_catalog.textlike(text, text) LEAKPROOF;
