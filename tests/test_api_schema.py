@@ -38,14 +38,14 @@ expected-statuses = ["2xx", "400", "401", "403", "404", "409"]
 """
 
 
-
-
 def served_schema() -> dict:
     """What /api/schema/ serves (the same generator, without a request: collection has no database)."""
     from drf_spectacular.generators import SchemaGenerator
     from rest_framework.utils import encoders
 
-    return json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True), cls=encoders.JSONEncoder))
+    return json.loads(
+        json.dumps(SchemaGenerator().get_schema(request=None, public=True), cls=encoders.JSONEncoder)
+    )
 
 
 schema = schemathesis.openapi.from_dict(served_schema(), config=schemathesis.Config.from_str(CONFIG))
@@ -116,7 +116,9 @@ def test_bodies_are_json_and_booleans_are_booleans(tenant_a):
     # stream, so DRF sees no body rather than an unsupported one), so refused, never acted on.
     form = api.post(url, {"email": "form@example.ma", "kind": "member"})
     assert form.status_code in (400, 415)
-    encoded = api.post(url, "email=form%40example.ma&kind=member", content_type="application/x-www-form-urlencoded")
+    encoded = api.post(
+        url, "email=form%40example.ma&kind=member", content_type="application/x-www-form-urlencoded"
+    )
     assert encoded.status_code in (400, 415)
     number = api.post(url, {"email": "zero@example.ma", "kind": "member", "confirm_second_holder": 0},
                       content_type="application/json")  # fmt: skip

@@ -31,7 +31,9 @@ from members import services as member_services
 from notifications import services as notification_services
 
 ROOT = Path(settings.BASE_DIR)
-PROJECT_PACKAGES = [p for p in ROOT.iterdir() if (p / "__init__.py").exists() and p.name not in {"tests", "config"}]
+PROJECT_PACKAGES = [
+    p for p in ROOT.iterdir() if (p / "__init__.py").exists() and p.name not in {"tests", "config"}
+]
 
 
 @contextlib.contextmanager
@@ -85,7 +87,7 @@ ADMITTED = "%(actor)s admitted member #%(number)s"
         (
             "fr",
             "%(actor)s a admis l'adhérent n° %(number)s",
-            "<bdi>President A Secretname</bdi> a admis l&#x27;adhérent n° <bdi dir=\"ltr\">{n}</bdi>",
+            '<bdi>President A Secretname</bdi> a admis l&#x27;adhérent n° <bdi dir="ltr">{n}</bdi>',
         ),
         (
             "ar",
@@ -101,7 +103,9 @@ def test_a_member_admission_reads_as_a_sentence_in_the_readers_language(
         member = member_services.member_admit(
             actor=tenant_a.president, first_name_latin="Amina", last_name_latin="Alaoui", phone="0612345678"
         )
-        event = AuditEvent.objects.select_related("actor").get(action="members.member.admitted", target_id=member.pk)
+        event = AuditEvent.objects.select_related("actor").get(
+            action="members.member.admitted", target_id=member.pk
+        )
     entries = {ADMITTED: translation_of_the_sentence} if translation_of_the_sentence else {}
     with catalogue(language, entries), translation.override(language):
         line = describe(event)
@@ -125,7 +129,10 @@ def test_a_from_to_change_uses_the_translated_words_and_the_readers_order():
     )
     sentence = "%(actor)s changed the status of member #%(number)s from %(status_before)s to %(status_after)s"
     arabic = "غيّر %(actor)s وضعية العضو رقم %(number)s من %(status_before)s إلى %(status_after)s"
-    with catalogue("ar", {sentence: arabic, "Active": "نشيط", "Suspended": "موقوف"}), translation.override("ar"):
+    with (
+        catalogue("ar", {sentence: arabic, "Active": "نشيط", "Suspended": "موقوف"}),
+        translation.override("ar"),
+    ):
         line = describe(event)
         assert "غيّر" in line.text and line.text.index("نشيط") < line.text.index("موقوف")
         assert '<bdi dir="ltr">7</bdi>' in str(line.sentence)
@@ -187,7 +194,10 @@ def test_every_event_kind_of_the_tests_reads_without_python(client, tenant_a, te
     with association_scope(a.association):
         member = a.member_row
         association_services.association_update(
-            actor=a.president, association=a.association, address="12 rue Ibn Batouta, Casablanca", ga_notice_days=20
+            actor=a.president,
+            association=a.association,
+            address="12 rue Ibn Batouta, Casablanca",
+            ga_notice_days=20,
         )
         association_services.role_change(actor=a.president, role_id=a.roles["member"].pk, kind="staff")
         association_services.invitation_revoke(actor=a.president, invitation_id=a.invitation.pk)
@@ -198,11 +208,17 @@ def test_every_event_kind_of_the_tests_reads_without_python(client, tenant_a, te
         )
         member_services.consent_withdraw(actor=a.president, member_id=member.pk, purpose="membership")
         member_services.cin_viewed(actor=a.president, member=member)
-        member_services.category_save(actor=a.president, name_ar="فئة", name_fr="Catégorie", annual_dues="120")
+        member_services.category_save(
+            actor=a.president, name_ar="فئة", name_fr="Catégorie", annual_dues="120"
+        )
         member_services.membership_settings_update(actor=a.president, join_form_open=True, retention_years=6)
-        member_services.correction_request_resolve(actor=a.president, request_id=a.correction.pk, done=True, response="ok")
+        member_services.correction_request_resolve(
+            actor=a.president, request_id=a.correction.pk, done=True, response="ok"
+        )
         member_services.member_claim_create(actor=a.president, member_id=member.pk)
-        applicant = member_services.member_admit(actor=None, status="applicant", first_name_latin="Yassine", last_name_latin="Amrani")
+        applicant = member_services.member_admit(
+            actor=None, status="applicant", first_name_latin="Yassine", last_name_latin="Amrani"
+        )
         member_services.member_change_status(actor=a.president, member_id=applicant.pk, to_status="active")
         notification_services.message_resend(actor=a.president, message_id=a.message.pk)
         notification_services.opposition_record(actor=a.president, channel="sms", address="0655555555")
@@ -230,7 +246,9 @@ def test_the_demo_data_reads_without_python(client):
     page = client.get(url, headers={"Accept-Language": "ar"})
     pages = page.context["page"].paginator.num_pages
     for number in range(1, pages + 1):
-        assert_no_python(client.get(url, {"page": number}, headers={"Accept-Language": "ar"}).content.decode())
+        assert_no_python(
+            client.get(url, {"page": number}, headers={"Accept-Language": "ar"}).content.decode()
+        )
 
 
 def test_the_action_filter_offers_readable_names(client, tenant_a):

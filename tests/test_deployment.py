@@ -64,7 +64,9 @@ def test_production_refuses_to_key_rate_limits_on_the_proxy_address():
     refused = load_production_settings("ALLAUTH_TRUSTED_PROXY_COUNT", WASL_TRUSTED_PROXY_COUNT="0")
     assert refused.returncode != 0 and "WASL_TRUSTED_PROXY_COUNT" in refused.stderr
     by_header = production_settings(
-        "ALLAUTH_TRUSTED_CLIENT_IP_HEADER", WASL_TRUSTED_PROXY_COUNT="0", WASL_TRUSTED_CLIENT_IP_HEADER="X-Real-IP"
+        "ALLAUTH_TRUSTED_CLIENT_IP_HEADER",
+        WASL_TRUSTED_PROXY_COUNT="0",
+        WASL_TRUSTED_CLIENT_IP_HEADER="X-Real-IP",
     )
     assert by_header == {"ALLAUTH_TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"}
 
@@ -88,7 +90,9 @@ def _empty_cache():
 
 def _behind_proxy(forwarded_for: str) -> Client:
     # Every request reaches gunicorn from the proxy's address; the proxy appends the client's.
-    return Client(headers={"Accept-Language": "en"}, REMOTE_ADDR="172.18.0.5", HTTP_X_FORWARDED_FOR=forwarded_for)
+    return Client(
+        headers={"Accept-Language": "en"}, REMOTE_ADDR="172.18.0.5", HTTP_X_FORWARDED_FOR=forwarded_for
+    )
 
 
 @pytest.mark.usefixtures("_empty_cache")

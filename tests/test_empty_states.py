@@ -47,7 +47,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("name", "query", "purpose", "action"), CASES)
-def test_an_empty_list_says_what_it_is_for_and_offers_the_first_step(client, empty, name, query, purpose, action):
+def test_an_empty_list_says_what_it_is_for_and_offers_the_first_step(
+    client, empty, name, query, purpose, action
+):
     response = client.get(workspace(name), query)
     assert response.status_code == 200
     shown = empty_state(response.content.decode())

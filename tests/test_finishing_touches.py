@@ -112,7 +112,9 @@ def test_the_category_list_says_dirham_in_arabic(client, tenant_a):
 def test_empty_choices_say_what_they_mean(client, tenant_a):
     client.force_login(tenant_a.president)
     with association_scope(tenant_a.association):
-        member_services.category_save(actor=tenant_a.president, name_ar="فئة", name_fr="Catégorie", annual_dues="0")
+        member_services.category_save(
+            actor=tenant_a.president, name_ar="فئة", name_fr="Catégorie", annual_dues="0"
+        )
     for name in ("members:create", "associations:settings"):
         body = page(client, url(tenant_a, name))
         assert "---------" not in body, name
@@ -192,7 +194,9 @@ def test_me_says_each_status_word_once(client, tenant_a):
 
 def test_an_officer_keeps_their_office_on_me(client, tenant_a):
     client.force_login(tenant_a.treasurer)
-    assert '<span class="badge text-bg-secondary">Treasurer</span>' in page(client, reverse("associations:me"))
+    assert '<span class="badge text-bg-secondary">Treasurer</span>' in page(
+        client, reverse("associations:me")
+    )
 
 
 def test_the_ministry_reviewer_is_not_told_to_register_an_association(client, db):
@@ -242,7 +246,9 @@ def test_the_number_order_pages_through_numbered_members_then_applicants(tenant_
     monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
     with association_scope(tenant_a.association):
         for i in range(2):
-            member_services.member_admit(actor=tenant_a.president, first_name_latin="N", last_name_latin=f"N{i}")
+            member_services.member_admit(
+                actor=tenant_a.president, first_name_latin="N", last_name_latin=f"N{i}"
+            )
         for i in range(3):
             member_services.member_admit(
                 actor=None, status="applicant", first_name_latin="A", last_name_latin=f"A{i}"
@@ -268,7 +274,9 @@ def test_the_number_order_pages_through_numbered_members_then_applicants(tenant_
 
 def test_setting_up_two_factor_right_after_login_does_not_ask_the_password_again(client, tenant_a, settings):
     settings.WASL_REQUIRE_MFA = True
-    client.post(reverse("account_login"), {"login": tenant_a.president.email, "password": "correct-horse-battery"})
+    client.post(
+        reverse("account_login"), {"login": tenant_a.president.email, "password": "correct-horse-battery"}
+    )
     assert client.get(reverse("associations:me"))["Location"] == reverse("mfa_activate_totp")
     setup = client.get(reverse("mfa_activate_totp"))
     assert setup.status_code == 200 and "mfa.totp.secret" in client.session
@@ -276,7 +284,9 @@ def test_setting_up_two_factor_right_after_login_does_not_ask_the_password_again
 
 def test_a_stale_login_still_asks_before_setting_up_two_factor(client, tenant_a, settings):
     settings.WASL_REQUIRE_MFA = True
-    client.post(reverse("account_login"), {"login": tenant_a.president.email, "password": "correct-horse-battery"})
+    client.post(
+        reverse("account_login"), {"login": tenant_a.president.email, "password": "correct-horse-battery"}
+    )
     session = client.session
     records = session[AUTHENTICATION_METHODS_SESSION_KEY]
     for record in records:

@@ -64,7 +64,9 @@ def test_a_public_page_carries_the_policies(db):
     response = Client().get(reverse("associations:home"))
     assert response.status_code == 200
     assert response["Content-Security-Policy"] == POLICY
-    assert "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
+    assert (
+        "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
+    )
 
 
 def test_the_checker_finds_inline_code():
@@ -161,7 +163,9 @@ def test_api_answers_about_members_are_never_cached(tenant_a):
                  f"{base}/roles/"):  # fmt: skip
         response = client.get(path)
         assert response.status_code == 200 and _no_store(response), path
-    refused = client.post(f"{base}/members/{member.pk}/status/", {"to_status": "nonsense"}, content_type="application/json")
+    refused = client.post(
+        f"{base}/members/{member.pk}/status/", {"to_status": "nonsense"}, content_type="application/json"
+    )
     assert refused.status_code == 400 and _no_store(refused)
     assert _no_store(client.get(f"{base}/members/999999/"))  # errors too
 

@@ -144,7 +144,9 @@ def test_rate_limited_account_pages_answer_with_a_translated_page(db, settings):
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup": "1/m/ip"}
     client = Client(headers={"Accept-Language": "en"})
     client.post(reverse("account_signup"), {"email": "a@example.ma", "password1": "x", "password2": "y"})
-    response = client.post(reverse("account_signup"), {"email": "b@example.ma", "password1": "x", "password2": "y"})
+    response = client.post(
+        reverse("account_signup"), {"email": "b@example.ma", "password1": "x", "password2": "y"}
+    )
     assert response.status_code == 429
     body = response.content.decode()
     assert "Too many attempts from your connection" in body and '<html lang="en"' in body

@@ -93,7 +93,10 @@ def test_an_irreversible_status_needs_the_box_ticked(tenant_a):
     unticked = client.post(status_url, {"to_status": "deceased", "confirming": "1"})
     assert unticked.status_code == 400 and "Tick the box to confirm" in unticked.content.decode()
     assert member_state(tenant_a, member.pk)[0] == "active"
-    assert client.post(status_url, {"to_status": "deceased", "confirming": "1", "confirm": "1"}).status_code == 302
+    assert (
+        client.post(status_url, {"to_status": "deceased", "confirming": "1", "confirm": "1"}).status_code
+        == 302
+    )
     assert member_state(tenant_a, member.pk)[0] == "deceased"
 
 
@@ -103,7 +106,9 @@ def test_reinstating_a_member_needs_no_second_step(tenant_a):
         services.member_change_status(
             actor=tenant_a.president, member_id=member.pk, to_status="suspended", reason="Dues"
         )
-    response = officer(tenant_a).post(url(tenant_a, "members:status", member_id=member.pk), {"to_status": "active"})
+    response = officer(tenant_a).post(
+        url(tenant_a, "members:status", member_id=member.pk), {"to_status": "active"}
+    )
     assert response.status_code == 302 and member_state(tenant_a, member.pk)[0] == "active"
 
 
@@ -132,7 +137,9 @@ def test_a_death_is_recorded_without_a_reason(tenant_a):
     assert member.status == "deceased"
 
 
-def test_api_refuses_a_suspension_without_a_reason_with_a_translated_field_error(tenant_a, french_reason_message):
+def test_api_refuses_a_suspension_without_a_reason_with_a_translated_field_error(
+    tenant_a, french_reason_message
+):
     api = Client(headers={"Authorization": f"Bearer {tenant_a.access_token_raw}", "Accept-Language": "fr"})
     status_url = f"/api/v1/associations/{tenant_a.association.slug}/members/{tenant_a.member_row.pk}/status/"
     refused = api.post(status_url, {"to_status": "suspended"}, content_type="application/json")
@@ -141,7 +148,9 @@ def test_api_refuses_a_suspension_without_a_reason_with_a_translated_field_error
         expected = REASON_FR % {"status": translation.gettext("Suspended")}
     assert refused.json()["error"]["fields"]["reason"] == [expected]
     assert member_state(tenant_a, tenant_a.member_row.pk)[0] == "active"
-    accepted = api.post(status_url, {"to_status": "suspended", "reason": "Dues"}, content_type="application/json")
+    accepted = api.post(
+        status_url, {"to_status": "suspended", "reason": "Dues"}, content_type="application/json"
+    )
     assert accepted.status_code == 200 and accepted.json()["status"] == "suspended"
 
 
@@ -175,7 +184,9 @@ def test_erasure_page_names_the_member_and_a_wrong_number_erases_nothing(tenant_
 def test_only_a_former_member_can_be_erased(tenant_a):
     client = officer(tenant_a)
     member = tenant_a.member_row
-    response = client.post(url(tenant_a, "members:anonymise", member_id=member.pk), {"typed": str(member.number)})
+    response = client.post(
+        url(tenant_a, "members:anonymise", member_id=member.pk), {"typed": str(member.number)}
+    )
     assert response.status_code == 404 and member_state(tenant_a, member.pk)[2] is None
     with association_scope(tenant_a.association), pytest.raises(WaslError, match="former member"):
         services.member_anonymise(actor=tenant_a.president, member_id=member.pk)

@@ -1,7 +1,6 @@
 """Input the register refuses and output it neutralises (issue 7, item 15): direction overrides in
 names, dates out of any sensible range, and another association's category id."""
 
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -55,7 +54,9 @@ def test_direction_controls_are_refused_by_form_api_and_import(tenant_a):
     assert created.status_code == 400 and "first_name_latin" in created.json()["error"]["fields"]
     with association_scope(tenant_a.association):
         table = read_table(f"Nom;Prénom\nAlaoui;Ah{RLO}med\n".encode())
-        report = import_members(actor=tenant_a.president, table=table, mapping=guess_mapping(table.headers), dry_run=True)
+        report = import_members(
+            actor=tenant_a.president, table=table, mapping=guess_mapping(table.headers), dry_run=True
+        )
     assert report.error_count == 1
     with association_scope(tenant_a.association):
         assert not Member.objects.filter(last_name_latin="Alaoui").exists()
@@ -118,15 +119,21 @@ def test_join_page_isolates_the_association_name(client, tenant_a):
         services.membership_settings_update(actor=tenant_a.president, join_form_open=True)
     from associations.models import Association
 
-    Association.objects.filter(pk=tenant_a.association.pk).update(name_fr=f"Al Amal{RLO}", name_ar=f"الأمل{RLO}")
-    page = client.get(reverse("join", kwargs={"association_slug": tenant_a.association.slug})).content.decode()
+    Association.objects.filter(pk=tenant_a.association.pk).update(
+        name_fr=f"Al Amal{RLO}", name_ar=f"الأمل{RLO}"
+    )
+    page = client.get(
+        reverse("join", kwargs={"association_slug": tenant_a.association.slug})
+    ).content.decode()
     assert f"Apply to join <bdi>Al Amal{RLO}</bdi>" in page
 
 
 def test_claim_email_strips_direction_controls(tenant_a, mailoutbox, django_capture_on_commit_callbacks):
     from associations.models import Association
 
-    Association.objects.filter(pk=tenant_a.association.pk).update(name_fr=f"Al Amal{RLO}x", name_ar=f"الأمل{RLO}")
+    Association.objects.filter(pk=tenant_a.association.pk).update(
+        name_fr=f"Al Amal{RLO}x", name_ar=f"الأمل{RLO}"
+    )
     with association_scope(tenant_a.association), django_capture_on_commit_callbacks(execute=True):
         services.member_claim_create(actor=tenant_a.president, member_id=tenant_a.member_row.pk)
     assert mailoutbox and not any(c in mailoutbox[-1].body for c in BIDI_FORMATTING)
@@ -168,7 +175,9 @@ def test_form_refuses_dates_out_of_range(tenant_a, values, field):
 def test_import_refuses_a_join_date_out_of_range(tenant_a):
     with association_scope(tenant_a.association):
         table = read_table("Nom;Prénom;Date d'adhésion\nAlaoui;Karim;01/01/1850\n".encode())
-        report = import_members(actor=tenant_a.president, table=table, mapping=guess_mapping(table.headers), dry_run=True)
+        report = import_members(
+            actor=tenant_a.president, table=table, mapping=guess_mapping(table.headers), dry_run=True
+        )
     assert report.error_count == 1 and "too far in the past" in report.errors[0].message
 
 
@@ -185,7 +194,9 @@ def test_status_dates_are_bounded(tenant_a):
 @pytest.fixture
 def category_of_b(tenant_b):
     with association_scope(tenant_b.association):
-        return services.category_save(actor=tenant_b.president, name_ar="فئة", name_fr="Honoraire B", annual_dues=0)
+        return services.category_save(
+            actor=tenant_b.president, name_ar="فئة", name_fr="Honoraire B", annual_dues=0
+        )
 
 
 def category_names(tenant):
@@ -193,7 +204,9 @@ def category_names(tenant):
         return sorted(MemberCategory.objects.values_list("name_fr", flat=True))
 
 
-def test_a_category_form_with_another_associations_id_is_a_404_and_creates_nothing(tenant_a, tenant_b, category_of_b):
+def test_a_category_form_with_another_associations_id_is_a_404_and_creates_nothing(
+    tenant_a, tenant_b, category_of_b
+):
     client = officer(tenant_a)
     before_a, before_b = category_names(tenant_a), category_names(tenant_b)
     form = {"category_id": str(category_of_b.pk), "name_ar": "مخترق", "name_fr": "Hijacked", "annual_dues": "10",

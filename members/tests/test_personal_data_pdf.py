@@ -44,7 +44,10 @@ def member_with_history(tenant_a):
         Member.objects.filter(pk=member.pk).update(user=person)
         Role.objects.create(user=person, kind="member")
         services.member_change_status(
-            actor=tenant_a.president, member_id=member.pk, to_status="suspended", reason="Cotisation en retard"
+            actor=tenant_a.president,
+            member_id=member.pk,
+            to_status="suspended",
+            reason="Cotisation en retard",
         )
         services.consent_give(
             actor=tenant_a.president,
