@@ -48,6 +48,8 @@ def home(request: HttpRequest) -> HttpResponse:
         sector_code=filters.get("sector", ""),
     )
     page = Paginator(associations, 20).get_page(request.GET.get("page"))
+    for association in page.object_list:  # each card opens the association's public page
+        association.public_url = seams.public_page_url(association.slug)
     context = {"form": form, "page": page}
     template = "associations/home.html#directory" if request.htmx else "associations/home.html"
     return render(request, template, context)

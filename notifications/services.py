@@ -11,6 +11,8 @@ Delivery guarantees:
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -29,7 +31,7 @@ from associations.tenancy import association_scope
 from associations.text import strip_bidi_controls
 from notifications.models import Channel, Message, Opposition
 from notifications.phones import phone_to_e164
-from notifications.sms import get_sms_backend
+from notifications.sms import get_sms_backend, sms_rate_limiter
 
 # Delay before attempt n+1 after n failures; after the last one the message is marked failed.
 RETRY_BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2)]
@@ -90,6 +92,69 @@ def message_enqueue(
     return message, True
 
 
+@dataclass(frozen=True)
+class MessageSpec:
+    """One intended message for `message_enqueue_many`; `to_address` already normalised
+    (`normalise_address`). `suppressed_reason` records it as suppressed from the start (e.g. a
+    withdrawn consent the caller knows of)."""
+
+    channel: str
+    to_address: str
+    template_key: str
+    dedup_key: str
+    language: str
+    context: dict
+    recipient_user_id: int | None = None
+    recipient_name: str = ""
+    suppressed_reason: str = ""
+
+
+def message_enqueue_many(specs: Iterable[MessageSpec], *, batch_size: int = 1000) -> int:
+    """Queue many intended messages at once (in the current scope), with the same guarantees as
+    `message_enqueue`: a dedup key already queued is skipped (the unique constraint decides, also
+    under concurrency), and an address that objected to the channel is recorded as suppressed.
+    Returns how many rows were new. A few queries per batch, whatever the batch's size."""
+    specs = list(specs)
+    created = 0
+    objected = _("The recipient objected to this channel.")
+    for start in range(0, len(specs), batch_size):
+        batch = specs[start : start + batch_size]
+        keys = [spec.dedup_key for spec in batch]
+        existing = set(Message.objects.filter(dedup_key__in=keys).values_list("dedup_key", flat=True))
+        fresh = [spec for spec in batch if spec.dedup_key not in existing]
+        if not fresh:
+            continue
+        opposed = set(
+            Opposition.objects.filter(address__in={spec.to_address for spec in fresh}).values_list(
+                "channel", "address"
+            )
+        )
+        now = timezone.now()
+        rows = []
+        for spec in fresh:
+            reason = objected if (spec.channel, spec.to_address) in opposed else spec.suppressed_reason
+            rows.append(
+                Message(
+                    channel=spec.channel,
+                    to_address=spec.to_address,
+                    template_key=spec.template_key,
+                    dedup_key=spec.dedup_key,
+                    context=spec.context,
+                    language=spec.language,
+                    recipient_user_id=spec.recipient_user_id,
+                    recipient_name=spec.recipient_name,
+                    status=Message.Status.SUPPRESSED if reason else Message.Status.QUEUED,
+                    last_error=reason,
+                    created_at=now,
+                    next_attempt_at=now,
+                )
+            )
+        with transaction.atomic():
+            Message.objects.bulk_create(rows, ignore_conflicts=True)
+        created += Message.objects.filter(dedup_key__in=[spec.dedup_key for spec in fresh]).count()
+    return created
+
+
 def render_message(message: Message) -> tuple[str, str]:
     """(subject, body) in the recipient's language. Templates live in
     <app>/templates/notifications/messages/<template_key>/{subject,body,sms}.txt."""
@@ -139,13 +204,21 @@ class DispatchResult:
     failed: int = 0
     retried: int = 0
     suppressed: int = 0
+    more: bool = False  # stopped at the limit or the time budget with messages still due
 
 
-def outbox_dispatch(*, association_id: int, limit: int = 200) -> DispatchResult:
-    """Send what is due in one association. Opens a short scope per step (claim, then record the
-    outcome), so each claim is committed before the message leaves."""
+def outbox_dispatch(
+    *, association_id: int, limit: int = 200, budget_seconds: float | None = None
+) -> DispatchResult:
+    """Send what is due in one association: at most `limit` messages, and for at most
+    `budget_seconds`, after which `more` says whether some are still due (the task then puts the
+    rest back at the end of the queue, behind other associations' messages). SMS are paced to the
+    gateway's rate limit. Opens a short scope per step (claim, then record the outcome), so each
+    claim is committed before the message leaves."""
     result = DispatchResult()
     now = timezone.now()
+    started = time.monotonic()
+    limiter = sms_rate_limiter()
     with association_scope(association_id):
         due = list(
             Message.objects.filter(status=Message.Status.QUEUED, next_attempt_at__lte=now)
@@ -153,6 +226,9 @@ def outbox_dispatch(*, association_id: int, limit: int = 200) -> DispatchResult:
             .values_list("pk", flat=True)[:limit]
         )
     for pk in due:
+        if budget_seconds is not None and time.monotonic() - started > budget_seconds:
+            result.more = True
+            return result
         with association_scope(association_id):
             claimed = Message.objects.filter(pk=pk, status=Message.Status.QUEUED).update(
                 status=Message.Status.SENDING, claimed_at=timezone.now()
@@ -166,6 +242,8 @@ def outbox_dispatch(*, association_id: int, limit: int = 200) -> DispatchResult:
                 message.save(update_fields=["status", "last_error"])
                 result.suppressed += 1
                 continue
+        if message.channel == Channel.SMS:
+            limiter.acquire()
         try:
             _deliver(message)
         except Exception as exc:
@@ -182,6 +260,7 @@ def outbox_dispatch(*, association_id: int, limit: int = 200) -> DispatchResult:
                     last_error="",
                 )
             result.sent += 1
+    result.more = len(due) == limit  # perhaps more behind the ones just sent
     return result
 
 
