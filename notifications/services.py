@@ -225,8 +225,9 @@ def outbox_dispatch(
             .order_by("next_attempt_at", "id")
             .values_list("pk", flat=True)[:limit]
         )
-    for pk in due:
-        if budget_seconds is not None and time.monotonic() - started > budget_seconds:
+    for index, pk in enumerate(due):
+        # At least one message per run, so a chain of runs always makes progress.
+        if index and budget_seconds is not None and time.monotonic() - started > budget_seconds:
             result.more = True
             return result
         with association_scope(association_id):

@@ -49,13 +49,14 @@ def admit(tenant, n: int, *, prefix: str = "m", email=True, phone=True, **values
 
 
 def send_now(tenant, announcement_id, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        with association_scope(tenant.association):
-            services.announcement_confirm(actor=tenant.president, announcement_id=announcement_id)
+    with django_capture_on_commit_callbacks(execute=True), association_scope(tenant.association):
+        services.announcement_confirm(actor=tenant.president, announcement_id=announcement_id)
 
 
 def messages_of(announcement) -> list[Message]:
-    return list(Message.objects.filter(dedup_key__startswith=f"communication.announcement:{announcement.pk}:"))
+    return list(
+        Message.objects.filter(dedup_key__startswith=f"communication.announcement:{announcement.pk}:")
+    )
 
 
 # --- Writing: bad input changes nothing ---------------------------------------------------------
@@ -108,7 +109,9 @@ def test_a_time_in_the_past_is_refused_and_nothing_is_scheduled(scope_a):
 # --- Audience -------------------------------------------------------------------------------------
 
 
-def test_a_segment_never_includes_another_associations_members(tenant_a, tenant_b, django_capture_on_commit_callbacks):
+def test_a_segment_never_includes_another_associations_members(
+    tenant_a, tenant_b, django_capture_on_commit_callbacks
+):
     with association_scope(tenant_b.association):
         admit(tenant_b, 3, prefix="bee")
     with association_scope(tenant_a.association):
@@ -163,8 +166,9 @@ def test_send_queues_one_message_per_member_and_channel_in_their_language(
     mail.outbox.clear()
     with association_scope(tenant_a.association):
         members = admit(tenant_a, 3)
-        member_services.consent_give(actor=None, member_id=members[0].pk, purpose="membership",
-                                     wording="x", language="fr")  # fmt: skip
+        member_services.consent_give(
+            actor=None, member_id=members[0].pk, purpose="membership", wording="x", language="fr"
+        )
         announcement = services.announcement_save(actor=tenant_a.president, values=TEXT)
     send_now(tenant_a, announcement.pk, django_capture_on_commit_callbacks)
     with association_scope(tenant_a.association):
@@ -234,8 +238,9 @@ def test_an_objector_never_receives(tenant_a, django_capture_on_commit_callbacks
     with association_scope(tenant_a.association):
         objector, withdrawn, plain = admit(tenant_a, 3)
         opposition_record(actor=tenant_a.president, channel="email", address=objector.email)
-        member_services.consent_give(actor=None, member_id=withdrawn.pk, purpose="communications",
-                                     wording="x", language="ar")  # fmt: skip
+        member_services.consent_give(
+            actor=None, member_id=withdrawn.pk, purpose="communications", wording="x", language="ar"
+        )
         member_services.consent_withdraw(actor=None, member_id=withdrawn.pk, purpose="communications")
         announcement = services.announcement_save(actor=tenant_a.president, values=TEXT)
         assert selectors.announcement_preview(announcement).objected == 2
@@ -251,7 +256,9 @@ def test_an_objector_never_receives(tenant_a, django_capture_on_commit_callbacks
     assert statuses[(objector.phone, "sms")] == "sent"  # objected to e-mail only
 
 
-def test_a_member_without_address_is_a_recipient_listed_as_unreachable(scope_a, django_capture_on_commit_callbacks):
+def test_a_member_without_address_is_a_recipient_listed_as_unreachable(
+    scope_a, django_capture_on_commit_callbacks
+):
     nobody = admit(scope_a, 1, prefix="none", email=False, phone=False)[0]
     announcement = services.announcement_save(actor=scope_a.president, values=TEXT)
     services.announcement_confirm(actor=scope_a.president, announcement_id=announcement.pk)
@@ -355,8 +362,11 @@ def test_members_see_their_announcements_newest_first_read_or_unread(
     portal = client.get(reverse("members:my", kwargs={"association_slug": slug})).content.decode()
     assert portal.index("Second news") < portal.index("First news")
     assert portal.count("Unread") == 2
-    opened = client.get(reverse("communication:my_announcement", kwargs={"association_slug": slug,
-                                                                        "announcement_id": first.pk}))  # fmt: skip
+    opened = client.get(
+        reverse(
+            "communication:my_announcement", kwargs={"association_slug": slug, "announcement_id": first.pk}
+        )
+    )
     assert opened.status_code == 200 and "One" in opened.content.decode()
     portal = client.get(reverse("members:my", kwargs={"association_slug": slug})).content.decode()
     assert portal.count("Unread") == 1
