@@ -13,7 +13,7 @@ from associations.tasks import TenantTask
 from associations.tenancy import cross_tenant_read
 from communication.models import Announcement
 from communication.services import announcement_queue_chunk, announcements_start_due
-from notifications.tasks import dispatch_association
+from notifications.tasks import dispatch_soon
 
 
 @shared_task(base=TenantTask, name="communication.queue_announcement")
@@ -24,7 +24,7 @@ def queue_announcement(*, association_id: int, announcement_id: int) -> bool:
             lambda: queue_announcement.delay(association_id=association_id, announcement_id=announcement_id)
         )
     # Start delivering what this chunk queued without waiting for beat's next minute.
-    transaction.on_commit(lambda: dispatch_association.delay(association_id=association_id))
+    transaction.on_commit(lambda: dispatch_soon(association_id))
     return more
 
 

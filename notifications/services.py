@@ -12,6 +12,7 @@ Delivery guarantees:
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,7 +20,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone, translation
@@ -207,14 +208,21 @@ class DispatchResult:
     more: bool = False  # stopped at the limit or the time budget with messages still due
 
 
+CLAIM_BATCH = 25  # messages claimed (and marked sent) per transaction
+
+
 def outbox_dispatch(
     *, association_id: int, limit: int = 200, budget_seconds: float | None = None
 ) -> DispatchResult:
     """Send what is due in one association: at most `limit` messages, and for at most
     `budget_seconds`, after which `more` says whether some are still due (the task then puts the
     rest back at the end of the queue, behind other associations' messages). SMS are paced to the
-    gateway's rate limit. Opens a short scope per step (claim, then record the outcome), so each
-    claim is committed before the message leaves."""
+    gateway's rate limit.
+
+    Messages are claimed a batch at a time: one committed UPDATE (queued → sending, stamped with
+    this run's claim token) before any of them leaves, so two dispatchers never send a row twice;
+    the batch's sent rows are recorded together afterwards. A run that dies mid-batch leaves its
+    rows in "sending", which `outbox_release_stale_claims` marks failed (never re-sent by itself)."""
     result = DispatchResult()
     now = timezone.now()
     started = time.monotonic()
@@ -225,44 +233,61 @@ def outbox_dispatch(
             .order_by("next_attempt_at", "id")
             .values_list("pk", flat=True)[:limit]
         )
-    for index, pk in enumerate(due):
-        # At least one message per run, so a chain of runs always makes progress.
-        if index and budget_seconds is not None and time.monotonic() - started > budget_seconds:
+    for start in range(0, len(due), CLAIM_BATCH):
+        # At least one batch per run, so a chain of runs always makes progress.
+        if start and budget_seconds is not None and time.monotonic() - started > budget_seconds:
             result.more = True
             return result
-        with association_scope(association_id):
-            claimed = Message.objects.filter(pk=pk, status=Message.Status.QUEUED).update(
-                status=Message.Status.SENDING, claimed_at=timezone.now()
-            )
-            if not claimed:
-                continue  # another dispatcher has it
-            message = Message.objects.get(pk=pk)
-            if _opposed(message.channel, message.to_address):
-                message.status = Message.Status.SUPPRESSED
-                message.last_error = _("The recipient objected to this channel.")
-                message.save(update_fields=["status", "last_error"])
-                result.suppressed += 1
-                continue
-        if message.channel == Channel.SMS:
-            limiter.acquire()
-        try:
-            _deliver(message)
-        except Exception as exc:
+        batch = _claim(association_id, due[start : start + CLAIM_BATCH], result)
+        sent: list[int] = []
+        for message in batch:
+            if message.channel == Channel.SMS:
+                limiter.acquire()
+            try:
+                _deliver(message)
+            except Exception as exc:
+                with association_scope(association_id):
+                    outcome = _record_failure(message.pk, f"{type(exc).__name__}: {exc}"[:2000])
+                result.failed += outcome == Message.Status.FAILED
+                result.retried += outcome == Message.Status.QUEUED
+            else:
+                sent.append(message.pk)
+        if sent:
             with association_scope(association_id):
-                outcome = _record_failure(pk, f"{type(exc).__name__}: {exc}"[:2000])
-            result.failed += outcome == Message.Status.FAILED
-            result.retried += outcome == Message.Status.QUEUED
-        else:
-            with association_scope(association_id):
-                Message.objects.filter(pk=pk).update(
+                Message.objects.filter(pk__in=sent).update(
                     status=Message.Status.SENT,
                     sent_at=timezone.now(),
-                    attempts=message.attempts + 1,
+                    attempts=models.F("attempts") + 1,
                     last_error="",
                 )
-            result.sent += 1
+            result.sent += len(sent)
     result.more = len(due) == limit  # perhaps more behind the ones just sent
     return result
+
+
+def _claim(association_id: int, pks: list[int], result: DispatchResult) -> list[Message]:
+    """Claim these rows if still queued (committed when the scope closes), and return the ones this
+    run claimed and may send; those whose address objected meanwhile are suppressed instead."""
+    token = uuid.uuid4().hex
+    with association_scope(association_id):
+        Message.objects.filter(pk__in=pks, status=Message.Status.QUEUED).update(
+            status=Message.Status.SENDING, claimed_at=timezone.now(), claim_token=token
+        )
+        claimed = list(
+            Message.objects.filter(pk__in=pks, claim_token=token).order_by("next_attempt_at", "id")
+        )
+        opposed = set(
+            Opposition.objects.filter(address__in={m.to_address for m in claimed}).values_list(
+                "channel", "address"
+            )
+        )
+        suppressed = [m.pk for m in claimed if (m.channel, m.to_address) in opposed]
+        if suppressed:
+            Message.objects.filter(pk__in=suppressed).update(
+                status=Message.Status.SUPPRESSED, last_error=_("The recipient objected to this channel.")
+            )
+            result.suppressed += len(suppressed)
+    return [m for m in claimed if m.pk not in suppressed]
 
 
 def _record_failure(pk: int, error: str) -> str:

@@ -28,14 +28,16 @@ def dispatch_due() -> int:
             .values_list("association_id", flat=True)
             .distinct()
         )
-    started = 0
-    for association_id in association_ids:
-        # An association whose backlog is already being worked through (a task of its chain is
-        # running or waiting in the queue) gets no second chain.
-        if cache.get(_chain_key(association_id)) is None:
-            dispatch_association.delay(association_id=association_id)
-            started += 1
-    return started
+    return sum(dispatch_soon(association_id) for association_id in association_ids)
+
+
+def dispatch_soon(association_id: int) -> bool:
+    """Queue a dispatch of one association's due messages, unless its backlog is already being
+    worked through (a task of its chain is running or waiting in the queue): no second chain."""
+    if cache.get(_chain_key(association_id)) is not None:
+        return False
+    dispatch_association.delay(association_id=association_id)
+    return True
 
 
 def _chain_key(association_id: int) -> str:

@@ -146,7 +146,9 @@ CELERY_TASK_ROUTES = {
     "documents.render": {"queue": "bulk"},
 }
 CELERY_BEAT_SCHEDULE: dict = {
-    "notifications-dispatch": {"task": "notifications.dispatch_due", "schedule": 60.0},
+    # Every 30 s: a message waits at most that for its association's dispatch task, then at most one
+    # other association's task (WASL_OUTBOX_TASK_SECONDS) in the messages queue: under a minute.
+    "notifications-dispatch": {"task": "notifications.dispatch_due", "schedule": 30.0},
     "jobs-sweep": {"task": "jobs.sweep", "schedule": 60.0},
     "communication-scheduled": {"task": "communication.start_due", "schedule": 60.0},
     "notifications-reminders": {"task": "notifications.sweep_reminders", "schedule": 3600.0},

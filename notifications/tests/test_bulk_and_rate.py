@@ -96,11 +96,12 @@ def test_dispatch_paces_sms_through_the_limiter(tenant_a, settings, monkeypatch)
 
 def test_dispatch_hands_over_after_its_time_budget(tenant_a):
     with association_scope(tenant_a.association):
-        services.message_enqueue_many([spec(i) for i in range(4)])
+        services.message_enqueue_many([spec(i) for i in range(60)])
     result = services.outbox_dispatch(association_id=tenant_a.association.pk, budget_seconds=0)
-    assert result.more and result.sent == 1  # one at least, then it hands over
+    # One claimed batch at least, then it hands over.
+    assert result.more and result.sent == services.CLAIM_BATCH
     rest = services.outbox_dispatch(association_id=tenant_a.association.pk)
-    assert rest.sent == 3 and not rest.more
+    assert rest.sent == 60 - services.CLAIM_BATCH and not rest.more
 
 
 def test_a_dispatch_task_with_more_due_queues_the_rest(tenant_a, settings):
@@ -108,7 +109,7 @@ def test_a_dispatch_task_with_more_due_queues_the_rest(tenant_a, settings):
 
     settings.WASL_OUTBOX_TASK_SECONDS = 0
     with association_scope(tenant_a.association):
-        services.message_enqueue_many([spec(i) for i in range(3)])
+        services.message_enqueue_many([spec(i) for i in range(60)])
     dispatch_association(association_id=tenant_a.association.pk)  # eager: the chain runs to the end
     with association_scope(tenant_a.association):
-        assert Message.objects.filter(dedup_key__startswith="bulk:", status="sent").count() == 3
+        assert Message.objects.filter(dedup_key__startswith="bulk:", status="sent").count() == 60
