@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 
 from associations import seams
 from communication import selectors
+from communication.demo import seed_communication
 
 seams.register_nav_entry(
     seams.NavEntry(
@@ -29,6 +30,9 @@ seams.register_nav_entry(
     )
 )
 seams.register_public_page(seams.PublicPage(key="communication", url_name="public:page"))
+seams.register_demo_seeder(
+    seams.DemoSeeder(key="communication", seed=seed_communication, depends_on=("members",), order=40)
+)
 
 
 # --- Member portal ----------------------------------------------------------------------------
