@@ -1,6 +1,7 @@
 """The association's public page (/p/<slug>/), where its directory card leads: public facts,
 logo, object and contact, a join button when its join form is open, and its published news and
-activity reports. Light: no script, small images loaded lazily, cached by browsers a few minutes."""
+activity reports. Light: no script of its own, small images loaded lazily, kept by the browser a
+few minutes."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from documents import logos
 from documents.files import private_storage
 from members.selectors import join_form_open
 
-PUBLIC_CACHE = "public, max-age=300"
+# The page carries the visitor's own menu and CSRF token: browsers may keep it a few minutes, shared
+# caches may not. Images hold nothing of the visitor's: anyone may cache them for a day.
+PUBLIC_CACHE = "private, max-age=300"
 IMAGE_CACHE = "public, max-age=86400"
 
 

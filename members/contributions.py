@@ -185,7 +185,7 @@ seams.register_audience_segment(
         key="members.status",
         label=_("Status"),
         members=_status_members,
-        choices=lambda: [(status.value, status.label) for status in MemberStatus],
+        choices=lambda: [(s.value, s.label) for s in MemberStatus if s != MemberStatus.DECEASED],
         order=10,
     )
 )

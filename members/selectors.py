@@ -221,9 +221,9 @@ def claim_association_for_token(*, raw_token: str) -> int | None:
 
 
 def members_for_audience() -> QuerySet[Member]:
-    """Members an announcement may reach (the current association's, never an anonymised one);
-    the audience segments narrow it."""
-    return Member.objects.filter(anonymised_at=None)
+    """Members an announcement may reach: the current association's, never an anonymised or a
+    deceased one; the audience segments narrow it."""
+    return Member.objects.filter(anonymised_at=None).exclude(status=MemberStatus.DECEASED)
 
 
 def board_members() -> QuerySet[Member]:

@@ -382,3 +382,11 @@ def test_a_member_cannot_open_an_announcement_not_addressed_to_them(tenant_a, cl
         kwargs={"association_slug": tenant_a.association.slug, "announcement_id": announcement.pk},
     )
     assert client.get(url).status_code == 404
+
+
+def test_a_deceased_member_is_never_in_the_audience(scope_a):
+    gone = admit(scope_a, 1, prefix="gone")[0]
+    Member.objects.filter(pk=gone.pk).update(status="deceased")
+    assert gone.pk not in set(services.audience_members({}).values_list("pk", flat=True))
+    with pytest.raises(WaslError):
+        services.audience_clean({"members.status": "deceased"})

@@ -93,7 +93,7 @@ def test_a_published_post_is_public_with_its_photos_and_open_graph(tenant_a, cli
     assert "Journée de plantation" in page
     detail = client.get(public_url(tenant_a, "public:post", post_id=post.pk))
     body = detail.content.decode()
-    assert detail["Cache-Control"].startswith("public")
+    assert detail["Cache-Control"] == "private, max-age=300"  # the visitor's menu: no shared cache
     assert '<meta property="og:title" content="Journée de plantation">' in body
     photo_url = public_url(tenant_a, "public:photo", photo_id=photo.pk)
     assert f'<meta property="og:image" content="http://testserver{photo_url}">' in body
