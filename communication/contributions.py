@@ -27,6 +27,7 @@ seams.register_nav_entry(
         url_name="communication:posts",
         capability="communication.manage",
         order=56,
+        group="manage",
     )
 )
 seams.register_public_page(seams.PublicPage(key="communication", url_name="public:page"))

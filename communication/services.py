@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +27,7 @@ from django.utils.translation import gettext as _
 from associations import seams
 from associations.audit import audit_record
 from associations.errors import NotFound, WaslError
+from associations.links import absolute_url
 from associations.models import Association
 from communication.models import Announcement, AnnouncementRecipient, Post, PostPhoto, PublicProfile
 from documents.files import private_storage, save_private_file
@@ -282,9 +282,7 @@ def announcement_queue_chunk(*, announcement_id: int, size: int = CHUNK_SIZE) ->
     )
     reaches = member_reach(member_ids=member_ids)
     association = Association.objects.get(pk=announcement.association_id)
-    portal_url = settings.WASL_BASE_URL.rstrip("/") + reverse(
-        "members:my", kwargs={"association_slug": association.slug}
-    )
+    portal_url = absolute_url(reverse("members:my", kwargs={"association_slug": association.slug}))
     languages = announcement.languages or ["ar"]
     withdrew = _("The member withdrew their consent to communications.")
     recipients, specs = [], []
