@@ -18,6 +18,7 @@ seams.register_nav_entry(
         url_name="communication:announcements",
         capability="communication.view",
         order=55,
+        group="manage",
     )
 )
 seams.register_nav_entry(
