@@ -5,7 +5,6 @@ sentences of its audit events."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from associations import seams
 from communication import selectors
@@ -61,23 +60,6 @@ def _unread_badges(request, association_ids) -> dict[int, seams.Fragment]:
 
 seams.register_portal_section(
     seams.PortalSection(key="communication", inside=_my_announcements, across=_unread_badges, order=15)
-)
-seams.register_next_action(
-    seams.NextAction(
-        key="communication.scheduled",
-        capability="communication.manage",
-        count=lambda request: selectors.announcement_list().filter(status="scheduled").count(),
-        label=lambda count: (
-            ngettext(
-                "%(count)d announcement is scheduled to be sent",
-                "%(count)d announcements are scheduled to be sent",
-                count,
-            )
-            % {"count": count}
-        ),
-        url_name="communication:announcements",
-        order=80,
-    )
 )
 
 
