@@ -152,7 +152,10 @@ def message_enqueue_many(specs: Iterable[MessageSpec], *, batch_size: int = 1000
             )
         with transaction.atomic():
             Message.objects.bulk_create(rows, ignore_conflicts=True)
-        created += Message.objects.filter(dedup_key__in=[spec.dedup_key for spec in fresh]).count()
+        # Ours are those stamped with this batch's time (a concurrent run's rows carry their own).
+        created += Message.objects.filter(
+            dedup_key__in=[spec.dedup_key for spec in fresh], created_at=now
+        ).count()
     return created
 
 
