@@ -12,6 +12,7 @@ from associations.capabilities import RoleKind
 from associations.models import Association, Role
 from associations.tenancy import association_scope
 from associations.tests.factories import AssociationFactory, RoleFactory, UserFactory
+from communication.models import Announcement, Post, PostPhoto
 from documents.files import save_private_file
 from documents.models import Document
 from jobs.models import Job
@@ -105,6 +106,9 @@ class Tenant:
     correction: object = None
     document: object = None
     job: object = None
+    announcement: object = None
+    post: object = None
+    photo: object = None
     secrets: list[str] = field(default_factory=list)  # strings that must never reach another tenant
 
 
@@ -177,6 +181,18 @@ def build_tenant(label: str) -> Tenant:
             result_name="export.csv",
             result_content_type="text/csv",
         )
+        # A draft announcement and a draft post with a photo: never shown to B, nor to the public.
+        tenant.announcement = Announcement.objects.create(
+            subject_fr=f"announcement-secret-{label}", body_fr="Body", created_by=president
+        )
+        tenant.post = Post.objects.create(title_fr=f"draft-post-secret-{label}", body_fr="Draft text")
+        tenant.photo = PostPhoto.objects.create(
+            post=tenant.post,
+            file=save_private_file("posts", "photo.jpg", f"photo-secret-{label}".encode()),
+            width=1,
+            height=1,
+            consent_confirmed=True,
+        )
     tenant.access_token, tenant.access_token_raw = token, raw
     tenant.secrets = [
         president.email,
@@ -196,6 +212,9 @@ def build_tenant(label: str) -> Tenant:
         f"import-secret-{label}",
         f"Importsecret{label}",
         f"ZZ{ord(label[0]):06d}",
+        f"announcement-secret-{label}",
+        f"draft-post-secret-{label}",
+        f"photo-secret-{label}",
     ]
     return tenant
 

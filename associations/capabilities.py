@@ -62,6 +62,10 @@ CAPABILITIES: dict[str, Promise] = {
     "documents.issue": _("Issue and cancel the association's documents."),
     "documents.view": _("See and download the association's documents."),
     "jobs.view": _("Follow background jobs and download their results."),
+    "communication.view": _("See the announcements sent to members and their delivery."),
+    "communication.manage": _(
+        "Write and send announcements to members, publish news on the public page, change the logo."
+    ),
 }
 
 _OFFICER_COMMON = {
@@ -75,6 +79,7 @@ _OFFICER_COMMON = {
     "finance.view",
     "governance.view",
     "api.tokens",
+    "communication.view",
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -89,6 +94,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "training.manage",
             "notifications.manage",
             "documents.issue",
+            "communication.manage",
         }
     ),
     RoleKind.VICE_PRESIDENT: frozenset(_OFFICER_COMMON | {"members.manage", "governance.convene"}),
@@ -102,6 +108,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "training.manage",
             "notifications.manage",
             "documents.issue",
+            "communication.manage",
         }
     ),
     RoleKind.TREASURER: frozenset(

@@ -243,6 +243,32 @@ class ResignationCheck:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class AudienceSegment:
+    """A part of the members an announcement may be sent to, offered by the module that knows it
+    (members: status, category, board; finance: owes dues; governance: attended an assembly;
+    training: enrolled in a training). `members(value)` returns, in the current scope, a queryset
+    of the primary keys of the members in the segment (`.values("pk")`); `value` is one of
+    `choices()`'s values, or "" for a segment without choices. Chosen segments are combined with
+    AND, and the audience never leaves the current association."""
+
+    key: str
+    label: Text
+    members: Callable[[str], Any]
+    choices: Callable[[], Sequence[tuple[str, Text]]] | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PublicPage:
+    """Where the public directory's card of an association leads: a URL name reversed with
+    `association_slug` (the communication module's public page)."""
+
+    key: str
+    url_name: str
+    order: int = 100
+
+
 NAVIGATION: Registry[NavEntry] = Registry("navigation")
 NAV_GROUPS: Registry[NavGroup] = Registry("navigation groups")
 PORTAL_SECTIONS: Registry[PortalSection] = Registry("portal sections")
@@ -252,6 +278,8 @@ API_ROUTES: Registry[ApiRoutes] = Registry("API routes")
 DEMO_SEEDERS: Registry[DemoSeeder] = Registry("demo seeders")
 RESIGNATION_CHECKS: Registry[ResignationCheck] = Registry("resignation checks")
 AUDIT_ACTIONS: Registry[AuditAction] = Registry("audit actions")
+AUDIENCE_SEGMENTS: Registry[AudienceSegment] = Registry("audience segments")
+PUBLIC_PAGES: Registry[PublicPage] = Registry("public pages")
 
 register_nav_entry = NAVIGATION.register
 register_nav_group = NAV_GROUPS.register
@@ -262,6 +290,8 @@ register_api_routes = API_ROUTES.register
 register_demo_seeder = DEMO_SEEDERS.register
 register_resignation_check = RESIGNATION_CHECKS.register
 register_audit_action = AUDIT_ACTIONS.register
+register_audience_segment = AUDIENCE_SEGMENTS.register
+register_public_page = PUBLIC_PAGES.register
 
 
 # The groups every module may use (a module may register another).
@@ -460,3 +490,13 @@ def resignation_checks() -> list[ResignationCheck]:
 def audit_action(key: str) -> AuditAction | None:
     """The renderer registered for an action code (None: the audit page writes a neutral line)."""
     return AUDIT_ACTIONS.get(key)
+
+
+def audience_segments() -> list[AudienceSegment]:
+    return AUDIENCE_SEGMENTS.entries()
+
+
+def public_page_url(slug: str) -> str:
+    """The public page of an association, for its directory card ("" when no module offers one)."""
+    entries = PUBLIC_PAGES.entries()
+    return reverse(entries[0].url_name, kwargs={"association_slug": slug}) if entries else ""

@@ -37,6 +37,8 @@ CROSS_TENANT_MODULES = frozenset(
         "jobs/tasks.py",  # which associations have waiting or stale jobs, or results to expire (ids only)
         "documents/selectors.py",  # /verify/<token>: the public check of a document by its token
         "members/selectors.py",  # a person's own member rows across associations (/me/)
+        "communication/selectors.py",  # a person's own unread announcements across associations (/me/)
+        "communication/tasks.py",  # which associations have scheduled announcements due (ids only)
     }
 )
 

@@ -52,6 +52,8 @@ def home(request: HttpRequest) -> HttpResponse:
     page = selectors.directory_page(
         selectors.association_directory(**criteria), cursor=request.GET.get("cursor", "")[:600]
     )
+    for association in page.associations:  # each card opens the association's public page
+        association.public_url = seams.public_page_url(association.slug)
     query = request.GET.copy()
     query.pop("cursor", None)
     context = {

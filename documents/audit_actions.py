@@ -49,5 +49,16 @@ for action in (
         sentence=_deleted,
         field_labels={"documents": _("documents concerned")},
     ),
+    seams.AuditAction(
+        key="documents.logo.set",
+        label=_("Logo changed"),
+        sentence=_("%(actor)s changed the association's logo"),
+        hidden=("width",),
+    ),
+    seams.AuditAction(
+        key="documents.logo.removed",
+        label=_("Logo removed"),
+        sentence=_("%(actor)s removed the association's logo"),
+    ),
 ):
     seams.register_audit_action(action)

@@ -50,3 +50,20 @@ class Document(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.token[:6]}…"
+
+
+class AssociationLogo(TenantModel):
+    """The association's logo: a resized PNG in the private storage, shown on its public page and
+    printed on the documents it issues (`documents.logos`)."""
+
+    file = models.CharField(max_length=300)  # name in the private storage
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta(TenantModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["association"], name="association_logo_one")]

@@ -15,6 +15,7 @@ from associations.models import Association, Role
 from associations.tenancy import current_association_id
 from documents.files import private_storage, save_private_file
 from documents.kinds import ASSOCIATION_CERTIFICATE, document_kind
+from documents.logos import logo_data_uri
 from documents.models import Document
 from documents.pdf import qr_png_data_uri, qr_svg, render_pdf, verify_url
 
@@ -54,6 +55,9 @@ def document_pdf_bytes(document: Document) -> bytes:
         "qr": qr_svg(url),
         "qr_src": qr_png_data_uri(url),
         "verify_url": url,
+        # Every kind may print the association's logo (rendered in its scope): cards, certificates,
+        # and the receipts and minutes to come.
+        "logo_src": logo_data_uri(),
     }
     return render_pdf(kind.template, context, language=document.language)
 

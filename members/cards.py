@@ -21,6 +21,7 @@ from associations.models import Association
 from associations.tenancy import current_association_id
 from documents.files import private_storage
 from documents.kinds import DocumentKind, register_document_kind
+from documents.logos import logo_data_uri
 from documents.models import Document
 from documents.pdf import qr_png_data_uri, render_pdf, verify_url
 from documents.services import document_cancel, document_issue
@@ -129,12 +130,14 @@ def cards_sheet_pdf(documents, *, language: str) -> bytes:
     """A4 pages of ten cards for these card documents, in their order. Linear in their number:
     each page is a box of its own, and each QR code a small bitmap."""
     cards = []
+    logo_src = logo_data_uri()  # once for the sheet: the same small image on every card
     for position, document in enumerate(documents):
         slot = position % CARDS_PER_PAGE
         cards.append(
             {
                 "snapshot": document.snapshot,
                 "qr_src": qr_png_data_uri(verify_url(document.token)),
+                "logo_src": logo_src,
                 "row": slot // 2,
                 "column": slot % 2,
             }

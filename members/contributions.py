@@ -163,6 +163,50 @@ seams.register_next_action(
     )
 )
 
+# --- Audience segments for announcements ------------------------------------------------------
+
+
+def _status_members(value: str):
+    return selectors.members_for_audience().filter(status=value).values("pk")
+
+
+def _category_members(value: str):
+    return (
+        selectors.members_for_audience().filter(category_id=int(value) if value.isdigit() else 0).values("pk")
+    )
+
+
+def _category_choices():
+    return [(str(category.pk), str(category)) for category in selectors.categories(active_only=True)]
+
+
+seams.register_audience_segment(
+    seams.AudienceSegment(
+        key="members.status",
+        label=_("Status"),
+        members=_status_members,
+        choices=lambda: [(s.value, s.label) for s in MemberStatus if s != MemberStatus.DECEASED],
+        order=10,
+    )
+)
+seams.register_audience_segment(
+    seams.AudienceSegment(
+        key="members.category",
+        label=_("Category"),
+        members=_category_members,
+        choices=_category_choices,
+        order=20,
+    )
+)
+seams.register_audience_segment(
+    seams.AudienceSegment(
+        key="members.board",
+        label=_("Board members only"),
+        members=lambda value: selectors.board_members().values("pk"),
+        order=30,
+    )
+)
+
 # --- API and demo data ------------------------------------------------------------------------
 
 seams.register_api_routes(seams.ApiRoutes(key="members", module="members.api_urls", order=20))

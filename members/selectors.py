@@ -278,3 +278,76 @@ def claim_association_for_token(*, raw_token: str) -> int | None:
             .values_list("association_id", flat=True)
             .first()
         )
+
+
+def members_for_audience() -> QuerySet[Member]:
+    """Members an announcement may reach: the current association's, never an anonymised or a
+    deceased one; the audience segments narrow it."""
+    return Member.objects.filter(anonymised_at=None).exclude(status=MemberStatus.DECEASED)
+
+
+def board_members() -> QuerySet[Member]:
+    """Members whose account holds an officer role in the association (the board)."""
+    from associations.capabilities import OFFICER_ROLES
+    from associations.models import Role
+
+    officers = Role.objects.filter(kind__in=OFFICER_ROLES).values("user_id")
+    return members_for_audience().filter(user_id__in=officers)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What an announcement needs of a member: where to write, in which language, and whether
+    they withdrew their consent to communications (law 09-08: then nothing is sent)."""
+
+    member_id: int
+    user_id: int | None
+    name: str
+    email: str
+    phone: str
+    language: str
+    withdrew: bool
+
+
+def member_reach(*, member_ids) -> list[Reach]:
+    """The contact facts of these members (in the current scope), in id order, in two queries.
+    The language is that of their latest consent (what they read when they gave it), else Arabic."""
+    from members.models import Consent, ConsentPurpose
+
+    members = list(
+        Member.objects.filter(pk__in=member_ids, anonymised_at=None)
+        .order_by("pk")
+        .only("pk", "user_id", "first_name_ar", "last_name_ar", "first_name_latin", "last_name_latin",
+              "number", "email", "phone")
+    )  # fmt: skip
+    language: dict[int, str] = {}
+    given: set[int] = set()
+    withdrawn: set[int] = set()
+    for member_id, purpose, lang, withdrawn_at in (
+        Consent.objects.filter(member_id__in=[m.pk for m in members])
+        .order_by("given_at", "id")
+        .values_list("member_id", "purpose", "language", "withdrawn_at")
+    ):
+        if lang[:2] in ("ar", "fr"):
+            language[member_id] = lang[:2]
+        if purpose == ConsentPurpose.COMMUNICATIONS:
+            (withdrawn if withdrawn_at else given).add(member_id)
+    return [
+        Reach(
+            member_id=m.pk,
+            user_id=m.user_id,
+            name=m.display_name,
+            email=m.email,
+            phone=m.phone,
+            language=language.get(m.pk, "ar"),
+            withdrew=m.pk in withdrawn and m.pk not in given,
+        )
+        for m in members
+    ]
+
+
+def join_form_open() -> bool:
+    """Whether the association takes applications on its public join form (no row: closed)."""
+    from members.models import MembershipSettings
+
+    return bool(MembershipSettings.objects.values_list("join_form_open", flat=True).first())

@@ -42,6 +42,9 @@ class Message(TenantModel):
     created_at = models.DateTimeField(default=timezone.now)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The dispatch run that claimed it (outbox_dispatch claims a batch in one UPDATE, then reads
+    # back the rows carrying its token: those, and only those, are its to send).
+    claim_token = models.CharField(max_length=32, blank=True, default="")
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(TenantModel.Meta):

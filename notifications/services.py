@@ -11,13 +11,16 @@ Delivery guarantees:
 
 from __future__ import annotations
 
+import time
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone, translation
@@ -29,7 +32,7 @@ from associations.tenancy import association_scope
 from associations.text import strip_bidi_controls
 from notifications.models import Channel, Message, Opposition
 from notifications.phones import phone_to_e164
-from notifications.sms import get_sms_backend
+from notifications.sms import get_sms_backend, sms_rate_limiter
 
 # Delay before attempt n+1 after n failures; after the last one the message is marked failed.
 RETRY_BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2)]
@@ -90,6 +93,72 @@ def message_enqueue(
     return message, True
 
 
+@dataclass(frozen=True)
+class MessageSpec:
+    """One intended message for `message_enqueue_many`; `to_address` already normalised
+    (`normalise_address`). `suppressed_reason` records it as suppressed from the start (e.g. a
+    withdrawn consent the caller knows of)."""
+
+    channel: str
+    to_address: str
+    template_key: str
+    dedup_key: str
+    language: str
+    context: dict
+    recipient_user_id: int | None = None
+    recipient_name: str = ""
+    suppressed_reason: str = ""
+
+
+def message_enqueue_many(specs: Iterable[MessageSpec], *, batch_size: int = 1000) -> int:
+    """Queue many intended messages at once (in the current scope), with the same guarantees as
+    `message_enqueue`: a dedup key already queued is skipped (the unique constraint decides, also
+    under concurrency), and an address that objected to the channel is recorded as suppressed.
+    Returns how many rows were new. A few queries per batch, whatever the batch's size."""
+    specs = list(specs)
+    created = 0
+    objected = _("The recipient objected to this channel.")
+    for start in range(0, len(specs), batch_size):
+        batch = specs[start : start + batch_size]
+        keys = [spec.dedup_key for spec in batch]
+        existing = set(Message.objects.filter(dedup_key__in=keys).values_list("dedup_key", flat=True))
+        fresh = [spec for spec in batch if spec.dedup_key not in existing]
+        if not fresh:
+            continue
+        opposed = set(
+            Opposition.objects.filter(address__in={spec.to_address for spec in fresh}).values_list(
+                "channel", "address"
+            )
+        )
+        now = timezone.now()
+        rows = []
+        for spec in fresh:
+            reason = objected if (spec.channel, spec.to_address) in opposed else spec.suppressed_reason
+            rows.append(
+                Message(
+                    channel=spec.channel,
+                    to_address=spec.to_address,
+                    template_key=spec.template_key,
+                    dedup_key=spec.dedup_key,
+                    context=spec.context,
+                    language=spec.language,
+                    recipient_user_id=spec.recipient_user_id,
+                    recipient_name=spec.recipient_name,
+                    status=Message.Status.SUPPRESSED if reason else Message.Status.QUEUED,
+                    last_error=reason,
+                    created_at=now,
+                    next_attempt_at=now,
+                )
+            )
+        with transaction.atomic():
+            Message.objects.bulk_create(rows, ignore_conflicts=True)
+        # Ours are those stamped with this batch's time (a concurrent run's rows carry their own).
+        created += Message.objects.filter(
+            dedup_key__in=[spec.dedup_key for spec in fresh], created_at=now
+        ).count()
+    return created
+
+
 def render_message(message: Message) -> tuple[str, str]:
     """(subject, body) in the recipient's language. Templates live in
     <app>/templates/notifications/messages/<template_key>/{subject,body,sms}.txt."""
@@ -139,50 +208,89 @@ class DispatchResult:
     failed: int = 0
     retried: int = 0
     suppressed: int = 0
+    more: bool = False  # stopped at the limit or the time budget with messages still due
 
 
-def outbox_dispatch(*, association_id: int, limit: int = 200) -> DispatchResult:
-    """Send what is due in one association. Opens a short scope per step (claim, then record the
-    outcome), so each claim is committed before the message leaves."""
+CLAIM_BATCH = 25  # messages claimed (and marked sent) per transaction
+
+
+def outbox_dispatch(
+    *, association_id: int, limit: int = 200, budget_seconds: float | None = None
+) -> DispatchResult:
+    """Send what is due in one association: at most `limit` messages, and for at most
+    `budget_seconds`, after which `more` says whether some are still due (the task then puts the
+    rest back at the end of the queue, behind other associations' messages). SMS are paced to the
+    gateway's rate limit.
+
+    Messages are claimed a batch at a time: one committed UPDATE (queued → sending, stamped with
+    this run's claim token) before any of them leaves, so two dispatchers never send a row twice;
+    the batch's sent rows are recorded together afterwards. A run that dies mid-batch leaves its
+    rows in "sending", which `outbox_release_stale_claims` marks failed (never re-sent by itself)."""
     result = DispatchResult()
     now = timezone.now()
+    started = time.monotonic()
+    limiter = sms_rate_limiter()
     with association_scope(association_id):
         due = list(
             Message.objects.filter(status=Message.Status.QUEUED, next_attempt_at__lte=now)
             .order_by("next_attempt_at", "id")
             .values_list("pk", flat=True)[:limit]
         )
-    for pk in due:
-        with association_scope(association_id):
-            claimed = Message.objects.filter(pk=pk, status=Message.Status.QUEUED).update(
-                status=Message.Status.SENDING, claimed_at=timezone.now()
-            )
-            if not claimed:
-                continue  # another dispatcher has it
-            message = Message.objects.get(pk=pk)
-            if _opposed(message.channel, message.to_address):
-                message.status = Message.Status.SUPPRESSED
-                message.last_error = _("The recipient objected to this channel.")
-                message.save(update_fields=["status", "last_error"])
-                result.suppressed += 1
-                continue
-        try:
-            _deliver(message)
-        except Exception as exc:
+    for start in range(0, len(due), CLAIM_BATCH):
+        # At least one batch per run, so a chain of runs always makes progress.
+        if start and budget_seconds is not None and time.monotonic() - started > budget_seconds:
+            result.more = True
+            return result
+        batch = _claim(association_id, due[start : start + CLAIM_BATCH], result)
+        sent: list[int] = []
+        for message in batch:
+            if message.channel == Channel.SMS:
+                limiter.acquire()
+            try:
+                _deliver(message)
+            except Exception as exc:
+                with association_scope(association_id):
+                    outcome = _record_failure(message.pk, f"{type(exc).__name__}: {exc}"[:2000])
+                result.failed += outcome == Message.Status.FAILED
+                result.retried += outcome == Message.Status.QUEUED
+            else:
+                sent.append(message.pk)
+        if sent:
             with association_scope(association_id):
-                outcome = _record_failure(pk, f"{type(exc).__name__}: {exc}"[:2000])
-            result.failed += outcome == Message.Status.FAILED
-            result.retried += outcome == Message.Status.QUEUED
-        else:
-            with association_scope(association_id):
-                Message.objects.filter(pk=pk).update(
+                Message.objects.filter(pk__in=sent).update(
                     status=Message.Status.SENT,
                     sent_at=timezone.now(),
-                    attempts=message.attempts + 1,
+                    attempts=models.F("attempts") + 1,
                     last_error="",
                 )
-            result.sent += 1
+            result.sent += len(sent)
+    result.more = len(due) == limit  # perhaps more behind the ones just sent
     return result
+
+
+def _claim(association_id: int, pks: list[int], result: DispatchResult) -> list[Message]:
+    """Claim these rows if still queued (committed when the scope closes), and return the ones this
+    run claimed and may send; those whose address objected meanwhile are suppressed instead."""
+    token = uuid.uuid4().hex
+    with association_scope(association_id):
+        Message.objects.filter(pk__in=pks, status=Message.Status.QUEUED).update(
+            status=Message.Status.SENDING, claimed_at=timezone.now(), claim_token=token
+        )
+        claimed = list(
+            Message.objects.filter(pk__in=pks, claim_token=token).order_by("next_attempt_at", "id")
+        )
+        opposed = set(
+            Opposition.objects.filter(address__in={m.to_address for m in claimed}).values_list(
+                "channel", "address"
+            )
+        )
+        suppressed = [m.pk for m in claimed if (m.channel, m.to_address) in opposed]
+        if suppressed:
+            Message.objects.filter(pk__in=suppressed).update(
+                status=Message.Status.SUPPRESSED, last_error=_("The recipient objected to this channel.")
+            )
+            result.suppressed += len(suppressed)
+    return [m for m in claimed if m.pk not in suppressed]
 
 
 def _record_failure(pk: int, error: str) -> str:

@@ -4,6 +4,8 @@ that has work, found with a read-only, ids-only cross-tenant query."""
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from associations.tasks import TenantTask
@@ -26,17 +28,39 @@ def dispatch_due() -> int:
             .values_list("association_id", flat=True)
             .distinct()
         )
-    for association_id in association_ids:
-        dispatch_association.delay(association_id=association_id)
-    return len(association_ids)
+    return sum(dispatch_soon(association_id) for association_id in association_ids)
+
+
+def dispatch_soon(association_id: int) -> bool:
+    """Queue a dispatch of one association's due messages, unless its backlog is already being
+    worked through (a task of its chain is running or waiting in the queue): no second chain."""
+    if cache.get(_chain_key(association_id)) is not None:
+        return False
+    dispatch_association.delay(association_id=association_id)
+    return True
+
+
+def _chain_key(association_id: int) -> str:
+    return f"wasl:outbox-chain:{association_id}"
 
 
 @shared_task(name="notifications.dispatch_association")
 def dispatch_association(*, association_id: int) -> dict:
-    """Send one association's due messages. Opens its own short scopes (one per claim and per
-    outcome), so it is not a TenantTask: a claim must be committed before the message leaves."""
+    """Send one association's due messages for at most WASL_OUTBOX_TASK_SECONDS; if some are still
+    due, queue a new task for the rest at the end of the messages queue, so a large announcement
+    never holds back another association's single message for longer than that. Opens its own
+    short scopes (one per claim and per outcome), so it is not a TenantTask: a claim must be
+    committed before the message leaves."""
+    budget = settings.WASL_OUTBOX_TASK_SECONDS
     released = outbox_release_stale_claims(association_id=association_id)
-    result = outbox_dispatch(association_id=association_id)
+    result = outbox_dispatch(association_id=association_id, limit=500, budget_seconds=budget)
+    if result.more:
+        # Marks the chain for a while (beat then starts no second one); it lapses on its own if
+        # the queued task is lost.
+        cache.set(_chain_key(association_id), 1, timeout=max(120, budget * 6))
+        dispatch_association.delay(association_id=association_id)
+    else:
+        cache.delete(_chain_key(association_id))
     return {**result.__dict__, "released": released}
 
 

@@ -12,6 +12,10 @@ QUEUES = {
     "notifications.dispatch_association": "messages",
     "notifications.sweep_reminders": "messages",
     "notifications.sweep_association_reminders": "messages",
+    # Announcements only write outbox rows (in chunks) and start them: with the messages.
+    "communication.queue_announcement": "messages",
+    "communication.start_due": "messages",
+    "communication.start_due_association": "messages",
     "jobs.run": "bulk",
     "jobs.run_step": "bulk",
     "documents.render": "bulk",

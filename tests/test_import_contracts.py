@@ -29,3 +29,19 @@ def test_every_package_but_config_has_its_layer():
 
 def test_the_modules_to_come_are_already_placed():
     assert {"planning", "resources"} <= layer_names()
+
+
+def layer_index(name: str) -> int:
+    """Position of a package's layer, highest first."""
+    (layers,) = [c["layers"] for c in CONFIG["contracts"] if c["id"] == "layers"]
+    return next(
+        i for i, layer in enumerate(layers) if name in {n.strip().strip("()") for n in layer.split("|")}
+    )
+
+
+def test_communication_sits_on_the_register_below_the_modules_that_offer_audiences():
+    """Announcements reach members through the register; finance, governance and training offer
+    their audiences (owes dues, attended an assembly, enrolled) through associations.seams."""
+    assert layer_index("communication") < layer_index("members")
+    for module in ("finance", "governance", "training"):
+        assert layer_index(module) < layer_index("communication")

@@ -56,6 +56,9 @@ def fillers(tenant, slug: str) -> dict[str, str]:
         "request_id": str(tenant.correction.pk),
         "document_token": tenant.document.token,
         "import_id": str(tenant.member_import.pk),
+        "announcement_id": str(tenant.announcement.pk),
+        "post_id": str(tenant.post.pk),
+        "photo_id": str(tenant.photo.pk),
     }
 
 
@@ -157,7 +160,7 @@ def test_b_gets_nothing_of_a(tenant_a, tenant_b, attacker):
 
 PROJECT_MODULES = {
     *("accounts", "associations", "members", "finance", "governance"),
-    *("training", "notifications", "ministry", "config", "documents", "jobs"),
+    *("training", "notifications", "ministry", "config", "documents", "jobs", "communication"),
 }
 
 
@@ -175,7 +178,7 @@ def person_and_public_patterns() -> list[tuple[str, URLPattern]]:
 def test_person_and_public_pages_show_b_nothing_of_a(tenant_a, tenant_b):
     before = snapshot(tenant_a.association)
     routes = person_and_public_patterns()
-    assert {"", "me/", "associations/new/"} <= {route for route, _ in routes}
+    assert {"", "me/", "associations/new/", "p/<slug:association_slug>/"} <= {route for route, _ in routes}
     for attacker in ("president", "anonymous"):
         for route, _pattern in routes:
             path = fill(route, fillers(tenant_a, tenant_a.association.slug))

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "notifications",
     "documents",
     "jobs",
+    "communication",
     "ministry",
 ]
 
@@ -144,13 +145,18 @@ CELERY_TIMEZONE = "Africa/Casablanca"
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
     "notifications.*": {"queue": "messages"},
+    # Announcements only write outbox rows, in chunks: they belong with the messages.
+    "communication.*": {"queue": "messages"},
     "jobs.run": {"queue": "bulk"},
     "jobs.run_step": {"queue": "bulk"},
     "documents.render": {"queue": "bulk"},
 }
 CELERY_BEAT_SCHEDULE: dict = {
-    "notifications-dispatch": {"task": "notifications.dispatch_due", "schedule": 60.0},
+    # Every 30 s: a message waits at most that for its association's dispatch task, then at most one
+    # other association's task (WASL_OUTBOX_TASK_SECONDS) in the messages queue: under a minute.
+    "notifications-dispatch": {"task": "notifications.dispatch_due", "schedule": 30.0},
     "jobs-sweep": {"task": "jobs.sweep", "schedule": 60.0},
+    "communication-scheduled": {"task": "communication.start_due", "schedule": 60.0},
     "notifications-reminders": {"task": "notifications.sweep_reminders", "schedule": 3600.0},
     "members-anonymise": {"task": "members.anonymise_former_members", "schedule": 24 * 3600.0},
     "jobs-expire-results": {"task": "jobs.expire_results", "schedule": 3600.0},
@@ -344,6 +350,11 @@ WASL_SMS_BACKEND = env("WASL_SMS_BACKEND", default="notifications.sms.ConsoleSms
 WASL_SMS_GATEWAY_URL = env("WASL_SMS_GATEWAY_URL", default="")
 WASL_SMS_GATEWAY_TOKEN = env("WASL_SMS_GATEWAY_TOKEN", default="")
 WASL_SMS_SENDER = env("WASL_SMS_SENDER", default="Wasl")
+# The gateway's rate limit: SMS handed to it per second, across workers (0: no limit).
+WASL_SMS_RATE_PER_SECOND = env.int("WASL_SMS_RATE_PER_SECOND", default=20)
+# How long one outbox task sends before it hands over to the next task in the messages queue
+# (another association's messages) and puts its own remainder back at the end of the queue.
+WASL_OUTBOX_TASK_SECONDS = env.int("WASL_OUTBOX_TASK_SECONDS", default=20)
 # Absolute links in e-mails and QR codes. Empty: the address each request came to (so `make run` on
 # any port gives working links), and http://127.0.0.1:8000 outside a request (associations/links.py).
 WASL_BASE_URL = env("WASL_BASE_URL", default="")

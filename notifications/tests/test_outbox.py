@@ -310,7 +310,9 @@ def test_resend_is_a_second_page_and_a_bare_post_changes_nothing(tenant_a, clien
     assert client.post(resend_url(tenant_a, message), {"confirm": "1"}).status_code == 302
     with association_scope(tenant_a.association):
         assert Message.objects.get(pk=message.pk).status == "queued"
-    outbox_page = client.get(reverse("notifications:outbox", kwargs={"association_slug": tenant_a.association.slug}))
+    outbox_page = client.get(
+        reverse("notifications:outbox", kwargs={"association_slug": tenant_a.association.slug})
+    )
     assert f'action="{resend_url(tenant_a, message)}"' not in outbox_page.content.decode()
 
 
