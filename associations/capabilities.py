@@ -53,6 +53,7 @@ CAPABILITIES: dict[str, Promise] = {
     "members.view_sensitive": _("See CIN numbers and sensitive personal data."),
     "finance.view": _("See dues, receipts and the books."),
     "finance.post": _("Record payments, issue receipts and post entries."),
+    "finance.close": _("Close a fiscal year and allocate its result."),
     "governance.view": _("See assemblies, minutes and elections."),
     "governance.convene": _("Convene general assemblies and run elections."),
     "training.manage": _("Manage trainings and enrolments."),
@@ -95,6 +96,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "notifications.manage",
             "documents.issue",
             "communication.manage",
+            "finance.close",
         }
     ),
     RoleKind.VICE_PRESIDENT: frozenset(_OFFICER_COMMON | {"members.manage", "governance.convene"}),
@@ -112,7 +114,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
     RoleKind.TREASURER: frozenset(
-        _OFFICER_COMMON | {"finance.post", "members.view_sensitive", "documents.issue"}
+        _OFFICER_COMMON | {"finance.post", "finance.close", "members.view_sensitive", "documents.issue"}
     ),
     RoleKind.DEPUTY: frozenset(_OFFICER_COMMON | {"members.manage"}),
     RoleKind.BOARD_MEMBER: frozenset(_OFFICER_COMMON),

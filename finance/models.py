@@ -1,1 +1,0 @@
-"""finance models: to come. Every model here subclasses associations.tenancy.TenantModel."""

@@ -1,0 +1,39 @@
+"""The books of an association: its chart of accounts, fiscal years, journals, entries and projects.
+
+One module per subject (ledger-ui adds its own, e.g. `budget.py`, `bank.py`); every model is a
+tenant model (associations.tenancy.TenantModel) and is imported here so Django finds it.
+"""
+
+from finance.models.chart import Account, AccountNature, AccountRole, StatementLayout, StatementLine
+from finance.models.ledger import (
+    Entry,
+    EntryAttachment,
+    EntryCounter,
+    EntryKind,
+    EntryLine,
+    EntryStatus,
+    FiscalYear,
+    Journal,
+    JournalKind,
+    YearStatus,
+)
+from finance.models.projects import Project
+
+__all__ = [
+    "Account",
+    "AccountNature",
+    "AccountRole",
+    "Entry",
+    "EntryAttachment",
+    "EntryCounter",
+    "EntryKind",
+    "EntryLine",
+    "EntryStatus",
+    "FiscalYear",
+    "Journal",
+    "JournalKind",
+    "Project",
+    "StatementLayout",
+    "StatementLine",
+    "YearStatus",
+]

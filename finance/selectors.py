@@ -1,0 +1,201 @@
+"""Reads of the books. Balances are aggregated in the database (one GROUP BY), never row by row.
+
+Statements of a year leave out its closing entries (kind "closing": the result moved to 119 and the
+balance sheet brought back to zero), so a closed year reads as it stood before closing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+
+from associations.text import normalise_for_search
+from finance.models import (
+    Account,
+    AccountRole,
+    Entry,
+    EntryKind,
+    EntryLine,
+    EntryStatus,
+    FiscalYear,
+    Journal,
+    YearStatus,
+)
+
+ZERO = Decimal("0.00")
+
+
+def accounts() -> QuerySet[Account]:
+    return Account.objects.all()
+
+
+def postable_accounts() -> QuerySet[Account]:
+    return Account.objects.filter(archived_at=None).filter(Q(code__regex=r"^[0-9]{3,}$") | ~Q(role=""))
+
+
+def account_search(query: str, *, limit: int = 20) -> list[Account]:
+    """Accounts by code prefix, or by a word of the Arabic or French name."""
+    query = (query or "").strip()[:60]
+    found = postable_accounts()
+    if not query:
+        return list(found.order_by("code")[:limit])
+    if query.isdigit():
+        return list(found.filter(code__startswith=query).order_by("code")[:limit])
+    words = [word for word in query.split() if word]
+    condition = Q()
+    for word in words:
+        condition &= Q(name_ar__icontains=word) | Q(name_fr__icontains=word)
+    rows = list(found.filter(condition).order_by("code")[: limit * 3])
+    if not rows:  # tolerate accents and Arabic letter variants
+        key = normalise_for_search(query)
+        rows = [a for a in found.order_by("code") if key in normalise_for_search(f"{a.name_ar} {a.name_fr}")]
+    return rows[:limit]
+
+
+def journals(*, active_only: bool = False) -> QuerySet[Journal]:
+    found = Journal.objects.select_related("account")
+    return found.filter(archived_at=None) if active_only else found
+
+
+def fiscal_years() -> QuerySet[FiscalYear]:
+    return FiscalYear.objects.order_by("-start_date")
+
+
+def current_year() -> FiscalYear | None:
+    """The earliest open year (the one being kept), else the latest."""
+    return (
+        FiscalYear.objects.filter(status=YearStatus.OPEN).order_by("start_date").first()
+        or FiscalYear.objects.order_by("-start_date").first()
+    )
+
+
+def entries(
+    *, year: FiscalYear | None = None, journal_id: int | None = None, status: str = ""
+) -> QuerySet[Entry]:
+    found = Entry.objects.select_related("journal", "fiscal_year")
+    if year is not None:
+        found = found.filter(fiscal_year=year)
+    if journal_id:
+        found = found.filter(journal_id=journal_id)
+    if status:
+        found = found.filter(status=status)
+    return found.order_by("-date", "-id")
+
+
+def entry_detail(entry_id: int) -> Entry | None:
+    return (
+        Entry.objects.select_related("journal", "fiscal_year", "reverses", "posted_by", "created_by")
+        .prefetch_related("lines__account", "lines__project", "attachments")
+        .filter(pk=entry_id)
+        .first()
+    )
+
+
+def reversal_of(entry: Entry) -> Entry | None:
+    return Entry.objects.filter(reverses=entry).select_related("journal", "fiscal_year").first()
+
+
+@dataclass(frozen=True)
+class BalanceRow:
+    account_id: int
+    code: str
+    name_ar: str
+    name_fr: str
+    account_class: int
+    debit: Decimal
+    credit: Decimal
+
+    @property
+    def balance(self) -> Decimal:
+        return self.debit - self.credit
+
+    @property
+    def debit_balance(self) -> Decimal:
+        return self.balance if self.balance > 0 else ZERO
+
+    @property
+    def credit_balance(self) -> Decimal:
+        return -self.balance if self.balance < 0 else ZERO
+
+
+@dataclass(frozen=True)
+class TrialBalance:
+    year: FiscalYear
+    rows: list[BalanceRow]
+    total_debit: Decimal
+    total_credit: Decimal
+
+    @property
+    def balanced(self) -> bool:
+        return self.total_debit == self.total_credit
+
+
+def posted_lines(year: FiscalYear, *, include_closing: bool = False) -> QuerySet[EntryLine]:
+    found = EntryLine.objects.filter(entry__fiscal_year=year, entry__status=EntryStatus.POSTED)
+    if not include_closing:
+        found = found.exclude(entry__kind=EntryKind.CLOSING)
+    return found
+
+
+def trial_balance(year: FiscalYear, *, include_closing: bool = False) -> TrialBalance:
+    """Debit and credit totals per account of the year's posted entries: one aggregate query."""
+    rows = [
+        BalanceRow(
+            account_id=row["account_id"],
+            code=row["account__code"],
+            name_ar=row["account__name_ar"],
+            name_fr=row["account__name_fr"],
+            account_class=row["account__account_class"],
+            debit=row["debit"] or ZERO,
+            credit=row["credit"] or ZERO,
+        )
+        for row in posted_lines(year, include_closing=include_closing)
+        .values(
+            "account_id", "account__code", "account__name_ar", "account__name_fr", "account__account_class"
+        )
+        .annotate(debit=Sum("debit"), credit=Sum("credit"))
+        .order_by("account__code")
+    ]
+    return TrialBalance(
+        year=year,
+        rows=rows,
+        total_debit=sum((r.debit for r in rows), ZERO),
+        total_credit=sum((r.credit for r in rows), ZERO),
+    )
+
+
+def year_result(year: FiscalYear) -> Decimal:
+    """Surplus (positive) or deficit (negative): income minus expenses, classes 7 and 6."""
+    totals = (
+        posted_lines(year)
+        .filter(account__account_class__in=(6, 7))
+        .aggregate(d=Sum("debit"), c=Sum("credit"))
+    )
+    return (totals["c"] or ZERO) - (totals["d"] or ZERO)
+
+
+def treasury_position() -> list[tuple[Account, Decimal]]:
+    """Balance of every cash and bank account, all years together: a closing entry and the next
+    year's opening entry cancel out, so every posted line counts once."""
+    treasury = Account.objects.filter(
+        Q(role__in=(AccountRole.CASH, AccountRole.BANK)) | Q(code__startswith="51")
+    )
+    treasury = treasury.filter(archived_at=None, account_class=5).exclude(code__in=("5", "51"))
+    ids = list(treasury.values_list("pk", flat=True))
+    sums = {
+        row["account_id"]: (row["d"] or ZERO) - (row["c"] or ZERO)
+        for row in EntryLine.objects.filter(account_id__in=ids, entry__status=EntryStatus.POSTED)
+        .values("account_id")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    }
+    return [
+        (account, sums.get(account.pk, ZERO))
+        for account in treasury.order_by("code")
+        if account.pk in sums or account.role
+    ]
+
+
+def drafts_count() -> int:
+    return Entry.objects.filter(status=EntryStatus.DRAFT).count()

@@ -1,0 +1,369 @@
+"""Entries: drafts, posting, reversal, scans."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from associations.audit import audit_record
+from associations.errors import NotFound, WaslError
+from finance.chain import entry_hash
+from finance.models import (
+    Account,
+    Entry,
+    EntryAttachment,
+    EntryCounter,
+    EntryKind,
+    EntryLine,
+    EntryStatus,
+    FiscalYear,
+    Journal,
+    Project,
+    YearStatus,
+)
+
+MAX_AMOUNT = Decimal("999999999999.99")
+MAX_LINES = 500
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class LineInput:
+    account_id: int
+    debit: Decimal = Decimal("0.00")
+    credit: Decimal = Decimal("0.00")
+    label: str = ""
+    project_id: int | None = None
+
+
+def parse_amount(value, *, field: str = "amount") -> Decimal:
+    """A amount in MAD: a number with at most two decimals, not negative (0 means "none")."""
+    if value is None or value == "":
+        return Decimal("0.00")
+    try:
+        amount = Decimal(str(value).strip().replace(" ", "").replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise WaslError(_("Give the amount as a number, e.g. 150.50."), field=field) from None
+    if not amount.is_finite():
+        raise WaslError(_("Give the amount as a number, e.g. 150.50."), field=field)
+    if amount < 0:
+        raise WaslError(_("An amount cannot be negative."), field=field)
+    if amount != amount.quantize(CENT):
+        raise WaslError(_("An amount has at most two decimals (centimes)."), field=field)
+    if amount > MAX_AMOUNT:
+        raise WaslError(_("This amount is too large."), field=field)
+    return amount.quantize(CENT)
+
+
+def open_year_for(day: date) -> FiscalYear:
+    year = FiscalYear.objects.filter(start_date__lte=day, end_date__gte=day).first()
+    if year is None:
+        raise WaslError(
+            _("No fiscal year covers %(date)s: open that year first.") % {"date": day.isoformat()},
+            field="date",
+        )
+    if year.status == YearStatus.CLOSED:
+        raise WaslError(
+            _("The fiscal year %(year)s is closed: it accepts no entry.") % {"year": year}, field="date"
+        )
+    return year
+
+
+def _check_lines(lines: list[LineInput]) -> list[tuple[LineInput, Account, Project | None]]:
+    """Every line names one usable account and exactly one of debit or credit above zero; the
+    entry has two lines at least and balances."""
+    if len(lines) < 2:
+        raise WaslError(_("An entry needs at least two lines."), field="lines")
+    if len(lines) > MAX_LINES:
+        raise WaslError(_("An entry has at most %(max)d lines.") % {"max": MAX_LINES}, field="lines")
+    accounts = Account.objects.in_bulk([line.account_id for line in lines])
+    project_ids = [line.project_id for line in lines if line.project_id]
+    projects = Project.objects.in_bulk(project_ids) if project_ids else {}
+    checked = []
+    total_debit = total_credit = Decimal("0.00")
+    for number, line in enumerate(lines, start=1):
+        account = accounts.get(line.account_id)
+        if account is None:
+            raise WaslError(_("Line %(n)d: choose an account.") % {"n": number}, field="lines")
+        if not account.postable:
+            raise WaslError(
+                _("Line %(n)d: account %(code)s is archived or a heading; choose a detailed account.")
+                % {"n": number, "code": account.code},
+                field="lines",
+            )
+        debit = parse_amount(line.debit, field="lines")
+        credit = parse_amount(line.credit, field="lines")
+        if (debit > 0) == (credit > 0):
+            raise WaslError(
+                _("Line %(n)d: give an amount above zero, as a debit or as a credit (not both).")
+                % {"n": number},
+                field="lines",
+            )
+        project = None
+        if line.project_id:
+            project = projects.get(line.project_id)
+            if project is None:
+                raise WaslError(_("Line %(n)d: unknown project.") % {"n": number}, field="lines")
+        total_debit += debit
+        total_credit += credit
+        checked.append(
+            (
+                LineInput(account.pk, debit, credit, (line.label or "").strip()[:200], line.project_id),
+                account,
+                project,
+            )
+        )
+    if total_debit != total_credit:
+        raise WaslError(
+            _("The entry does not balance: debits %(debit)s, credits %(credit)s.")
+            % {"debit": f"{total_debit:.2f}", "credit": f"{total_credit:.2f}"},
+            field="lines",
+        )
+    return checked
+
+
+def _validate_header(*, journal_id: int, day: date, label: str, reference: str) -> tuple[Journal, FiscalYear]:
+    journal = Journal.objects.filter(pk=journal_id, archived_at=None).first()
+    if journal is None:
+        raise WaslError(_("Choose a journal."), field="journal")
+    if not isinstance(day, date):
+        raise WaslError(_("Give the date of the entry."), field="date")
+    if not (label or "").strip():
+        raise WaslError(_("Give a label for the entry."), field="label")
+    if len(label) > 200 or len(reference or "") > 60:
+        raise WaslError(_("The label or the piece reference is too long."), field="label")
+    return journal, open_year_for(day)
+
+
+def _write_lines(entry: Entry, checked) -> None:
+    EntryLine.objects.bulk_create(
+        [
+            EntryLine(
+                entry=entry,
+                position=position,
+                account_id=line.account_id,
+                debit=line.debit,
+                credit=line.credit,
+                label=line.label,
+                project_id=line.project_id,
+            )
+            for position, (line, _account, _project) in enumerate(checked, start=1)
+        ]
+    )
+
+
+@transaction.atomic
+def entry_create(
+    *,
+    actor,
+    journal_id: int,
+    date: date,
+    label: str,
+    lines: list[LineInput],
+    reference: str = "",
+    kind: str = EntryKind.STANDARD,
+    post: bool = False,
+) -> Entry:
+    """Write a draft entry (balanced, in an open year); with `post=True`, post it at once."""
+    journal, year = _validate_header(journal_id=journal_id, day=date, label=label, reference=reference)
+    checked = _check_lines(lines)
+    entry = Entry.objects.create(
+        journal=journal,
+        fiscal_year=year,
+        date=date,
+        label=label.strip(),
+        reference=(reference or "").strip(),
+        kind=kind,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    _write_lines(entry, checked)
+    if post:
+        return entry_post(actor=actor, entry_id=entry.pk)
+    return entry
+
+
+@transaction.atomic
+def entry_update(
+    *,
+    actor,
+    entry_id: int,
+    journal_id: int,
+    date: date,
+    label: str,
+    lines: list[LineInput],
+    reference: str = "",
+) -> Entry:
+    """Rewrite a draft (a posted entry never changes: reverse it instead)."""
+    entry = Entry.objects.select_for_update().filter(pk=entry_id).first()
+    if entry is None:
+        raise NotFound()
+    if entry.status != EntryStatus.DRAFT:
+        raise WaslError(_("A posted entry cannot be changed: reverse it, then write a new one."))
+    journal, year = _validate_header(journal_id=journal_id, day=date, label=label, reference=reference)
+    checked = _check_lines(lines)
+    entry.journal, entry.fiscal_year, entry.date = journal, year, date
+    entry.label, entry.reference = label.strip(), (reference or "").strip()
+    entry.save(update_fields=["journal", "fiscal_year", "date", "label", "reference"])
+    entry.lines.all().delete()
+    _write_lines(entry, checked)
+    return entry
+
+
+@transaction.atomic
+def entry_delete_draft(*, actor, entry_id: int) -> None:
+    entry = Entry.objects.select_for_update().filter(pk=entry_id).first()
+    if entry is None:
+        raise NotFound()
+    if entry.status != EntryStatus.DRAFT:
+        raise WaslError(_("A posted entry cannot be deleted: reverse it instead."))
+    if entry.attachments.exists():
+        raise WaslError(_("Remove the scans before deleting this draft."))
+    entry.lines.all().delete()
+    entry.delete()
+
+
+def _post_locked(*, actor, entry: Entry, year: FiscalYear, audit: bool = True) -> Entry:
+    """Post a draft whose year row is locked by the caller: number, chain, freeze."""
+    if year.status == YearStatus.CLOSED:
+        raise WaslError(_("The fiscal year %(year)s is closed: it accepts no entry.") % {"year": year})
+    lines = list(entry.lines.select_related("account").order_by("position", "pk"))
+    _check_lines(
+        [LineInput(line.account_id, line.debit, line.credit, line.label, line.project_id) for line in lines]
+    )
+    counter, _created = EntryCounter.objects.select_for_update().get_or_create(
+        journal_id=entry.journal_id, fiscal_year=year
+    )
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    entry.number = counter.last_number
+    entry.chain_index = year.chain_length + 1
+    entry.prev_hash = year.chain_hash
+    entry.status = EntryStatus.POSTED
+    entry.posted_at = timezone.now()
+    entry.posted_by = actor if getattr(actor, "pk", None) else None
+    entry.hash = entry_hash(entry, lines, prev_hash=entry.prev_hash)
+    entry.save(
+        update_fields=["number", "chain_index", "prev_hash", "status", "posted_at", "posted_by", "hash"]
+    )
+    year.chain_length = entry.chain_index
+    year.chain_hash = entry.hash
+    year.save(update_fields=["chain_length", "chain_hash"])
+    if audit:
+        total = sum((line.debit for line in lines), Decimal("0.00"))
+        audit_record(
+            actor=actor,
+            action="finance.entry.posted",
+            target=entry,
+            changes={"number": str(entry), "amount": f"{total:.2f}", "label": entry.label},
+        )
+    return entry
+
+
+@transaction.atomic
+def entry_post(*, actor, entry_id: int) -> Entry:
+    """Post a draft: the next number of its journal in its year (locked counter row, so numbers are
+    unique and gap-free), its hash chained to the year's previous posted entry, and it is frozen."""
+    entry = Entry.objects.filter(pk=entry_id).first()
+    if entry is None:
+        raise NotFound()
+    # Lock order: the year, then the entry, then the journal's counter (closing takes the year first too).
+    year = FiscalYear.objects.select_for_update().get(pk=entry.fiscal_year_id)
+    entry = Entry.objects.select_for_update().get(pk=entry_id)
+    if entry.status != EntryStatus.DRAFT:
+        raise WaslError(_("This entry is already posted."))
+    return _post_locked(actor=actor, entry=entry, year=year)
+
+
+@transaction.atomic
+def entry_reverse(*, actor, entry_id: int, date: date | None = None, label: str = "") -> Entry:
+    """Cancel a posted entry by a posted reversal (the same lines, debit and credit swapped), linked
+    both ways (`reverses` / `reversed_by`). Then write the right entry anew."""
+    original = Entry.objects.filter(pk=entry_id).first()
+    if original is None:
+        raise NotFound()
+    if original.status != EntryStatus.POSTED:
+        raise WaslError(_("Only a posted entry can be reversed; a draft can simply be changed or deleted."))
+    if original.kind != EntryKind.STANDARD:
+        raise WaslError(_("Opening, closing and allocation entries are not reversed by hand."))
+    if original.reverses_id is not None:
+        raise WaslError(_("This entry is itself a reversal: write a new entry instead."))
+    if Entry.objects.filter(reverses=original).exists():
+        raise WaslError(_("This entry has already been reversed."))
+    day = date or max(timezone.localdate(), original.date)
+    year = open_year_for(day)
+    lines = list(original.lines.order_by("position", "pk"))
+    reversal = Entry.objects.create(
+        journal_id=original.journal_id,
+        fiscal_year=year,
+        date=day,
+        label=(label or "").strip()[:200] or _("Reversal of %(entry)s") % {"entry": original},
+        reference=original.reference,
+        reverses=original,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    EntryLine.objects.bulk_create(
+        [
+            EntryLine(
+                entry=reversal,
+                position=line.position,
+                account_id=line.account_id,
+                debit=line.credit,
+                credit=line.debit,
+                label=line.label,
+                project_id=line.project_id,
+            )
+            for line in lines
+        ]
+    )
+    locked_year = FiscalYear.objects.select_for_update().get(pk=year.pk)
+    _post_locked(actor=actor, entry=reversal, year=locked_year, audit=False)
+    audit_record(
+        actor=actor,
+        action="finance.entry.reversed",
+        target=original,
+        changes={"number": str(original), "reversal": str(reversal)},
+    )
+    return reversal
+
+
+SCAN_KINDS = {"pdf", "png", "jpeg", "webp"}
+
+
+@transaction.atomic
+def attachment_add(*, actor, entry_id: int, uploaded) -> EntryAttachment:
+    """Attach a scan of the piece (PDF or image, a private file); allowed on drafts and posted
+    entries alike (the scan is evidence, not part of the entry's hash)."""
+    import hashlib
+    from pathlib import PurePath
+
+    from documents.files import save_private_file, validate_upload
+
+    entry = Entry.objects.filter(pk=entry_id).first()
+    if entry is None:
+        raise NotFound()
+    checked = validate_upload(uploaded, allowed=SCAN_KINDS)
+    uploaded.seek(0)
+    content = uploaded.read()
+    original_name = PurePath(uploaded.name or "scan").name[:200]
+    name = save_private_file("finance", f"scan.{checked.kind}", content)
+    attachment = EntryAttachment.objects.create(
+        entry=entry,
+        file=name,
+        original_name=original_name,
+        content_type=checked.mime,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_record(
+        actor=actor,
+        action="finance.entry.scan_added",
+        target=entry,
+        changes={"number": str(entry), "file": original_name},
+    )
+    return attachment
