@@ -100,6 +100,13 @@ class Tenant:
     invitation_token: str = ""
     access_token: object = None
     access_token_raw: str = ""
+    entry: object = None  # a posted entry of the books (finance)
+    draft_entry: object = None
+    fiscal_year: object = None
+    ledger_account: object = None
+    journal: object = None
+    project: object = None
+    attachment: object = None
     message: object = None
     member_row: object = None
     member_import: object = None
@@ -194,6 +201,7 @@ def build_tenant(label: str) -> Tenant:
             consent_confirmed=True,
         )
     tenant.access_token, tenant.access_token_raw = token, raw
+    _build_books(tenant, label)
     tenant.secrets = [
         president.email,
         treasurer.email,
@@ -215,8 +223,63 @@ def build_tenant(label: str) -> Tenant:
         f"announcement-secret-{label}",
         f"draft-post-secret-{label}",
         f"photo-secret-{label}",
+        f"ledger-secret-{label}",
+        f"draft-secret-{label}",
+        f"project-secret-{label}",
+        f"scan-secret-{label}",
     ]
     return tenant
+
+
+def _build_books(tenant: Tenant, label: str) -> None:
+    """A posted entry (with a project and a scan) and a draft in the association's books."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from finance import selectors as finance_selectors
+    from finance.models import Account, Journal
+    from finance.services import entries as entry_services
+    from finance.services.projects import project_save
+
+    with association_scope(tenant.association):
+        year = finance_selectors.current_year()
+        cash, dues = Account.objects.get(code="5161"), Account.objects.get(code="7152")
+        journal = Journal.objects.get(code="CAI")
+        project = project_save(
+            actor=tenant.president,
+            code=f"P{label.upper()}",
+            name_ar="مشروع",
+            name_fr=f"project-secret-{label}",
+        )
+        lines = [
+            entry_services.LineInput(
+                cash.pk, debit="150.00", label=f"ledger-secret-{label}", project_id=project.pk
+            ),
+            entry_services.LineInput(dues.pk, credit="150.00"),
+        ]
+        entry = entry_services.entry_create(
+            actor=tenant.treasurer,
+            journal_id=journal.pk,
+            date=year.start_date,
+            label=f"ledger-secret-{label}",
+            lines=lines,
+            post=True,
+        )
+        tenant.draft_entry = entry_services.entry_create(
+            actor=tenant.treasurer,
+            journal_id=journal.pk,
+            date=year.start_date,
+            label=f"draft-secret-{label}",
+            lines=lines,
+        )
+        tenant.attachment = entry_services.attachment_add(
+            actor=tenant.treasurer,
+            entry_id=entry.pk,
+            uploaded=SimpleUploadedFile(
+                f"scan-secret-{label}.pdf", b"%PDF-1.4 scan-secret", "application/pdf"
+            ),
+        )
+        tenant.entry, tenant.fiscal_year, tenant.ledger_account = entry, year, cash
+        tenant.journal, tenant.project = journal, project
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ urlpatterns = [
                 path("documents/", include("documents.urls")),
                 path("jobs/", include("jobs.urls")),
                 path("", include("communication.urls")),
+                path("finance/", include("finance.urls")),
                 path("", include("members.urls")),
             ]
         ),

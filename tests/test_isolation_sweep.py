@@ -59,6 +59,13 @@ def fillers(tenant, slug: str) -> dict[str, str]:
         "announcement_id": str(tenant.announcement.pk),
         "post_id": str(tenant.post.pk),
         "photo_id": str(tenant.photo.pk),
+        "entry_id": str(tenant.entry.pk),
+        "draft_id": str(tenant.draft_entry.pk),
+        "year_id": str(tenant.fiscal_year.pk),
+        "account_id": str(tenant.ledger_account.pk),
+        "journal_id": str(tenant.journal.pk),
+        "project_id": str(tenant.project.pk),
+        "attachment_id": str(tenant.attachment.pk),
     }
 
 

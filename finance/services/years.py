@@ -179,9 +179,14 @@ def fiscal_year_close(*, actor, year_id: int) -> FiscalYear:
         lines = [(account_id, -amount) for account_id, amount in result_lines]
         lines.append((surplus.pk, -result) if result >= 0 else (deficit.pk, -result))
         _write_posted(
-            actor=actor, year=year, journal=operations, day=year.end_date, kind=EntryKind.CLOSING,
-            label=_("Result of the year %(year)s") % {"year": year}, lines=lines,
-        )  # fmt: skip
+            actor=actor,
+            year=year,
+            journal=operations,
+            day=year.end_date,
+            kind=EntryKind.CLOSING,
+            label=_("Result of the year %(year)s") % {"year": year},
+            lines=lines,
+        )
 
     # 2. The balance sheet closed (every class 1-5 account back to zero), 3. and reopened next year.
     carried = _balances(year, BALANCE_SHEET_CLASSES)
@@ -193,9 +198,14 @@ def fiscal_year_close(*, actor, year_id: int) -> FiscalYear:
         if residual:
             closing.append((closing_account.pk, residual))
         _write_posted(
-            actor=actor, year=year, journal=operations, day=year.end_date, kind=EntryKind.CLOSING,
-            label=_("Closing of the balance sheet %(year)s") % {"year": year}, lines=closing,
-        )  # fmt: skip
+            actor=actor,
+            year=year,
+            journal=operations,
+            day=year.end_date,
+            kind=EntryKind.CLOSING,
+            label=_("Closing of the balance sheet %(year)s") % {"year": year},
+            lines=closing,
+        )
         moved = {surplus.pk: pending_surplus.pk, deficit.pk: pending_deficit.pk}
         opening = [(moved.get(account_id, account_id), amount) for account_id, amount in carried]
         if residual:
