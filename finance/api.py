@@ -140,7 +140,11 @@ class AccountListView(_FinanceView):
     def scoped_queryset(self):
         return Account.objects.all()
 
-    @extend_schema(operation_id="finance_accounts_list", parameters=[AccountFilterSerializer])
+    @extend_schema(
+        operation_id="finance_accounts_list",
+        parameters=[AccountFilterSerializer],
+        responses=AccountSerializer(many=True),
+    )
     def get(self, request, association_slug: str):
         query = query_filters(request, AccountFilterSerializer).get("q", "")
         accounts = (
@@ -155,7 +159,7 @@ class FiscalYearListView(_FinanceView):
     def scoped_queryset(self):
         return selectors.fiscal_years()
 
-    @extend_schema(operation_id="finance_years_list")
+    @extend_schema(operation_id="finance_years_list", responses=FiscalYearSerializer(many=True))
     def get(self, request, association_slug: str):
         return Response(FiscalYearSerializer(self.get_queryset(), many=True).data)
 
@@ -202,7 +206,11 @@ class EntryListView(_FinanceView):
             found = found.filter(status=filters["status"])
         return found
 
-    @extend_schema(operation_id="finance_entries_list", parameters=[EntryFilterSerializer])
+    @extend_schema(
+        operation_id="finance_entries_list",
+        parameters=[EntryFilterSerializer],
+        responses=EntrySerializer(many=True),
+    )
     def get(self, request, association_slug: str):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(EntrySerializer(page, many=True).data)

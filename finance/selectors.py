@@ -199,3 +199,60 @@ def treasury_position() -> list[tuple[Account, Decimal]]:
 
 def drafts_count() -> int:
     return Entry.objects.filter(status=EntryStatus.DRAFT).count()
+
+
+@dataclass(frozen=True)
+class LedgerPage:
+    account: Account
+    year: FiscalYear
+    carried: Decimal  # balance of the account in the year before the first row of the page
+    rows: list[tuple[EntryLine, Decimal]]  # (line, running balance after it)
+    next_cursor: str
+
+
+def general_ledger_page(
+    year: FiscalYear, account: Account, *, after: str = "", size: int = 100
+) -> LedgerPage:
+    """One page of an account's general ledger in a year (posted lines, closing entries left out),
+    in date order, keyset-paginated: the balance carried into the page is one SQL aggregate over the
+    lines before the cursor, so a late page costs what the first does."""
+    lines = posted_lines(year).filter(account=account)
+    cursor = _decode_cursor(after)
+    before = Q()
+    if cursor:
+        day, entry_id, line_id = cursor
+        before = (
+            Q(entry__date__lt=day)
+            | Q(entry__date=day, entry_id__lt=entry_id)
+            | Q(entry__date=day, entry_id=entry_id, pk__lte=line_id)
+        )
+        totals = lines.filter(before).aggregate(d=Sum("debit"), c=Sum("credit"))
+        carried = (totals["d"] or ZERO) - (totals["c"] or ZERO)
+        page = lines.exclude(before)
+    else:
+        carried = ZERO
+        page = lines
+    found = list(
+        page.select_related("entry", "entry__journal", "entry__fiscal_year", "project").order_by(
+            "entry__date", "entry_id", "pk"
+        )[: size + 1]
+    )
+    more = len(found) > size
+    found = found[:size]
+    rows, running = [], carried
+    for line in found:
+        running += line.debit - line.credit
+        rows.append((line, running))
+    last = found[-1] if more and found else None
+    next_cursor = f"{last.entry.date.isoformat()}_{last.entry_id}_{last.pk}" if last else ""
+    return LedgerPage(account=account, year=year, carried=carried, rows=rows, next_cursor=next_cursor)
+
+
+def _decode_cursor(value: str):
+    from datetime import date as date_type
+
+    try:
+        day, entry_id, line_id = (value or "").split("_")
+        return date_type.fromisoformat(day), int(entry_id), int(line_id)
+    except ValueError:
+        return None

@@ -46,7 +46,7 @@ def _verify_year(association: Association, year: FiscalYear) -> LedgerFault | No
     numbers: dict[int, int] = {}
     posted = (
         Entry.objects.filter(fiscal_year=year, status=EntryStatus.POSTED)
-        .select_related("journal")
+        .select_related("journal", "fiscal_year")
         .order_by("chain_index")
     )
     lines_of: dict[int, list] = {}
@@ -58,7 +58,7 @@ def _verify_year(association: Association, year: FiscalYear) -> LedgerFault | No
     ):
         lines_of.setdefault(line.entry_id, []).append(line)
     for entry in posted.iterator(chunk_size=2000):
-        label = f"entry {entry}"
+        label = f"entry {entry.journal.code}-{year.start_date.year}-{entry.number}"
         if entry.chain_index != expected_index:
             return fault(f"chain position {expected_index}", "a posted entry is missing from the chain")
         if entry.prev_hash != prev:

@@ -382,15 +382,11 @@ def account_detail(request: HttpRequest, association_slug: str, account_id: int)
                 return redirect("finance:account", association_slug=association_slug, account_id=account.pk)
             add_service_error(target, exc)
         status = 400
-    year = selectors.current_year()
-    lines = (
-        account.lines.filter(entry__status=EntryStatus.POSTED, entry__fiscal_year=year)
-        .select_related("entry", "entry__journal", "entry__fiscal_year")
-        .order_by("-entry__date", "-entry_id")[:50]
-        if year
-        else []
+    year = _chosen_year(request)
+    ledger = (
+        selectors.general_ledger_page(year, account, after=request.GET.get("after", "")) if year else None
     )
-    context = {"account": account, "rename": rename, "sub": sub, "lines": lines, "year": year}
+    context = {"account": account, "rename": rename, "sub": sub, "ledger": ledger, "year": year}
     return render(request, "finance/account.html", context, status=status)
 
 

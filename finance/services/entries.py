@@ -183,7 +183,9 @@ def entry_create(
     )
     _write_lines(entry, checked)
     if post:
-        return entry_post(actor=actor, entry_id=entry.pk)
+        # Posted at once: the lines were just checked; lock the year and number the entry.
+        locked_year = FiscalYear.objects.select_for_update().get(pk=year.pk)
+        return _post_locked(actor=actor, entry=entry, year=locked_year, checked=checked)
     return entry
 
 
@@ -227,14 +229,30 @@ def entry_delete_draft(*, actor, entry_id: int) -> None:
     entry.delete()
 
 
-def _post_locked(*, actor, entry: Entry, year: FiscalYear, audit: bool = True) -> Entry:
-    """Post a draft whose year row is locked by the caller: number, chain, freeze."""
+def _post_locked(*, actor, entry: Entry, year: FiscalYear, audit: bool = True, checked=None) -> Entry:
+    """Post a draft whose year row is locked by the caller: number, chain, freeze. `checked`: the
+    lines as `_check_lines` just returned them (else they are read and checked again)."""
     if year.status == YearStatus.CLOSED:
         raise WaslError(_("The fiscal year %(year)s is closed: it accepts no entry.") % {"year": year})
-    lines = list(entry.lines.select_related("account").order_by("position", "pk"))
-    _check_lines(
-        [LineInput(line.account_id, line.debit, line.credit, line.label, line.project_id) for line in lines]
-    )
+    if checked is None:
+        lines = list(entry.lines.select_related("account").order_by("position", "pk"))
+        _check_lines(
+            [
+                LineInput(line.account_id, line.debit, line.credit, line.label, line.project_id)
+                for line in lines
+            ]
+        )
+    else:
+        lines = [
+            EntryLine(
+                account=account,
+                debit=line.debit,
+                credit=line.credit,
+                label=line.label,
+                project_id=line.project_id,
+            )
+            for line, account, _project in checked
+        ]
     counter, _created = EntryCounter.objects.select_for_update().get_or_create(
         journal_id=entry.journal_id, fiscal_year=year
     )

@@ -1,0 +1,292 @@
+"""The books at scale (PostgreSQL): one association with 100,000 posted entries (300,000 lines)
+over five years, among 1,000 associations (each seeded with its chart and a few entries).
+
+Measures (median and p95 over BENCH_RUNS requests):
+- the trial balance (selector, and the page over HTTP),
+- a general-ledger page of the busiest account (first page and a late page; selector and page),
+- posting throughput with 16 concurrent writers in one journal (entries/s, numbers gap-free),
+- `ledger_verify` over the whole association (hash chains of 100,000 entries).
+
+    DATABASE_URL=postgres://wasl_app:wasl_app@127.0.0.1:5432/wasl_bench .venv/bin/python bench/ledger_scale.py
+
+Creates and drops its own test database. BENCH_ENTRIES=100000 BENCH_ASSOCIATIONS=1000 BENCH_RUNS=20.
+"""
+
+import os
+import random
+import statistics
+import sys
+import threading
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+import django
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+ENTRIES = int(os.environ.get("BENCH_ENTRIES", "100000"))
+ASSOCIATIONS = int(os.environ.get("BENCH_ASSOCIATIONS", "1000"))
+OTHER_ENTRIES = int(os.environ.get("BENCH_OTHER_ENTRIES", "20"))
+RUNS = int(os.environ.get("BENCH_RUNS", "20"))
+WRITERS = 16
+PER_WRITER = int(os.environ.get("BENCH_PER_WRITER", "25"))
+YEARS = 5
+FIRST_YEAR = 2021
+
+
+def stats(samples):
+    samples = sorted(samples)
+    return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
+
+
+def timed(fn, runs=RUNS):
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return stats(samples)
+
+
+def load_entries(association, count: int, rng: random.Random, *, years=YEARS) -> None:
+    """Bulk-load `count` posted entries of three lines in `years` fiscal years, with real numbers and
+    hash chains: drafts and lines are inserted, then posted in one UPDATE per batch (the triggers
+    check every entry at commit)."""
+    from associations.tenancy import association_scope
+    from finance.chain import entry_hash
+    from finance.models import Account, Entry, EntryCounter, EntryLine, FiscalYear, Journal
+    from finance.models.ledger import GENESIS_HASH
+
+    with association_scope(association):
+        FiscalYear.objects.all().delete()  # the seeded year of today; the bench keeps its own years
+        fiscal = [
+            FiscalYear.objects.create(
+                start_date=date(FIRST_YEAR + i, 1, 1), end_date=date(FIRST_YEAR + i, 12, 31)
+            )
+            for i in range(years)
+        ]
+        accounts = {
+            a.code: a
+            for a in Account.objects.filter(
+                code__in=["5161", "5141", "7152", "7171", "6142", "6125", "6183", "4411", "6147"]
+            )
+        }
+        journals = list(Journal.objects.filter(code__in=["CAI", "BNQ", "OD"]))
+        patterns = [
+            ("6142", "6125", "5161"),
+            ("6183", "6147", "5141"),
+            ("5141", "5161", "7171"),
+            ("5161", "5141", "7152"),
+            ("6125", "6142", "4411"),
+        ]
+        per_year = count // years
+        now = timezone.now()
+        for year in fiscal:
+            numbers = {j.pk: 0 for j in journals}
+            prev, index = GENESIS_HASH, 0
+            for start in range(0, per_year, 5000):
+                size = min(5000, per_year - start)
+                drafts = []
+                for i in range(size):
+                    day = year.start_date + timedelta(days=(start + i) * 365 // per_year)
+                    drafts.append(
+                        Entry(
+                            journal=journals[(start + i) % 3],
+                            fiscal_year=year,
+                            date=day,
+                            label=f"Opération {start + i}",
+                            reference=f"PJ-{start + i}",
+                        )
+                    )
+                with transaction.atomic():
+                    Entry.objects.bulk_create(drafts)
+                    lines = []
+                    for entry in drafts:
+                        a, b, c = patterns[rng.randrange(len(patterns))]
+                        x, y = Decimal(rng.randint(100, 50000)) / 100, Decimal(rng.randint(100, 50000)) / 100
+                        lines.append(EntryLine(entry=entry, position=1, account=accounts[a], debit=x))
+                        lines.append(EntryLine(entry=entry, position=2, account=accounts[b], debit=y))
+                        lines.append(EntryLine(entry=entry, position=3, account=accounts[c], credit=x + y))
+                    EntryLine.objects.bulk_create(lines)
+                    values = []
+                    for k, entry in enumerate(drafts):
+                        numbers[entry.journal_id] += 1
+                        index += 1
+                        entry.number, entry.chain_index, entry.prev_hash = (
+                            numbers[entry.journal_id],
+                            index,
+                            prev,
+                        )
+                        entry.status, entry.posted_at = "posted", now
+                        entry.hash = entry_hash(entry, lines[3 * k : 3 * k + 3], prev_hash=prev)
+                        prev = entry.hash
+                        values.append(entry)
+                    with connection.cursor() as cursor:
+                        cursor.execute(
+                            "UPDATE finance_entry AS e SET status = 'posted', posted_at = %s, number = v.number,"
+                            " chain_index = v.chain_index, prev_hash = v.prev_hash, hash = v.hash"
+                            " FROM (SELECT unnest(%s::bigint[]) AS id, unnest(%s::int[]) AS number,"
+                            " unnest(%s::int[]) AS chain_index, unnest(%s::text[]) AS prev_hash,"
+                            " unnest(%s::text[]) AS hash) AS v WHERE e.id = v.id",
+                            [
+                                now,
+                                [e.pk for e in values],
+                                [e.number for e in values],
+                                [e.chain_index for e in values],
+                                [e.prev_hash for e in values],
+                                [e.hash for e in values],
+                            ],
+                        )
+            FiscalYear.objects.filter(pk=year.pk).update(chain_length=index, chain_hash=prev)
+            for journal_id, last in numbers.items():
+                EntryCounter.objects.create(journal_id=journal_id, fiscal_year=year, last_number=last)
+
+
+def main() -> None:
+    setup_test_environment()
+    config = setup_databases(verbosity=0, interactive=False, serialized_aliases=set())
+    try:
+        from associations.capabilities import RoleKind
+        from associations.tenancy import association_scope
+        from associations.tests.factories import AssociationFactory, RoleFactory, UserFactory
+        from finance import selectors
+        from finance.models import Account, Entry, EntryLine, FiscalYear
+        from finance.services.years import fiscal_year_close
+        from finance.tests.helpers import simple_entry
+        from finance.verify import verify_books
+
+        rng = random.Random(7)
+        t0 = time.perf_counter()
+        others = [AssociationFactory(fiscal_year_start_month=1) for _ in range(ASSOCIATIONS - 1)]
+        print(f"{ASSOCIATIONS - 1} associations created and seeded in {time.perf_counter() - t0:.0f} s")
+        t0 = time.perf_counter()
+        for other in others:
+            load_entries(other, OTHER_ENTRIES, rng, years=1)
+        print(f"{OTHER_ENTRIES} entries each loaded in {time.perf_counter() - t0:.0f} s")
+        association = AssociationFactory(slug="big-books", fiscal_year_start_month=1)
+        treasurer = UserFactory(email="bench-treasurer@example.ma")
+        RoleFactory(association=association, user=treasurer, kind=RoleKind.TREASURER)
+        t0 = time.perf_counter()
+        load_entries(association, ENTRIES, rng)
+        print(f"{ENTRIES} entries ({3 * ENTRIES} lines) loaded in {time.perf_counter() - t0:.0f} s")
+        with association_scope(association):
+            t0 = time.perf_counter()
+            for year in FiscalYear.objects.order_by("start_date")[: YEARS - 1]:
+                fiscal_year_close(actor=treasurer, year_id=year.pk)
+            print(f"{YEARS - 1} years closed in {time.perf_counter() - t0:.1f} s")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+        with association_scope(association):
+            totals = {"entries": Entry.objects.count(), "lines": EntryLine.objects.count()}
+        print(f"big association: {totals['entries']} entries, {totals['lines']} lines")
+
+        client = Client(headers={"Accept-Language": "fr"})
+        client.force_login(treasurer)
+        with association_scope(association):
+            year = FiscalYear.objects.order_by("-start_date").first()
+            busiest = Account.objects.get(code="5161")
+            first_page = selectors.general_ledger_page(year, busiest)
+            late_cursor = first_page.next_cursor
+            for _ in range(100):  # page 101
+                late_cursor = selectors.general_ledger_page(year, busiest, after=late_cursor).next_cursor
+        slug = association.slug
+
+        def in_scope(fn):
+            def run():
+                with association_scope(association):
+                    fn()
+
+            return run
+
+        figures = {
+            "trial balance (selector)": timed(in_scope(lambda: selectors.trial_balance(year))),
+            "trial balance (page)": timed(
+                lambda: client.get(f"/a/{slug}/finance/trial-balance/?year={year.pk}")
+            ),
+            "general ledger, first page (selector)": timed(
+                in_scope(lambda: selectors.general_ledger_page(year, busiest))
+            ),
+            "general ledger, page 101 (selector)": timed(
+                in_scope(lambda: selectors.general_ledger_page(year, busiest, after=late_cursor))
+            ),
+            "general ledger, first page (page)": timed(
+                lambda: client.get(f"/a/{slug}/finance/accounts/{busiest.pk}/?year={year.pk}")
+            ),
+            "general ledger, page 101 (page)": timed(
+                lambda: client.get(
+                    f"/a/{slug}/finance/accounts/{busiest.pk}/?year={year.pk}&after={late_cursor}"
+                )
+            ),
+            "journals page (baseline: shell, menu, no ledger query)": timed(
+                lambda: client.get(f"/a/{slug}/finance/journals/")
+            ),
+            "entries list (page)": timed(lambda: client.get(f"/a/{slug}/finance/?year={year.pk}")),
+        }
+        for name, (median, p95) in figures.items():
+            print(f"{name:55s} median {median:7.1f} ms   p95 {p95:7.1f} ms")
+
+        # Posting: 16 writers in one journal of the open year.
+        connection.close()
+        numbers, errors = [], []
+        barrier = threading.Barrier(WRITERS)
+
+        def writer(i):
+            try:
+                barrier.wait(timeout=30)
+                for j in range(PER_WRITER):
+                    with association_scope(association):
+                        entry = simple_entry(
+                            treasurer,
+                            year.start_date + timedelta(days=j),
+                            "5161",
+                            "7152",
+                            f"{i + 1}.{j:02d}",
+                            journal_code="CAI",
+                        )
+                    numbers.append(entry.number)
+            except Exception as exc:
+                errors.append(exc)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=writer, args=(i,)) for i in range(WRITERS)]
+        start = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - start
+        with association_scope(association):
+            last = (
+                Entry.objects.filter(fiscal_year=year, journal__code="CAI", status="posted")
+                .order_by("-number")
+                .first()
+                .number
+            )
+        base = last - len(numbers)
+        gap_free = sorted(numbers) == list(range(base + 1, last + 1))
+        print(
+            f"posting: {WRITERS} writers x {PER_WRITER} = {len(numbers)} entries in {elapsed:.2f} s -> {len(numbers) / elapsed:.0f} entries/s; errors {len(errors)}; gap-free {gap_free}"
+        )
+
+        start = time.perf_counter()
+        fault = verify_books(association)
+        print(f"ledger_verify of the big association: {time.perf_counter() - start:.1f} s, fault: {fault}")
+    finally:
+        connection.close()
+        teardown_databases(config, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
