@@ -26,10 +26,10 @@ MOVES = (
     ("Subvention INDH", "5141", "71613", "BNQ", (20000, 60000), 1),
     ("Loyer du local", "6131", "5141", "BNQ", (1500, 2500), 12),
     ("Transport des bénévoles", "6142", "5161", "CAI", (80, 400), 8),
-    ("Fournitures", "6125", "5161", "CAI", (100, 900), 6),
+    ("Fournitures", "6125", "5141", "BNQ", (100, 900), 6),
     ("Aides aux bénéficiaires", "6183", "5141", "BNQ", (1000, 5000), 6),
     ("Frais bancaires", "6147", "5141", "BNQ", (20, 60), 12),
-    ("Dépôt d'espèces en banque", "5141", "5161", "CAI", (500, 2000), 4),
+    ("Dépôt d'espèces en banque", "5141", "5161", "CAI", (300, 800), 2),
 )
 
 

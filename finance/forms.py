@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from associations.errors import WaslError
+from associations.forms import style_fields
 from finance import selectors
 from finance.models import Project
 from finance.services.entries import LineInput, parse_amount
@@ -15,11 +16,19 @@ DEFAULT_LINES = 4
 MAX_FORM_LINES = 40
 
 
+class StyledForm(forms.Form):
+    """Bootstrap classes on every widget (associations.forms.style_fields)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
 def account_choice_label(account) -> str:
     return f"{account.code} — {account.name_fr} — {account.name_ar}"
 
 
-class EntryForm(forms.Form):
+class EntryForm(StyledForm):
     """The expert entry: free lines, each with an account found by code or by a word of its Arabic
     or French name (a datalist the browser filters as one types), debit or credit, label, project."""
 
@@ -45,13 +54,13 @@ class EntryForm(forms.Form):
                 label=_("Debit"),
                 required=False,
                 max_length=20,
-                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}),
             )
             self.fields[f"credit_{i}"] = forms.CharField(
                 label=_("Credit"),
                 required=False,
                 max_length=20,
-                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}),
             )
             self.fields[f"line_label_{i}"] = forms.CharField(
                 label=_("Line label"), required=False, max_length=200
@@ -59,6 +68,7 @@ class EntryForm(forms.Form):
             self.fields[f"project_{i}"] = forms.ChoiceField(
                 label=_("Project"), required=False, choices=projects
             )
+        style_fields(self)
 
     def line_rows(self):
         return [
@@ -114,7 +124,7 @@ class EntryForm(forms.Form):
         return cleaned
 
 
-class SubAccountForm(forms.Form):
+class SubAccountForm(StyledForm):
     code = forms.CharField(label=_("Code of the sub-account"), max_length=12)
     name_ar = forms.CharField(label=_("Name in Arabic"), max_length=200)
     name_fr = forms.CharField(label=_("Name in French"), max_length=200)
@@ -123,12 +133,12 @@ class SubAccountForm(forms.Form):
     )
 
 
-class RenameForm(forms.Form):
+class RenameForm(StyledForm):
     name_ar = forms.CharField(label=_("Name in Arabic"), max_length=200)
     name_fr = forms.CharField(label=_("Name in French"), max_length=200)
 
 
-class ReferenceAccountForm(forms.Form):
+class ReferenceAccountForm(StyledForm):
     code = forms.ChoiceField(label=_("Account of the reference chart"))
 
     def __init__(self, *args, choices=(), **kwargs):
@@ -136,12 +146,12 @@ class ReferenceAccountForm(forms.Form):
         self.fields["code"].choices = choices
 
 
-class ReverseForm(forms.Form):
+class ReverseForm(StyledForm):
     date = forms.DateField(label=_("Date of the reversal"), widget=forms.DateInput(attrs={"type": "date"}))
     label = forms.CharField(label=_("Label"), max_length=200, required=False)
 
 
-class AllocationForm(forms.Form):
+class AllocationForm(StyledForm):
     date = forms.DateField(
         label=_("Date of the assembly's decision"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -155,12 +165,13 @@ class AllocationForm(forms.Form):
                 label=str(account),
                 required=False,
                 max_length=20,
-                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}),
             )
+        style_fields(self)
 
     def allocations(self):
         return [(a.pk, self.cleaned_data.get(f"amount_{a.pk}") or "0") for a in self.targets]
 
 
-class ScanForm(forms.Form):
+class ScanForm(StyledForm):
     file = forms.FileField(label=_("Scan of the piece (PDF or image)"))

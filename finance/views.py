@@ -95,7 +95,8 @@ def entry_list(request: HttpRequest, association_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def entry_create(request: HttpRequest, association_slug: str) -> HttpResponse:
     line_count = _int(request.POST.get("line_count") or request.GET.get("lines")) or DEFAULT_LINES
-    initial = {"date": timezone.localdate()}
+    operations = selectors.journals(active_only=True).filter(kind="operations").first()
+    initial = {"date": timezone.localdate(), "journal": operations.pk if operations else None}
     form = EntryForm(request.POST or None, line_count=line_count, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
