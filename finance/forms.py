@@ -175,3 +175,20 @@ class AllocationForm(StyledForm):
 
 class ScanForm(StyledForm):
     file = forms.FileField(label=_("Scan of the piece (PDF or image)"))
+
+
+class ProjectForm(StyledForm):
+    code = forms.CharField(label=_("Code"), max_length=20)
+    name_ar = forms.CharField(label=_("Name in Arabic"), max_length=200)
+    name_fr = forms.CharField(label=_("Name in French"), max_length=200)
+    starts_on = forms.DateField(
+        label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(label=_("End"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    budget = forms.CharField(
+        label=_("Budget (MAD)"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}),
+    )
+    funder = forms.CharField(label=_("Funder"), required=False, max_length=200)

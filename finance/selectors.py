@@ -256,3 +256,27 @@ def _decode_cursor(value: str):
         return date_type.fromisoformat(day), int(entry_id), int(line_id)
     except ValueError:
         return None
+
+
+def projects_with_totals() -> list:
+    """Every project with its income (class 7) and expenses (class 6) on posted lines, all years,
+    and its budget: one aggregate query."""
+    from django.db.models import DecimalField, F, Value
+    from django.db.models.functions import Coalesce
+
+    from finance.models import Project
+
+    posted = Q(lines__entry__status=EntryStatus.POSTED) & ~Q(lines__entry__kind=EntryKind.CLOSING)
+    money = DecimalField(max_digits=14, decimal_places=2)
+    income = Q(lines__account__account_class=7) & posted
+    expense = Q(lines__account__account_class=6) & posted
+    return list(
+        Project.objects.annotate(
+            income=Coalesce(
+                Sum(F("lines__credit") - F("lines__debit"), filter=income), Value(ZERO), output_field=money
+            ),
+            expenses=Coalesce(
+                Sum(F("lines__debit") - F("lines__credit"), filter=expense), Value(ZERO), output_field=money
+            ),
+        ).order_by("archived_at", "code")
+    )

@@ -22,4 +22,5 @@ urlpatterns = [
     path("years/<int:year_id>/close/", views.year_close, name="year_close"),
     path("years/<int:year_id>/allocate/", views.year_allocate, name="year_allocate"),
     path("journals/", views.journal_list, name="journals"),
+    path("projects/", views.project_list, name="projects"),
 ]

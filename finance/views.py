@@ -24,6 +24,7 @@ from finance.forms import (
     DEFAULT_LINES,
     AllocationForm,
     EntryForm,
+    ProjectForm,
     ReferenceAccountForm,
     RenameForm,
     ReverseForm,
@@ -34,6 +35,7 @@ from finance.models import Account, EntryAttachment, EntryStatus, FiscalYear, Ye
 from finance.seeding import reference_chart
 from finance.services import chart as chart_services
 from finance.services import entries as entry_services
+from finance.services import projects as project_services
 from finance.services import years as year_services
 
 
@@ -500,3 +502,23 @@ def year_allocate(request: HttpRequest, association_slug: str, year_id: int) -> 
 @require_GET
 def journal_list(request: HttpRequest, association_slug: str) -> HttpResponse:
     return render(request, "finance/journals.html", {"journals": selectors.journals()})
+
+
+@requires("finance.view")
+@require_http_methods(["GET", "POST"])
+def project_list(request: HttpRequest, association_slug: str) -> HttpResponse:
+    """Projects and programmes: income, expenses and budget of each (lines carry the project)."""
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST":
+        if not request.can.finance_post:
+            raise Http404
+        if form.is_valid():
+            try:
+                project_services.project_save(actor=request.user, **form.cleaned_data)
+            except WaslError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, _("Project saved."))
+                return redirect("finance:projects", association_slug=association_slug)
+    context = {"form": form, "projects": selectors.projects_with_totals()}
+    return render(request, "finance/projects.html", context, status=400 if form.errors else 200)

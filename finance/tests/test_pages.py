@@ -297,3 +297,34 @@ def test_demo_seeder_posts_a_year_that_verifies(db):
     call_command("seed_demo", verbosity=0)  # idempotent
     with association_scope(association):
         assert Entry.objects.filter(label="Apport initial (fonds associatif)").count() == 1
+
+
+def test_projects_show_income_expenses_and_budget(tenant_a):
+    client = login(tenant_a.treasurer)
+    page = url(tenant_a, "finance:projects")
+    bad = client.post(page, {"code": "bad code!", "name_ar": "م", "name_fr": "P"})
+    assert bad.status_code == 400
+    ok = client.post(page, {"code": "EDU", "name_ar": "تعليم", "name_fr": "Éducation", "budget": "5000"})
+    assert ok.status_code == 302
+    response = client.get(page)
+    assert b"EDU" in response.content and b"5,000.00" in response.content
+    with association_scope(tenant_a.association):
+        from finance import selectors
+        from finance.models import Project
+        from finance.services.entries import LineInput, entry_create
+
+        edu = Project.objects.get(code="EDU")
+        entry_create(
+            actor=tenant_a.treasurer,
+            journal_id=tenant_a.journal.pk,
+            date=tenant_a.fiscal_year.start_date,
+            label="Fournitures scolaires",
+            lines=[
+                LineInput(Account.objects.get(code="6125").pk, debit="100.00", project_id=edu.pk),
+                LineInput(tenant_a.ledger_account.pk, credit="100.00"),
+            ],
+            post=True,
+        )
+        totals = {p.code: (p.income, p.expenses) for p in selectors.projects_with_totals()}
+    assert totals["EDU"] == (0, 100)
+    assert totals["PA"] == (0, 0)  # the fixture's project is on a cash line: neither income nor expense
