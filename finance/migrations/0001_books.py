@@ -285,6 +285,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='entryline',
+            index=models.Index(fields=['association', 'entry'], name='finance_line_entry_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='entryline',
             index=models.Index(fields=['association', 'account'], name='finance_line_account_idx'),
         ),
         migrations.AddIndex(

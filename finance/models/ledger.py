@@ -208,6 +208,9 @@ class EntryLine(TenantModel):
             ),
         ]
         indexes = [
+            # (association, entry): a line lookup by entry stays one index probe inside a large
+            # association (the tenant filter is added to every query).
+            models.Index(fields=["association", "entry"], name="finance_line_entry_idx"),
             models.Index(fields=["association", "account"], name="finance_line_account_idx"),
             models.Index(fields=["association", "project"], name="finance_line_project_idx"),
         ]
