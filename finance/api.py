@@ -197,7 +197,7 @@ class EntryListView(_FinanceView):
 
     def scoped_queryset(self):
         filters = query_filters(self.request, EntryFilterSerializer)
-        found = Entry.objects.prefetch_related("lines__account")
+        found = Entry.objects.prefetch_related("lines__account", "reversals")
         if filters.get("year"):
             found = found.filter(fiscal_year_id=filters["year"])
         if filters.get("journal"):
@@ -246,7 +246,7 @@ class EntryDetailView(_FinanceView):
     lookup_url_kwarg = "entry_id"
 
     def scoped_queryset(self):
-        return Entry.objects.prefetch_related("lines__account")
+        return Entry.objects.prefetch_related("lines__account", "reversals")
 
     def get(self, request, association_slug: str, entry_id: int):
         return Response(EntrySerializer(self.get_object()).data)

@@ -186,7 +186,7 @@ class Entry(TenantModel):
         """The reversal that cancels this entry, if any (the other side of `reverses`)."""
         if self.pk is None:
             return None
-        return Entry.objects.filter(reverses=self).first()
+        return next(iter(self.reversals.all()), None)  # uses prefetch_related("reversals") if done
 
 
 class EntryLine(TenantModel):
