@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from associations.text import normalise_for_search
 from finance.models import (
@@ -177,24 +177,27 @@ def year_result(year: FiscalYear) -> Decimal:
 
 
 def treasury_position() -> list[tuple[Account, Decimal]]:
-    """Balance of every cash and bank account, all years together: a closing entry and the next
-    year's opening entry cancel out, so every posted line counts once."""
-    treasury = Account.objects.filter(
-        Q(role__in=(AccountRole.CASH, AccountRole.BANK)) | Q(code__startswith="51")
+    """Balance of every cash and bank account, all years together (a closing entry and the next
+    year's opening entry cancel out, so every posted line counts once): one aggregate query."""
+    from django.db.models import DecimalField, F, Value
+    from django.db.models.functions import Coalesce
+
+    posted = Q(lines__entry__status=EntryStatus.POSTED)
+    treasury = (
+        Account.objects.filter(Q(role__in=(AccountRole.CASH, AccountRole.BANK)) | Q(code__startswith="51"))
+        .filter(archived_at=None, account_class=5)
+        .exclude(code__in=("5", "51"))
+        .annotate(
+            balance=Coalesce(
+                Sum(F("lines__debit") - F("lines__credit"), filter=posted),
+                Value(ZERO),
+                output_field=DecimalField(max_digits=14, decimal_places=2),
+            ),
+            used=Count("lines", filter=posted),
+        )
+        .order_by("code")
     )
-    treasury = treasury.filter(archived_at=None, account_class=5).exclude(code__in=("5", "51"))
-    ids = list(treasury.values_list("pk", flat=True))
-    sums = {
-        row["account_id"]: (row["d"] or ZERO) - (row["c"] or ZERO)
-        for row in EntryLine.objects.filter(account_id__in=ids, entry__status=EntryStatus.POSTED)
-        .values("account_id")
-        .annotate(d=Sum("debit"), c=Sum("credit"))
-    }
-    return [
-        (account, sums.get(account.pk, ZERO))
-        for account in treasury.order_by("code")
-        if account.pk in sums or account.role
-    ]
+    return [(account, account.balance) for account in treasury if account.used or account.role]
 
 
 def drafts_count() -> int:
