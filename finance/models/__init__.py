@@ -4,6 +4,8 @@ One module per subject (ledger-ui adds its own, e.g. `budget.py`, `bank.py`); ev
 tenant model (associations.tenancy.TenantModel) and is imported here so Django finds it.
 """
 
+from finance.models.bank import BankImportMapping, BankLine, BankStatement
+from finance.models.budget import BudgetLine
 from finance.models.chart import Account, AccountNature, AccountRole, StatementLayout, StatementLine
 from finance.models.ledger import (
     Entry,
@@ -23,6 +25,10 @@ __all__ = [
     "Account",
     "AccountNature",
     "AccountRole",
+    "BankImportMapping",
+    "BankLine",
+    "BankStatement",
+    "BudgetLine",
     "Entry",
     "EntryAttachment",
     "EntryCounter",
