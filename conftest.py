@@ -116,6 +116,8 @@ class Tenant:
     announcement: object = None
     post: object = None
     photo: object = None
+    bank_statement: object = None  # an imported bank statement and one of its lines (finance)
+    bank_line: object = None
     secrets: list[str] = field(default_factory=list)  # strings that must never reach another tenant
 
 
@@ -202,6 +204,7 @@ def build_tenant(label: str) -> Tenant:
         )
     tenant.access_token, tenant.access_token_raw = token, raw
     _build_books(tenant, label)
+    _build_bank_statement(tenant, label)
     tenant.secrets = [
         president.email,
         treasurer.email,
@@ -227,6 +230,7 @@ def build_tenant(label: str) -> Tenant:
         f"draft-secret-{label}",
         f"project-secret-{label}",
         f"scan-secret-{label}",
+        f"bank-secret-{label}",
     ]
     return tenant
 
@@ -280,6 +284,21 @@ def _build_books(tenant: Tenant, label: str) -> None:
         )
         tenant.entry, tenant.fiscal_year, tenant.ledger_account = entry, year, cash
         tenant.journal, tenant.project = journal, project
+def _build_bank_statement(tenant: Tenant, label: str) -> None:
+    """An imported bank statement of the association's bank account, with one line."""
+    from finance.models import Account
+    from finance.services import bank
+
+    with association_scope(tenant.association):
+        account = Account.objects.get(code="5141")
+        content = f"Date;Libellé;Débit;Crédit;Solde\n02/01/2026;bank-secret-{label};;150,00;150,00\n".encode()
+        statement = bank.statement_upload(
+            actor=tenant.treasurer, account_id=account.pk, filename=f"bank-secret-{label}.csv", content=content
+        )
+        tenant.bank_statement = bank.statement_import(
+            actor=tenant.treasurer, statement_id=statement.pk, mapping=statement.mapping
+        )
+        tenant.bank_line = tenant.bank_statement.lines.get()
 
 
 @pytest.fixture

@@ -33,6 +33,7 @@ urlpatterns = [
                 path("jobs/", include("jobs.urls")),
                 path("", include("communication.urls")),
                 path("finance/", include("finance.urls")),
+                path("finance/", include("finance.money_urls")),
                 path("", include("members.urls")),
             ]
         ),

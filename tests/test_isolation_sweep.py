@@ -66,6 +66,8 @@ def fillers(tenant, slug: str) -> dict[str, str]:
         "journal_id": str(tenant.journal.pk),
         "project_id": str(tenant.project.pk),
         "attachment_id": str(tenant.attachment.pk),
+        "statement_id": str(tenant.bank_statement.pk),
+        "bank_line_id": str(tenant.bank_line.pk),
     }
 
 

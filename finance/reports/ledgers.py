@@ -46,7 +46,7 @@ def ledger_columns() -> list[Column]:
     ]
 
 
-def _line_values(found):
+def line_values(found):
     return found.values(
         "id", "debit", "credit", "label", "position", "account_id", "account__code", "account__name_ar",
         "account__name_fr", "entry_id", "entry__date", "entry__label", "entry__number",
@@ -72,7 +72,7 @@ def journal_rows(year: FiscalYear, *, journal_id: int | None = None, lines=None)
     source = (
         lines
         if lines is not None
-        else _line_values(journal_lines(year, journal_id=journal_id)).iterator(CHUNK)
+        else line_values(journal_lines(year, journal_id=journal_id)).iterator(CHUNK)
     )
     for values in source:
         first = values["entry_id"] != previous_entry
@@ -98,7 +98,7 @@ def journal_report(
     year: FiscalYear, *, journal_id: int | None = None, page: int = 1, per_page: int = 200
 ) -> Report:
     found = journal_lines(year, journal_id=journal_id)
-    page_lines = list(_line_values(found)[(page - 1) * per_page : page * per_page + 1])
+    page_lines = list(line_values(found)[(page - 1) * per_page : page * per_page + 1])
     more = len(page_lines) > per_page
     rows = list(journal_rows(year, lines=page_lines[:per_page]))
     totals = found.aggregate(d=Sum("debit"), c=Sum("credit"))
@@ -125,35 +125,51 @@ def ledger_lines(year: FiscalYear, *, account_id: int | None = None):
 
 def ledger_rows(year: FiscalYear, *, account_id: int | None = None) -> Iterator[Row]:
     """Every account's lines with a running balance, a heading and a subtotal per account."""
-    current = None
-    balance = debit = credit = ZERO
-    heading = {}
-    for values in _line_values(ledger_lines(year, account_id=account_id)).iterator(CHUNK):
-        if values["account_id"] != current:
-            if current is not None:
-                yield _ledger_subtotal(heading, debit, credit, balance)
-            current = values["account_id"]
-            heading = values
-            balance = debit = credit = ZERO
-            title = f"{values['account__code']} {_name(values)}"
-            yield Row([title, "", "", None, None, None], kind="heading", key=values["account__code"])
-        balance += values["debit"] - values["credit"]
-        debit += values["debit"]
-        credit += values["credit"]
-        yield Row(
-            [values["entry__date"], _number(values), values["label"] or values["entry__label"],
-             values["debit"] or None, values["credit"] or None, balance]
-        )  # fmt: skip
-    if current is not None:
-        yield _ledger_subtotal(heading, debit, credit, balance)
+    runner = LedgerRunner()
+    yield from runner.rows(line_values(ledger_lines(year, account_id=account_id)).iterator(CHUNK))
+    yield from runner.end()
 
 
-def _ledger_subtotal(heading: dict, debit: Decimal, credit: Decimal, balance: Decimal) -> Row:
-    return Row(
-        [_("Total %(code)s") % {"code": heading["account__code"]}, "", "", debit, credit, balance],
-        kind="subtotal",
-        key=heading["account__code"],
-    )
+class LedgerRunner:
+    """Turns ledger lines (in account order) into rows, carrying the running balance; its state
+    can be saved between the steps of a long export (`state()` / `LedgerRunner(state)`)."""
+
+    def __init__(self, state: dict | None = None) -> None:
+        state = state or {}
+        self.account_id = state.get("account_id")
+        self.code = state.get("code", "")
+        self.balance = Decimal(state.get("balance", "0.00"))
+        self.debit = Decimal(state.get("debit", "0.00"))
+        self.credit = Decimal(state.get("credit", "0.00"))
+
+    def state(self) -> dict:
+        return {"account_id": self.account_id, "code": self.code, "balance": str(self.balance),
+                "debit": str(self.debit), "credit": str(self.credit)}  # fmt: skip
+
+    def rows(self, values_iter) -> Iterator[Row]:
+        for values in values_iter:
+            if values["account_id"] != self.account_id:
+                yield from self.end()
+                self.account_id, self.code = values["account_id"], values["account__code"]
+                self.balance = self.debit = self.credit = ZERO
+                title = f"{values['account__code']} {_name(values)}"
+                yield Row([title, "", "", None, None, None], kind="heading", key=values["account__code"])
+            self.balance += values["debit"] - values["credit"]
+            self.debit += values["debit"]
+            self.credit += values["credit"]
+            yield Row(
+                [values["entry__date"], _number(values), values["label"] or values["entry__label"],
+                 values["debit"] or None, values["credit"] or None, self.balance]
+            )  # fmt: skip
+
+    def end(self) -> Iterator[Row]:
+        if self.account_id is not None:
+            yield Row(
+                [_("Total %(code)s") % {"code": self.code}, "", "", self.debit, self.credit, self.balance],
+                kind="subtotal",
+                key=self.code,
+            )
+            self.account_id = None
 
 
 def ledger_report(year: FiscalYear, *, account_id: int | None, page: int = 1, per_page: int = 200) -> Report:
@@ -163,7 +179,7 @@ def ledger_report(year: FiscalYear, *, account_id: int | None, page: int = 1, pe
     facts = {"page": page, "more": False}
     if account is not None:
         found = ledger_lines(year, account_id=account.pk)
-        page_lines = list(_line_values(found)[(page - 1) * per_page : page * per_page + 1])
+        page_lines = list(line_values(found)[(page - 1) * per_page : page * per_page + 1])
         facts["more"] = len(page_lines) > per_page
         page_lines = page_lines[:per_page]
         balance = ZERO

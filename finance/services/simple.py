@@ -20,8 +20,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from associations.errors import WaslError
-from finance.models import Account, AccountRole, Entry, Journal, JournalKind
-from finance.services.entries import LineInput, entry_create, parse_amount
+from finance.models import Account, AccountRole, Entry, FiscalYear, Journal, JournalKind, Project
+from finance.services.entries import LineInput, entry_create, open_year_for, parse_amount
 
 CATEGORIES_JSON = Path(__file__).resolve().parent.parent / "data" / "simple_categories.json"
 IN, OUT = "in", "out"
@@ -124,10 +124,24 @@ def _checked_date(value) -> Date:
     return value
 
 
-@transaction.atomic
-def money_record(
+@dataclass(frozen=True)
+class MoneyPlan:
+    """What a simple-mode form will post, checked and not yet written: shown on the confirmation."""
+
+    date: Date
+    amount: object
+    label: str
+    reference: str
+    journal: Journal
+    year: FiscalYear
+    lines: list[LineInput]
+    debit_account: Account
+    credit_account: Account
+    category: Category | None = None
+
+
+def money_plan(
     *,
-    actor,
     direction: str,
     category_key: str,
     amount,
@@ -136,49 +150,46 @@ def money_record(
     label: str = "",
     reference: str = "",
     project_id: int | None = None,
-) -> Entry:
-    """Money in (debit the cash or bank account, credit the category's income account) or money out
-    (debit the expense account, credit cash or bank), posted at once."""
+) -> MoneyPlan:
+    """Check a money in or out (amount above zero, a date in an open year, a known category whose
+    account is active, one of the cash or bank accounts) without writing anything."""
     if direction not in (IN, OUT):
         raise WaslError(_("Choose money in or money out."), field="direction")
     category = category_by_key(category_key or "")
     if category is None or category.direction != direction:
         raise WaslError(_("Choose what the money is for."), field="category")
     amount = _positive_amount(amount)
-    date = _checked_date(date)
+    year = open_year_for(_checked_date(date))
     treasury = _treasury_account(account_id)
     counterpart = category_account(category)
-    label = (label or "").strip() or category.label
+    label = ((label or "").strip() or category.label)[:200]
     project = project_id or None
+    if project and not Project.objects.filter(pk=project, archived_at=None).exists():
+        raise WaslError(_("Choose a project of the association."), field="project")
     if direction == IN:
+        debit_account, credit_account = treasury, counterpart
         lines = [
             LineInput(treasury.pk, debit=amount, label=label),
             LineInput(counterpart.pk, credit=amount, label=label, project_id=project),
         ]
     else:
+        debit_account, credit_account = counterpart, treasury
         lines = [
             LineInput(counterpart.pk, debit=amount, label=label, project_id=project),
             LineInput(treasury.pk, credit=amount, label=label),
         ]
-    return entry_create(
-        actor=actor,
-        journal_id=journal_for(treasury).pk,
-        date=date,
-        label=label[:200],
-        reference=reference,
-        lines=lines,
-        post=True,
-    )
+    return MoneyPlan(
+        date=date, amount=amount, label=label, reference=(reference or "").strip()[:60],
+        journal=journal_for(treasury), year=year, lines=lines,
+        debit_account=debit_account, credit_account=credit_account, category=category,
+    )  # fmt: skip
 
 
-@transaction.atomic
-def transfer_record(
-    *, actor, from_account_id, to_account_id, amount, date: Date, label: str = "", reference: str = ""
-) -> Entry:
-    """Money moved between two of the association's cash boxes or bank accounts (a deposit of cash
-    at the bank, a withdrawal): debit the receiving account, credit the giving one."""
+def transfer_plan(
+    *, from_account_id, to_account_id, amount, date: Date, label: str = "", reference: str = ""
+) -> MoneyPlan:
     amount = _positive_amount(amount)
-    date = _checked_date(date)
+    year = open_year_for(_checked_date(date))
     source = _treasury_account(from_account_id)
     try:
         target = _treasury_account(to_account_id)
@@ -186,16 +197,39 @@ def transfer_record(
         raise WaslError(_("Choose where the money went."), field="to_account") from None
     if source.pk == target.pk:
         raise WaslError(_("Choose two different accounts."), field="to_account")
-    label = (label or "").strip() or _("Transfer from %(source)s to %(target)s") % {
-        "source": source.name,
-        "target": target.name,
-    }
+    label = ((label or "").strip() or _("Transfer from %(source)s to %(target)s") % {
+        "source": source.name, "target": target.name,
+    })[:200]  # fmt: skip
+    return MoneyPlan(
+        date=date, amount=amount, label=label, reference=(reference or "").strip()[:60],
+        journal=journal_for(source), year=year,
+        lines=[LineInput(target.pk, debit=amount, label=label),
+               LineInput(source.pk, credit=amount, label=label)],
+        debit_account=target, credit_account=source,
+    )  # fmt: skip
+
+
+def _post(actor, plan: MoneyPlan) -> Entry:
     return entry_create(
         actor=actor,
-        journal_id=journal_for(source).pk,
-        date=date,
-        label=label[:200],
-        reference=reference,
-        lines=[LineInput(target.pk, debit=amount, label=label[:200]), LineInput(source.pk, credit=amount)],
+        journal_id=plan.journal.pk,
+        date=plan.date,
+        label=plan.label,
+        reference=plan.reference,
+        lines=plan.lines,
         post=True,
     )
+
+
+@transaction.atomic
+def money_record(*, actor, **fields) -> Entry:
+    """Money in (debit the cash or bank account, credit the category's income account) or money out
+    (debit the expense account, credit cash or bank), posted at once (numbered, chained, audited)."""
+    return _post(actor, money_plan(**fields))
+
+
+@transaction.atomic
+def transfer_record(*, actor, **fields) -> Entry:
+    """Money moved between two of the association's cash boxes or bank accounts (cash deposited at
+    the bank, a withdrawal): debit the receiving account, credit the giving one, posted at once."""
+    return _post(actor, transfer_plan(**fields))

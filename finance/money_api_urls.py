@@ -1,0 +1,16 @@
+"""The reports of the books in the API, mounted under /api/v1/ through the API_ROUTES seam."""
+
+from django.urls import path
+
+from finance import money_api
+from finance.reports.registry import REPORT_KINDS
+
+urlpatterns = [
+    path(
+        f"associations/<slug:association_slug>/finance/reports/{kind.key}/",
+        money_api.ReportView.as_view(),
+        {"report_key": kind.key},
+        name=f"api-finance-report-{kind.key}",
+    )
+    for kind in REPORT_KINDS
+]
