@@ -26,7 +26,7 @@ def reconciliation_report(account: Account) -> Report:
     facts: dict = {"account": str(account)}
     summary = Table(
         title=_("Balances"),
-        columns=[Column(_("Heading"), key="label"), Column(_("Amount"), numeric=True, key="amount")],
+        columns=[Column("", key="label"), Column(_("Amount"), numeric=True, key="amount")],
     )
     unmatched_bank = Table(
         title=_("Statement lines not reconciled"),

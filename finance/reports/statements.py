@@ -98,7 +98,7 @@ def _statement_table(
     table = Table(
         title=layout.name_ar if _arabic() else layout.name_fr,
         columns=[
-            Column(_("Heading"), key="label"),
+            Column("", key="label"),
             Column(_year_label(year), numeric=True, key="current"),
             Column(_year_label(previous), numeric=True, key="previous"),
         ],
