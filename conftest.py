@@ -284,6 +284,8 @@ def _build_books(tenant: Tenant, label: str) -> None:
         )
         tenant.entry, tenant.fiscal_year, tenant.ledger_account = entry, year, cash
         tenant.journal, tenant.project = journal, project
+
+
 def _build_bank_statement(tenant: Tenant, label: str) -> None:
     """An imported bank statement of the association's bank account, with one line."""
     from finance.models import Account
@@ -293,7 +295,10 @@ def _build_bank_statement(tenant: Tenant, label: str) -> None:
         account = Account.objects.get(code="5141")
         content = f"Date;Libellé;Débit;Crédit;Solde\n02/01/2026;bank-secret-{label};;150,00;150,00\n".encode()
         statement = bank.statement_upload(
-            actor=tenant.treasurer, account_id=account.pk, filename=f"bank-secret-{label}.csv", content=content
+            actor=tenant.treasurer,
+            account_id=account.pk,
+            filename=f"bank-secret-{label}.csv",
+            content=content,
         )
         tenant.bank_statement = bank.statement_import(
             actor=tenant.treasurer, statement_id=statement.pk, mapping=statement.mapping

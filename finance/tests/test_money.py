@@ -432,3 +432,15 @@ def test_closed_year_is_refused_when_recording_a_bank_line(officer):
     assert response.status_code == 400 and "closed" in response.text
     assert entry_count(association) == before
     assert statement.pk
+
+
+def test_a_zero_amount_is_refused_in_arabic(officer):
+    client, association, _treasurer = officer
+    with association_scope(association):
+        cash = account("5161")
+    response = client.post(
+        url(association, "in"), {**MONEY_IN, "account": cash.pk, "amount": "0"}, HTTP_ACCEPT_LANGUAGE="ar"
+    )
+    assert response.status_code == 400
+    assert "أدخل مبلغًا أكبر من الصفر." in response.text
+    assert entry_count(association) == 0
