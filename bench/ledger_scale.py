@@ -5,7 +5,10 @@ Measures (median and p95 over BENCH_RUNS requests):
 - the trial balance (selector, and the page over HTTP),
 - a general-ledger page of the busiest account (first page and a late page; selector and page),
 - posting throughput with 16 concurrent writers in one journal (entries/s, numbers gap-free),
-- `ledger_verify` over the whole association (hash chains of 100,000 entries).
+- `ledger_verify` over the whole association (hash chains of 100,000 entries),
+- the Bilan and the CPC with the previous year beside, and budget vs actual (report and page),
+- the general ledger of the latest year as a PDF job (in steps; time, pages, peak memory of the
+  process that runs it).
 
     DATABASE_URL=postgres://wasl_app:wasl_app@127.0.0.1:5432/wasl_bench .venv/bin/python bench/ledger_scale.py
 
@@ -152,6 +155,57 @@ def load_entries(association, count: int, rng: random.Random, *, years=YEARS) ->
                 EntryCounter.objects.create(journal_id=journal_id, fiscal_year=year, last_number=last)
 
 
+def ledger_pdf_job(association, treasurer, year) -> None:
+    """The latest year's general ledger as a PDF, through the job (steps of LINES_PER_STEP lines),
+    run in a forked child so that its peak resident memory is its own (ru_maxrss of the child)."""
+    import io
+    import resource
+
+    connection.close()
+    start = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:  # the child runs the job and reports through its exit status
+        code = 1
+        try:
+            from pypdf import PdfReader
+
+            from associations.tenancy import association_scope
+            from finance.reports.exports import report_export_start
+            from jobs.models import Job
+
+            with association_scope(association):  # the scope's transaction: the job runs at its commit
+                job = report_export_start(
+                    actor=treasurer,
+                    role_kind="treasurer",
+                    report="ledger",
+                    year_id=year.pk,
+                    file_format="pdf",
+                )
+            with association_scope(association):
+                job.refresh_from_db()
+                if not job.result_file:
+                    print(f"ledger PDF job: status {job.status}, {job.summary!r} {job.error_message!r}")
+                from documents.files import private_storage
+
+                with private_storage().open(job.result_file, "rb") as handle:
+                    pages = len(PdfReader(io.BytesIO(handle.read())).pages)
+                print(f"ledger PDF job: status {job.status}, {job.steps_total} steps, {pages} pages")
+                code = 0 if job.status == Job.Status.SUCCEEDED else 1
+        except Exception as exc:
+            print(f"ledger PDF job failed: {exc!r}")
+        finally:
+            sys.stdout.flush()
+            os._exit(code)
+    _pid, status = os.waitpid(pid, 0)
+    elapsed = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"ledger PDF job: {elapsed:.0f} s, exit {os.waitstatus_to_exitcode(status)}, peak RSS of the job's "
+        f"process {peak:.0f} MiB (bench process before the fork: {parent:.0f} MiB)"
+    )
+
+
 def main() -> None:
     setup_test_environment()
     config = setup_databases(verbosity=0, interactive=False, serialized_aliases=set())
@@ -161,6 +215,7 @@ def main() -> None:
         from associations.tests.factories import AssociationFactory, RoleFactory, UserFactory
         from finance import selectors
         from finance.models import Account, Entry, EntryLine, FiscalYear
+        from finance.reports.statements import bilan_report, cpc_report
         from finance.services.years import fiscal_year_close
         from finance.tests.helpers import simple_entry
         from finance.verify import verify_books
@@ -203,6 +258,11 @@ def main() -> None:
             for _ in range(100):  # page 101
                 late_cursor = selectors.general_ledger_page(year, busiest, after=late_cursor).next_cursor
         slug = association.slug
+        with association_scope(association):
+            from finance.services.budget import budget_save
+
+            budgeted = Account.objects.filter(code__in=["715", "717", "613", "618", "6131", "7152"])
+            budget_save(actor=treasurer, year_id=year.pk, amounts={a.pk: "100000" for a in budgeted})
 
         def in_scope(fn):
             def run():
@@ -234,6 +294,19 @@ def main() -> None:
                 lambda: client.get(f"/a/{slug}/finance/journals/")
             ),
             "entries list (page)": timed(lambda: client.get(f"/a/{slug}/finance/?year={year.pk}")),
+            "Bilan with previous year (report)": timed(in_scope(lambda: bilan_report(year))),
+            "CPC with previous year (report)": timed(in_scope(lambda: cpc_report(year))),
+            "Bilan (page)": timed(lambda: client.get(f"/a/{slug}/finance/reports/bilan/?year={year.pk}")),
+            "CPC (page)": timed(lambda: client.get(f"/a/{slug}/finance/reports/cpc/?year={year.pk}")),
+            "budget vs actual (page)": timed(
+                lambda: client.get(f"/a/{slug}/finance/reports/budget/?year={year.pk}")
+            ),
+            "cash and bank position (page)": timed(
+                lambda: client.get(f"/a/{slug}/finance/reports/treasury/?year={year.pk}")
+            ),
+            "Bilan (API)": timed(
+                lambda: client.get(f"/api/v1/associations/{slug}/finance/reports/bilan/?year={year.pk}")
+            ),
         }
         for name, (median, p95) in figures.items():
             print(f"{name:55s} median {median:7.1f} ms   p95 {p95:7.1f} ms")
@@ -285,6 +358,8 @@ def main() -> None:
         start = time.perf_counter()
         fault = verify_books(association)
         print(f"ledger_verify of the big association: {time.perf_counter() - start:.1f} s, fault: {fault}")
+
+        ledger_pdf_job(association, treasurer, year)
     finally:
         connection.close()
         teardown_databases(config, verbosity=0)
