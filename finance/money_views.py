@@ -170,7 +170,11 @@ def budget(request: HttpRequest, association_slug: str) -> HttpResponse:
         "rows": _budget_rows(year),
         "error": error,
         "editable": year.status == YearStatus.OPEN and request.can.finance_post,
-        "posted": request.POST if error else {},
+        "posted": {
+            int(key.removeprefix("amount_")): value
+            for key, value in (request.POST.items() if error else [])
+            if key.startswith("amount_") and _int(key.removeprefix("amount_"))
+        },
     }
     return render(request, "finance/money/budget.html", context, status=400 if error else 200)
 

@@ -160,6 +160,7 @@ def test_budget_page_saves_and_shows_the_actual(officer):
         assert BudgetLine.objects.get().amount == D("1000.00")
     response = client.post(url(association, "budget"), {"year": year.pk, f"amount_{dues.pk}": "-3"})
     assert response.status_code == 400 and "negative" in response.text
+    assert 'value="-3"' in response.text  # the officer's input is kept, to correct it
     with association_scope(association):
         assert BudgetLine.objects.get().amount == D("1000.00")
 
