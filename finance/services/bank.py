@@ -317,6 +317,9 @@ def bank_line_match(*, actor, bank_line_id: int, entry_line_id: int) -> BankLine
         raise NotFound()
     if line.is_reconciled:
         raise WaslError(_("This statement line is already reconciled."))
+    # Lock the ledger line, then look again in a new statement (a new snapshot): two officers
+    # matching it to two statement lines at once take turns, and the second sees the first's match.
+    EntryLine.objects.select_for_update(of=("self",)).filter(pk=entry_line_id).values_list("pk").first()
     ledger_line = _candidates(line.account_id).filter(pk=entry_line_id).first()
     if ledger_line is None:
         raise WaslError(
