@@ -20,8 +20,20 @@ D = Decimal
 
 
 @pytest.fixture
-def officer(client, books):
-    association, treasurer = books
+def officer(client, db):
+    """A treasurer's session in an association whose 2025 is open. Unlike the `books` fixture, no
+    scope is held around the test: requests open their own, as in production (a URL map first loaded
+    inside a scope would bind the API serializers' querysets to that association)."""
+    from associations.capabilities import RoleKind
+    from associations.tests.factories import AssociationFactory, RoleFactory, UserFactory
+
+    association = AssociationFactory(slug="money", fiscal_year_start_month=1)
+    treasurer = UserFactory(email="treasurer-money@example.ma")
+    RoleFactory(association=association, user=treasurer, kind=RoleKind.TREASURER)
+    with association_scope(association):
+        FiscalYear.objects.get_or_create(
+            start_date=date(2025, 1, 1), defaults={"end_date": date(2025, 12, 31)}
+        )
     client.force_login(treasurer)
     return client, association, treasurer
 
@@ -127,11 +139,11 @@ def test_a_date_in_a_closed_year_is_refused(officer):
     assert entry_count(association) == before
 
 
-def test_a_member_cannot_record_money(client, books):
+def test_a_member_cannot_record_money(officer):
     from associations.capabilities import RoleKind
     from associations.tests.factories import RoleFactory, UserFactory
 
-    association, _treasurer = books
+    client, association, _treasurer = officer
     member = UserFactory()
     RoleFactory(association=association, user=member, kind=RoleKind.MEMBER)
     client.force_login(member)
