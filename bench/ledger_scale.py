@@ -156,8 +156,9 @@ def load_entries(association, count: int, rng: random.Random, *, years=YEARS) ->
 
 
 def ledger_pdf_job(association, treasurer, year) -> None:
-    """The latest year's general ledger as a PDF, through the job (steps of LINES_PER_STEP lines),
-    run in a forked child so that its peak resident memory is its own (ru_maxrss of the child)."""
+    """The latest year's general ledger of one account (BENCH_PDF_ACCOUNT, default 6147; "all" for
+    the whole ledger) as a PDF, through the job (steps of LINES_PER_STEP lines), run in a forked
+    child so that its peak resident memory is its own (ru_maxrss of the child)."""
     import io
     import resource
 
@@ -174,12 +175,17 @@ def ledger_pdf_job(association, treasurer, year) -> None:
             from jobs.models import Job
 
             with association_scope(association):  # the scope's transaction: the job runs at its commit
+                code_wanted = os.environ.get("BENCH_PDF_ACCOUNT", "6147")
+                from finance.models import Account
+
+                account_id = None if code_wanted == "all" else Account.objects.get(code=code_wanted).pk
                 job = report_export_start(
                     actor=treasurer,
                     role_kind="treasurer",
                     report="ledger",
                     year_id=year.pk,
                     file_format="pdf",
+                    account_id=account_id,
                 )
             with association_scope(association):
                 job.refresh_from_db()
