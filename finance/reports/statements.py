@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,7 @@ from finance.models import (
     Project,
     StatementLayout,
     StatementLine,
+    YearStatus,
 )
 from finance.reports.base import Column, Report, Row, Table
 
@@ -33,6 +35,19 @@ def code_balances(year: FiscalYear | None) -> dict[str, Decimal]:
     """Debit minus credit per account code over the year's posted entries (closing ones left out)."""
     if year is None:
         return {}
+    if year.status == YearStatus.CLOSED:
+        # A closed year never changes (service and triggers): its sums are kept, keyed by the head of
+        # its hash chain, so the previous-year column of a Bilan or CPC costs no second aggregate.
+        key = f"finance:balances:{year.association_id}:{year.pk}:{year.chain_hash}"
+        cached = cache.get(key)
+        if cached is None:
+            cached = _code_balances(year)
+            cache.set(key, cached, timeout=None)
+        return cached
+    return _code_balances(year)
+
+
+def _code_balances(year: FiscalYear) -> dict[str, Decimal]:
     rows = (
         selectors.posted_lines(year)
         .values("account__code")
