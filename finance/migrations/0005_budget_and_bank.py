@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("associations", "0006_existing_associations_verified_and_keyed"),
-        ("finance", "0003_seed_books"),
+        ("finance", "0004_drop_redundant_association_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
