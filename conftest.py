@@ -109,6 +109,12 @@ class Tenant:
     announcement: object = None
     post: object = None
     photo: object = None
+    course: object = None
+    session: object = None
+    enrolment: object = None
+    certificate: object = None
+    platform_course: object = None
+    platform_session: object = None
     secrets: list[str] = field(default_factory=list)  # strings that must never reach another tenant
 
 
@@ -194,6 +200,7 @@ def build_tenant(label: str) -> Tenant:
             consent_confirmed=True,
         )
     tenant.access_token, tenant.access_token_raw = token, raw
+    _build_training(tenant, label)
     tenant.secrets = [
         president.email,
         treasurer.email,
@@ -215,8 +222,53 @@ def build_tenant(label: str) -> Tenant:
         f"announcement-secret-{label}",
         f"draft-post-secret-{label}",
         f"photo-secret-{label}",
+        f"Coursesecret{label}",
     ]
     return tenant
+
+
+def _build_training(tenant: Tenant, label: str) -> None:
+    """A's course with a session and an enrolment with a certificate; a platform session (public)
+    in which A's member is enrolled."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import User
+    from training import services as training_services
+    from training.models import Certificate
+
+    manager, _created = User.objects.get_or_create(
+        email="training-manager@example.ma", defaults={"is_training_manager": True}
+    )
+    start = timezone.now() + timedelta(days=5)
+    dates = [(start, start + timedelta(hours=6))]
+    tenant.platform_course = training_services.platform_course_save(
+        actor=manager, title_ar="دورة المنصة", title_fr=f"Platform course {label}", is_published=True
+    )
+    tenant.platform_session = training_services.platform_session_save(
+        actor=manager, course_id=tenant.platform_course.pk, dates=dates, capacity=5
+    )
+    with association_scope(tenant.association):
+        president = tenant.president
+        tenant.course = training_services.course_save(
+            actor=president, title_ar="دورة", title_fr=f"Coursesecret{label}", is_published=True
+        )
+        tenant.session = training_services.session_save(
+            actor=president, course_id=tenant.course.pk, dates=dates, capacity=5
+        )
+        tenant.enrolment = training_services.enrolment_create(
+            actor=president, member_id=tenant.member_row.pk, session_id=tenant.session.pk
+        )
+        training_services.enrolment_create(
+            actor=president, member_id=tenant.member_row.pk, platform_session_id=tenant.platform_session.pk
+        )
+        tenant.certificate = Certificate.objects.create(
+            member=tenant.member_row,
+            course=tenant.course,
+            enrolment=tenant.enrolment,
+            document=tenant.document,
+        )
 
 
 @pytest.fixture

@@ -32,10 +32,12 @@ urlpatterns = [
                 path("documents/", include("documents.urls")),
                 path("jobs/", include("jobs.urls")),
                 path("", include("communication.urls")),
+                path("training/", include("training.urls")),
                 path("", include("members.urls")),
             ]
         ),
     ),
+    path("training/", include("training.public_urls")),
     path("verify/<str:document_token>", documents_views.verify, name="verify"),
     path("join/<slug:association_slug>/", members_views.join, name="join"),
     path("p/<slug:association_slug>/", include("communication.public_urls")),
