@@ -97,7 +97,7 @@ def _learner_client(tenant):
 
 def test_a_member_enrols_from_the_course_page_and_sees_it_in_the_portal(tenant_a):
     course, session = course_with_session(tenant_a, capacity=1, title_fr="Premiers secours")
-    client, row = _learner_client(tenant_a)
+    client, _row = _learner_client(tenant_a)
     assert client.get(url(tenant_a, "course", course_id=course.pk)).status_code == 200
     response = client.post(url(tenant_a, "session_enrol", session_id=session.pk))
     assert response.status_code == 302
