@@ -172,12 +172,11 @@ def test_completion_issues_one_certificate_and_revocation_keeps_it(tenant_a):
 
 
 def test_the_database_refuses_a_second_certificate_for_the_same_course(tenant_a):
-    with association_scope(tenant_a.association):
-        with pytest.raises(IntegrityError), transaction.atomic():
-            Certificate.objects.create(
-                member=tenant_a.member_row, course=tenant_a.course, enrolment=tenant_a.enrolment,
-                document=tenant_a.document,
-            )  # fmt: skip
+    with association_scope(tenant_a.association), pytest.raises(IntegrityError), transaction.atomic():
+        Certificate.objects.create(
+            member=tenant_a.member_row, course=tenant_a.course, enrolment=tenant_a.enrolment,
+            document=tenant_a.document,
+        )  # fmt: skip
 
 
 def test_attendance_below_the_rule_does_not_complete(tenant_a):
