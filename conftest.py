@@ -115,6 +115,7 @@ class Tenant:
     certificate: object = None
     platform_course: object = None
     platform_session: object = None
+    lesson: object = None
     secrets: list[str] = field(default_factory=list)  # strings that must never reach another tenant
 
 
@@ -223,6 +224,8 @@ def build_tenant(label: str) -> Tenant:
         f"draft-post-secret-{label}",
         f"photo-secret-{label}",
         f"Coursesecret{label}",
+        f"lesson-file-secret-{label}",
+        f"Lessonsecret{label}",
     ]
     return tenant
 
@@ -236,7 +239,7 @@ def _build_training(tenant: Tenant, label: str) -> None:
 
     from accounts.models import User
     from training import services as training_services
-    from training.models import Certificate
+    from training.models import Certificate, Lesson, Module
 
     manager, _created = User.objects.get_or_create(
         email="training-manager@example.ma", defaults={"is_training_manager": True}
@@ -268,6 +271,17 @@ def _build_training(tenant: Tenant, label: str) -> None:
             course=tenant.course,
             enrolment=tenant.enrolment,
             document=tenant.document,
+        )
+        module = Module.objects.create(course=tenant.course, title_ar="وحدة", title_fr="Module")
+        tenant.lesson = Lesson.objects.create(
+            module=module,
+            title_ar="درس",
+            title_fr=f"Lessonsecret{label}",
+            kind="file",
+            file=save_private_file("lessons", "l.pdf", f"%PDF-1.4 lesson-file-secret-{label}".encode()),
+            file_kind="pdf",
+            file_mime="application/pdf",
+            file_size=40,
         )
 
 

@@ -67,6 +67,7 @@ def fillers(tenant, slug: str) -> dict[str, str]:
         "enrolment_id": str(tenant.enrolment.pk),
         "certificate_id": str(tenant.certificate.pk),
         "course_token": tenant.platform_course.public_token,
+        "lesson_id": str(tenant.lesson.pk),
     }
 
 

@@ -13,6 +13,11 @@ STATUS_WORDS = dict(EnrolmentStatus.choices)
 for key, label, sentence in (
     ("training.course.created", _("Course created"), _("%(actor)s created the course %(target)s")),
     ("training.course.updated", _("Course edited"), _("%(actor)s edited the course %(target)s")),
+    (
+        "training.content.saved",
+        _("Course content saved"),
+        _("%(actor)s added to the lessons of the course %(target)s"),
+    ),
     ("training.session.saved", _("Session saved"), _("%(actor)s saved a session of the course %(target)s")),
     ("training.enrolment.created", _("Enrolment"), _("%(actor)s recorded enrolment %(target)s (%(status)s)")),
     ("training.enrolment.cancelled", _("Enrolment cancelled"), _("%(actor)s cancelled enrolment %(target)s")),
@@ -44,6 +49,6 @@ for key, label, sentence in (
             sentence=sentence,
             field_labels={"status": _("status"), "fields": _("fields recorded"), "day": _("day")},
             values={"status": STATUS_WORDS | dict(AttendanceStatus.choices)},
-            hidden=("session", "platform", "was", "capacity"),
+            hidden=("session", "platform", "was", "capacity", "module", "lesson"),
         )
     )

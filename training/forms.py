@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from associations.forms import style_fields
 from associations.models import Region
-from training.models import AttendanceStatus, Format, PlatformCourse, Theme
+from training.models import AttendanceStatus, Format, LessonKind, PlatformCourse, Theme
 from training.selectors import CatalogueFilter
 
 COURSE_FORM_FIELDS = [
@@ -23,6 +23,8 @@ COURSE_FORM_FIELDS = [
     "format",
     "duration_hours",
     "min_attendance_percent",
+    "lessons_required",
+    "quizzes_required",
     "is_published",
 ]
 
@@ -191,3 +193,68 @@ class EvaluationForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ModuleForm(forms.Form):
+    title_ar = forms.CharField(
+        label=_("Title in Arabic"), max_length=200, widget=forms.TextInput(attrs={"dir": "rtl"})
+    )
+    title_fr = forms.CharField(label=_("Title in French"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
+class LessonForm(forms.Form):
+    module = forms.TypedChoiceField(label=_("Module"), coerce=int)
+    title_ar = forms.CharField(
+        label=_("Title in Arabic"), max_length=200, widget=forms.TextInput(attrs={"dir": "rtl"})
+    )
+    title_fr = forms.CharField(label=_("Title in French"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=LessonKind.choices)
+    body_ar = forms.CharField(
+        label=_("Text in Arabic"), required=False, widget=forms.Textarea(attrs={"dir": "rtl", "rows": 4}),
+        help_text=_("Paragraphs, headings, lists, bold, italics and links are kept; the rest is removed."),
+    )  # fmt: skip
+    body_fr = forms.CharField(
+        label=_("Text in French"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    file = forms.FileField(label=_("File (PDF, audio or video)"), required=False)
+    link = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
+    pass_mark = forms.IntegerField(label=_("Pass mark (%)"), min_value=1, max_value=100, initial=60)
+    max_attempts = forms.IntegerField(label=_("Attempts allowed"), min_value=1, max_value=20, initial=3)
+
+    def __init__(self, *args, modules=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["module"].choices = [(m.pk, str(m)) for m in modules]
+        style_fields(self)
+
+
+class QuestionForm(forms.Form):
+    lesson = forms.TypedChoiceField(label=_("Quiz"), coerce=int)
+    text_ar = forms.CharField(
+        label=_("Question in Arabic"), max_length=500, widget=forms.TextInput(attrs={"dir": "rtl"})
+    )
+    text_fr = forms.CharField(label=_("Question in French"), max_length=500)
+    multiple = forms.BooleanField(label=_("Several answers may be right"), required=False)
+
+    def __init__(self, *args, quizzes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lesson"].choices = [(q.pk, str(q)) for q in quizzes]
+        for i in range(1, 5):
+            self.fields[f"answer_{i}_ar"] = forms.CharField(
+                label=_("Answer %(number)s in Arabic") % {"number": i}, required=False, max_length=300,
+                widget=forms.TextInput(attrs={"dir": "rtl"}),
+            )  # fmt: skip
+            self.fields[f"answer_{i}_fr"] = forms.CharField(
+                label=_("Answer %(number)s in French") % {"number": i}, required=False, max_length=300
+            )
+            self.fields[f"answer_{i}_right"] = forms.BooleanField(label=_("Right answer"), required=False)
+        style_fields(self)
+
+    def choices(self) -> list[tuple[str, str, bool]]:
+        data = self.cleaned_data
+        return [
+            (data[f"answer_{i}_ar"], data[f"answer_{i}_fr"], data[f"answer_{i}_right"]) for i in range(1, 5)
+        ]

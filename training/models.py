@@ -76,6 +76,8 @@ class CourseContent(models.Model):
     min_attendance_percent = models.PositiveSmallIntegerField(
         _("attendance needed for completion (%)"), default=80, validators=[MaxValueValidator(100)]
     )
+    lessons_required = models.BooleanField(_("every lesson done for completion"), default=False)
+    quizzes_required = models.BooleanField(_("every quiz passed for completion"), default=False)
     public_token = models.CharField(max_length=32, default=new_public_token, editable=False)
     search_text = models.TextField(default="", editable=False)  # titles and descriptions, folded
     created_at = models.DateTimeField(auto_now_add=True)
@@ -367,3 +369,132 @@ class Evaluation(TenantModel):
 
     class Meta(TenantModel.Meta):
         constraints = [models.UniqueConstraint(fields=["association", "enrolment"], name="evaluation_once")]
+
+
+# --- Self-paced learning: an association's courses ---------------------------------------------------
+
+
+class Module(TenantModel):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
+    title_ar = models.CharField(_("title in Arabic"), max_length=200)
+    title_fr = models.CharField(_("title in French"), max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title_ar if (get_language() or "ar").startswith("ar") else self.title_fr
+
+
+class LessonKind(models.TextChoices):
+    TEXT = "text", _("Text")
+    FILE = "file", _("File (PDF, audio or video)")
+    LINK = "link", _("Link")
+    QUIZ = "quiz", _("Quiz")
+
+
+class Lesson(TenantModel):
+    """One step of a module: sanitised rich text (ar/fr), a private file, a link or a quiz."""
+
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
+    title_ar = models.CharField(_("title in Arabic"), max_length=200)
+    title_fr = models.CharField(_("title in French"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=8, choices=LessonKind.choices, default=LessonKind.TEXT)
+    body_ar = models.TextField(_("text in Arabic"), blank=True)  # sanitised HTML
+    body_fr = models.TextField(_("text in French"), blank=True)  # sanitised HTML
+    file = models.CharField(max_length=300, blank=True, editable=False)  # private storage name
+    file_kind = models.CharField(max_length=10, blank=True, editable=False)  # pdf, mp3, mp4…
+    file_mime = models.CharField(max_length=100, blank=True, editable=False)
+    file_size = models.PositiveBigIntegerField(default=0, editable=False)
+    link = models.URLField(_("link"), blank=True)
+    # Quizzes: the share of right answers needed, and how many tries a learner has.
+    pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark (%)"), default=60, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        _("attempts allowed"), default=3, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title_ar if (get_language() or "ar").startswith("ar") else self.title_fr
+
+    @property
+    def body(self) -> str:
+        return self.body_ar if (get_language() or "ar").startswith("ar") else self.body_fr
+
+    @property
+    def media_type(self) -> str:
+        """pdf, audio or video: how the lesson page offers its file."""
+        if self.file_mime.startswith("audio/"):
+            return "audio"
+        if self.file_mime.startswith("video/"):
+            return "video"
+        return "pdf" if self.file else ""
+
+
+class Question(TenantModel):
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="questions")
+    text_ar = models.CharField(_("question in Arabic"), max_length=500)
+    text_fr = models.CharField(_("question in French"), max_length=500)
+    multiple = models.BooleanField(_("several answers may be right"), default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text_ar if (get_language() or "ar").startswith("ar") else self.text_fr
+
+
+class Choice(TenantModel):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    text_ar = models.CharField(_("answer in Arabic"), max_length=300)
+    text_fr = models.CharField(_("answer in French"), max_length=300)
+    is_correct = models.BooleanField(_("right answer"), default=False)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.text_ar if (get_language() or "ar").startswith("ar") else self.text_fr
+
+
+class LessonProgress(TenantModel):
+    """A learner's passage through one lesson: opened (resume from the last one), then done."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="progress")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
+    opened_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "enrolment", "lesson"], name="lesson_progress_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["association", "enrolment", "opened_at"], name="lesson_progress_recent")
+        ]
+
+
+class QuizAttempt(TenantModel):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveSmallIntegerField()  # 1, 2, … up to the lesson's attempts allowed
+    score = models.PositiveSmallIntegerField()  # percentage of questions answered right
+    passed = models.BooleanField()
+    answers = models.JSONField(default=dict)  # question id -> chosen choice ids
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "enrolment", "lesson", "number"], name="quiz_attempt_once"
+            )
+        ]

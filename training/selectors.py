@@ -356,4 +356,46 @@ def progress_of(*, enrolment: Enrolment) -> dict:
 
 
 def lessons_done_of(*, enrolment: Enrolment) -> tuple[int, int]:
-    return 0, 0
+    """(lessons done, lessons in the course) for an enrolment in an association's course."""
+    from training.models import Lesson, LessonProgress
+
+    if enrolment.is_platform:
+        return 0, 0
+    total = Lesson.objects.filter(module__course_id=enrolment.session.course_id).count()
+    done = LessonProgress.objects.filter(enrolment=enrolment, done_at__isnull=False).count()
+    return done, total
+
+
+def course_content(*, course):
+    """The course's modules with their lessons, in order (two queries)."""
+    from training.models import Lesson, Module
+
+    return Module.objects.filter(course=course).prefetch_related(
+        Prefetch("lessons", queryset=Lesson.objects.order_by("position", "pk"))
+    )
+
+
+def lesson_detail(*, lesson_id: int):
+    from training.models import Lesson
+
+    return (
+        Lesson.objects.filter(pk=lesson_id)
+        .select_related("module__course")
+        .prefetch_related("questions__choices")
+        .first()
+    )
+
+
+def learner_progress(*, enrolment: Enrolment) -> dict:
+    """Lessons done, the lesson to resume from (the last one opened), and quiz attempts by lesson."""
+    from training.models import LessonProgress, QuizAttempt
+
+    rows = list(LessonProgress.objects.filter(enrolment=enrolment).order_by("-opened_at"))
+    attempts: dict[int, list] = {}
+    for attempt in QuizAttempt.objects.filter(enrolment=enrolment).order_by("number"):
+        attempts.setdefault(attempt.lesson_id, []).append(attempt)
+    return {
+        "done": {row.lesson_id for row in rows if row.done_at},
+        "resume_lesson_id": rows[0].lesson_id if rows else None,
+        "attempts": attempts,
+    }

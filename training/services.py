@@ -53,6 +53,8 @@ COURSE_FIELDS = (
     "duration_hours",
     "is_published",
     "min_attendance_percent",
+    "lessons_required",
+    "quizzes_required",
 )
 SESSION_FIELDS = (
     "capacity",
@@ -420,6 +422,28 @@ def attendance_rate(enrolment: Enrolment) -> int:
     return round(100 * attended / len(days))
 
 
+def completion_rule_met(enrolment: Enrolment, course) -> bool:
+    """The course's rule: enough attendance, and (self-paced parts) every lesson done and every quiz
+    passed when the course asks for them."""
+    if course.min_attendance_percent and attendance_rate(enrolment) < course.min_attendance_percent:
+        return False
+    if enrolment.is_platform or not (course.lessons_required or course.quizzes_required):
+        return True
+    from training.models import Lesson, LessonKind, LessonProgress
+
+    lessons = dict(Lesson.objects.filter(module__course=course).values_list("pk", "kind"))
+    done = set(
+        LessonProgress.objects.filter(enrolment=enrolment, done_at__isnull=False).values_list(
+            "lesson_id", flat=True
+        )
+    )
+    for lesson_id, kind in lessons.items():
+        required = course.quizzes_required if kind == LessonKind.QUIZ else course.lessons_required
+        if required and lesson_id not in done:
+            return False
+    return True
+
+
 @transaction.atomic
 def enrolment_complete_if_due(*, actor, enrolment_id: int) -> Certificate | None:
     """Apply the course's completion rule; when met, mark the enrolment completed and issue the
@@ -435,7 +459,7 @@ def enrolment_complete_if_due(*, actor, enrolment_id: int) -> Certificate | None
     if enrolment.status not in (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED):
         return None
     course = enrolment.the_session.course
-    if attendance_rate(enrolment) < course.min_attendance_percent:
+    if not completion_rule_met(enrolment, course):
         return None
     if enrolment.status != EnrolmentStatus.COMPLETED:
         enrolment.status = EnrolmentStatus.COMPLETED

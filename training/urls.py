@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from training import views
+from training import views, views_learning
 
 app_name = "training"
 
@@ -12,6 +12,12 @@ urlpatterns = [
     path("courses/<int:course_id>/", views.course_detail, name="course"),
     path("courses/<int:course_id>/edit/", views.course_edit, name="course_edit"),
     path("courses/<int:course_id>/sessions/new/", views.session_new, name="session_new"),
+    path("courses/<int:course_id>/content/", views_learning.course_content, name="course_content"),
+    path("courses/<int:course_id>/learn/", views_learning.course_learn, name="learn"),
+    path("lessons/<int:lesson_id>/", views_learning.lesson_page, name="lesson"),
+    path("lessons/<int:lesson_id>/file", views_learning.lesson_file, name="lesson_file"),
+    path("lessons/<int:lesson_id>/done/", views_learning.lesson_done, name="lesson_done"),
+    path("lessons/<int:lesson_id>/quiz/", views_learning.quiz_submit, name="quiz_submit"),
     path("sessions/<int:session_id>/", views.session_detail, name="session"),
     path("sessions/<int:session_id>/enrol/", views.session_enrol, name="session_enrol"),
     path("sessions/<int:session_id>/attendance/", views.attendance, name="session_attendance"),
