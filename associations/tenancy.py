@@ -41,6 +41,7 @@ CROSS_TENANT_MODULES = frozenset(
         "communication/tasks.py",  # which associations have scheduled announcements due (ids only)
         # the first learner waiting for a platform session's seat (ids only); a person's own enrolments (/me/)
         "training/selectors.py",
+        "training/figures.py",  # aggregate counts for the ministry's view, cells under 5 suppressed
     }
 )
 
