@@ -410,6 +410,10 @@ def attendance_record(*, actor, enrolment_id: int, day, status: str) -> Attendan
         target=enrolment,
         changes={"day": day.isoformat(), "status": status},
     )
+    # Once every day of the session is recorded, the completion rule is applied at once: the
+    # certificate is issued without anyone having to ask for it.
+    if Attendance.objects.filter(enrolment=enrolment).count() >= len(session_days(enrolment.the_session)):
+        enrolment_complete_if_due(actor=actor, enrolment_id=enrolment.pk)
     return attendance
 
 

@@ -159,6 +159,8 @@ def test_completion_issues_one_certificate_and_revocation_keeps_it(tenant_a):
         assert services.enrolment_complete_if_due(actor=tenant_a.president, enrolment_id=enrolment.pk) is None
     _attend_all(tenant_a, enrolment, session)
     with association_scope(tenant_a.association):
+        # Issued as soon as the last day was recorded.
+        assert Enrolment.objects.get(pk=enrolment.pk).status == EnrolmentStatus.COMPLETED
         first = services.enrolment_complete_if_due(actor=tenant_a.president, enrolment_id=enrolment.pk)
         again = services.enrolment_complete_if_due(actor=tenant_a.president, enrolment_id=enrolment.pk)
         assert first is not None and again.pk == first.pk
