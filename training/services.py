@@ -342,7 +342,9 @@ def _promote_first_waiting(session) -> Enrolment | None:
 
 
 def _promote(session, enrolment_id: int) -> Enrolment:
-    enrolment = Enrolment.objects.select_for_update().select_related("member").get(pk=enrolment_id)
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",)).select_related("member").get(pk=enrolment_id)
+    )
     enrolment.status = EnrolmentStatus.ENROLLED
     enrolment.save(update_fields=["status", "updated_at"])
     session.enrolled_count += 1
@@ -453,7 +455,7 @@ def enrolment_complete_if_due(*, actor, enrolment_id: int) -> Certificate | None
     """Apply the course's completion rule; when met, mark the enrolment completed and issue the
     certificate (once per learner and course). Returns the certificate, or None if not due."""
     enrolment = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=("self",))
         .select_related("member", "session__course", "platform_session__course")
         .filter(pk=enrolment_id)
         .first()
