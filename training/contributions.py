@@ -61,8 +61,15 @@ seams.register_portal_section(
 )
 
 
+def _association_figures(request) -> dict[str, int]:
+    """Asked once per request: the home card and the next action share them."""
+    if not hasattr(request, "_wasl_training_figures"):
+        request._wasl_training_figures = selectors.association_figures()
+    return request._wasl_training_figures
+
+
 def _figures(request) -> list[seams.Figure]:
-    figures = selectors.association_figures()
+    figures = _association_figures(request)
     return [
         seams.Figure(label=_("Courses"), value=figures["courses"]),
         seams.Figure(label=_("Learners enrolled"), value=figures["enrolled"]),
@@ -86,7 +93,7 @@ seams.register_next_action(
     seams.NextAction(
         key="training.waiting",
         capability="training.manage",
-        count=lambda request: selectors.association_figures()["waitlisted"],
+        count=lambda request: _association_figures(request)["waitlisted"],
         label=lambda count: (
             ngettext(
                 "%(count)d person is on a training waiting list",

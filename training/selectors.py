@@ -305,14 +305,29 @@ def attendance_rows(*, day, query: str = "", session=None, platform_session=None
 
 
 def association_figures() -> dict[str, int]:
-    """The association's training at a glance (home card): three queries whatever the size."""
-    by_status = dict(Enrolment.objects.values_list("status").annotate(n=Count("id")).order_by())
-    return {
-        "courses": Course.objects.count(),
-        "enrolled": by_status.get(EnrolmentStatus.ENROLLED, 0),
-        "waitlisted": by_status.get(EnrolmentStatus.WAITLISTED, 0),
-        "certificates": Certificate.objects.filter(revoked_at=None).count(),
-    }
+    """The association's training at a glance (home card and next action): one query, four counts
+    as subqueries of the association's own row (each built in the scope, so filtered by it)."""
+    from django.db.models import IntegerField, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from associations.models import Association
+    from associations.tenancy import current_association_id
+
+    def count(queryset) -> Coalesce:
+        counted = queryset.order_by().values("association_id").annotate(n=Count("id")).values("n")[:1]
+        return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+    return (
+        Association.objects.filter(pk=current_association_id())
+        .annotate(
+            courses=count(Course.objects.all()),
+            enrolled=count(Enrolment.objects.filter(status=EnrolmentStatus.ENROLLED)),
+            waitlisted=count(Enrolment.objects.filter(status=EnrolmentStatus.WAITLISTED)),
+            certificates=count(Certificate.objects.filter(revoked_at=None)),
+        )
+        .values("courses", "enrolled", "waitlisted", "certificates")
+        .get()
+    )
 
 
 def active_enrolment_counts_of(*, user, association_ids) -> dict[int, int]:

@@ -217,3 +217,15 @@ def test_the_portal_row_counts_trainings_across_associations(tenant_a):
     enrol(tenant_a, row, session=session)
     page = client.get(reverse("associations:me"))
     assert page.status_code == 200 and b"<bdi>1</bdi> training<" in page.content
+
+
+def test_the_home_card_counts_this_association_only(tenant_a, tenant_b):
+    _course, session = course_with_session(tenant_a, capacity=1)
+    for person in members(tenant_a, 3):
+        enrol(tenant_a, person, session=session)
+    course_with_session(tenant_b, capacity=1)
+    with association_scope(tenant_a.association):
+        figures = selectors.association_figures()
+    # The fixtures give A one course and a certificate, and enrol its register row in that course and
+    # in a platform session: 3 seated, 2 waiting.
+    assert figures == {"courses": 2, "enrolled": 3, "waitlisted": 2, "certificates": 1}
