@@ -118,6 +118,13 @@ class Tenant:
     photo: object = None
     bank_statement: object = None  # an imported bank statement and one of its lines (finance)
     bank_line: object = None
+    course: object = None
+    session: object = None
+    enrolment: object = None
+    certificate: object = None
+    platform_course: object = None
+    platform_session: object = None
+    lesson: object = None
     secrets: list[str] = field(default_factory=list)  # strings that must never reach another tenant
 
 
@@ -205,6 +212,7 @@ def build_tenant(label: str) -> Tenant:
     tenant.access_token, tenant.access_token_raw = token, raw
     _build_books(tenant, label)
     _build_bank_statement(tenant, label)
+    _build_training(tenant, label)
     tenant.secrets = [
         president.email,
         treasurer.email,
@@ -231,6 +239,9 @@ def build_tenant(label: str) -> Tenant:
         f"project-secret-{label}",
         f"scan-secret-{label}",
         f"bank-secret-{label}",
+        f"Coursesecret{label}",
+        f"lesson-file-secret-{label}",
+        f"Lessonsecret{label}",
     ]
     return tenant
 
@@ -304,6 +315,61 @@ def _build_bank_statement(tenant: Tenant, label: str) -> None:
             actor=tenant.treasurer, statement_id=statement.pk, mapping=statement.mapping
         )
         tenant.bank_line = tenant.bank_statement.lines.get()
+
+
+def _build_training(tenant: Tenant, label: str) -> None:
+    """A's course with a session and an enrolment with a certificate; a platform session (public)
+    in which A's member is enrolled."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import User
+    from training import services as training_services
+    from training.models import Certificate, Lesson, Module
+
+    manager, _created = User.objects.get_or_create(
+        email="training-manager@example.ma", defaults={"is_training_manager": True}
+    )
+    start = timezone.now() + timedelta(days=5)
+    dates = [(start, start + timedelta(hours=6))]
+    tenant.platform_course = training_services.platform_course_save(
+        actor=manager, title_ar="دورة المنصة", title_fr=f"Platform course {label}", is_published=True
+    )
+    tenant.platform_session = training_services.platform_session_save(
+        actor=manager, course_id=tenant.platform_course.pk, dates=dates, capacity=5
+    )
+    with association_scope(tenant.association):
+        president = tenant.president
+        tenant.course = training_services.course_save(
+            actor=president, title_ar="دورة", title_fr=f"Coursesecret{label}", is_published=True
+        )
+        tenant.session = training_services.session_save(
+            actor=president, course_id=tenant.course.pk, dates=dates, capacity=5
+        )
+        tenant.enrolment = training_services.enrolment_create(
+            actor=president, member_id=tenant.member_row.pk, session_id=tenant.session.pk
+        )
+        training_services.enrolment_create(
+            actor=president, member_id=tenant.member_row.pk, platform_session_id=tenant.platform_session.pk
+        )
+        tenant.certificate = Certificate.objects.create(
+            member=tenant.member_row,
+            course=tenant.course,
+            enrolment=tenant.enrolment,
+            document=tenant.document,
+        )
+        module = Module.objects.create(course=tenant.course, title_ar="وحدة", title_fr="Module")
+        tenant.lesson = Lesson.objects.create(
+            module=module,
+            title_ar="درس",
+            title_fr=f"Lessonsecret{label}",
+            kind="file",
+            file=save_private_file("lessons", "l.pdf", f"%PDF-1.4 lesson-file-secret-{label}".encode()),
+            file_kind="pdf",
+            file_mime="application/pdf",
+            file_size=40,
+        )
 
 
 @pytest.fixture

@@ -23,7 +23,12 @@ def register_mfa_rule(rule: Callable[..., bool]) -> Callable[..., bool]:
 
 
 def mfa_required_for(user) -> bool:
-    return bool(user.is_ministry_reviewer or user.is_staff or any(rule(user) for rule in _MFA_RULES))
+    return bool(
+        user.is_ministry_reviewer
+        or user.is_training_manager
+        or user.is_staff
+        or any(rule(user) for rule in _MFA_RULES)
+    )
 
 
 def mfa_missing(user) -> bool:

@@ -39,6 +39,8 @@ class User(AbstractUser):
     # list of their associations kept in their session is valid while it carries this number
     # (associations.selectors.memberships_of_request), with no query to check it.
     memberships_version = models.PositiveIntegerField(default=0, editable=False)
+    # Platform role: publishes the platform's own courses in the training catalogue.
+    is_training_manager = models.BooleanField(_("training manager"), default=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

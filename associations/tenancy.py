@@ -39,6 +39,9 @@ CROSS_TENANT_MODULES = frozenset(
         "members/selectors.py",  # a person's own member rows across associations (/me/)
         "communication/selectors.py",  # a person's own unread announcements across associations (/me/)
         "communication/tasks.py",  # which associations have scheduled announcements due (ids only)
+        # the first learner waiting for a platform session's seat (ids only); a person's own enrolments (/me/)
+        "training/selectors.py",
+        "training/figures.py",  # aggregate counts for the ministry's view, cells under 5 suppressed
     }
 )
 

@@ -34,10 +34,12 @@ urlpatterns = [
                 path("", include("communication.urls")),
                 path("finance/", include("finance.urls")),
                 path("finance/", include("finance.money_urls")),
+                path("training/", include("training.urls")),
                 path("", include("members.urls")),
             ]
         ),
     ),
+    path("training/", include("training.public_urls")),
     path("verify/<str:document_token>", documents_views.verify, name="verify"),
     path("join/<slug:association_slug>/", members_views.join, name="join"),
     path("p/<slug:association_slug>/", include("communication.public_urls")),

@@ -68,6 +68,15 @@ def fillers(tenant, slug: str) -> dict[str, str]:
         "attachment_id": str(tenant.attachment.pk),
         "statement_id": str(tenant.bank_statement.pk),
         "bank_line_id": str(tenant.bank_line.pk),
+        "course_id": str(tenant.course.pk),
+        "session_id": str(tenant.session.pk),
+        # A platform session is public, but A's officers' page of it lists A's learners only, and
+        # exists only for an association with learners in it (B has none in A's).
+        "platform_session_id": str(tenant.platform_session.pk),
+        "enrolment_id": str(tenant.enrolment.pk),
+        "certificate_id": str(tenant.certificate.pk),
+        "course_token": tenant.platform_course.public_token,
+        "lesson_id": str(tenant.lesson.pk),
     }
 
 

@@ -208,6 +208,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WASL_UPLOAD_MAX_BYTES = env.int("WASL_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Lesson files (PDF, audio, video) of self-paced courses are larger than other uploads.
+WASL_LESSON_UPLOAD_MAX_BYTES = env.int("WASL_LESSON_UPLOAD_MAX_BYTES", default=100 * 1024 * 1024)
 # A background job's result file (an export, a sheet of cards) is deleted this many days after the
 # job started (swept hourly by beat): exports hold personal data, and copies must not pile up.
 WASL_JOB_RESULT_RETENTION_DAYS = env.int("WASL_JOB_RESULT_RETENTION_DAYS", default=30)

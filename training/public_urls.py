@@ -1,0 +1,14 @@
+"""Mounted under training/ (config/urls.py): the public catalogue and the training managers' pages."""
+
+from django.urls import path
+
+from training import views_public
+
+app_name = "training_public"
+
+urlpatterns = [
+    path("", views_public.catalogue, name="catalogue"),
+    path("c/<str:course_token>/", views_public.platform_course, name="course"),
+    path("manage/", views_public.manage_list, name="manage"),
+    path("manage/<int:course_id>/", views_public.manage_course, name="manage_course"),
+]

@@ -1,0 +1,96 @@
+"""The public training catalogue (/training/) and the training managers' pages (/training/manage/).
+
+The catalogue lists the platform's published courses: public rows that belong to no association,
+so it opens no association scope and shows no enrolment. A signed-in person enrols through one of
+the associations they belong to (the enrolment is that association's data)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from associations.errors import NotFound, WaslError
+from associations.forms import add_service_error
+from associations.selectors import memberships_of
+from training import selectors, services
+from training.forms import CatalogueFilterForm, CourseForm, SessionForm
+
+CATALOGUE_PAGE_SIZE = 30
+
+
+@require_GET
+def catalogue(request: HttpRequest) -> HttpResponse:
+    form = CatalogueFilterForm(request.GET or None)
+    courses = list(selectors.catalogue(form.filters())[: CATALOGUE_PAGE_SIZE + 1])
+    context = {
+        "form": form,
+        "courses": courses[:CATALOGUE_PAGE_SIZE],
+        "more": len(courses) > CATALOGUE_PAGE_SIZE,
+    }
+    return render(request, "training/catalogue.html", context)
+
+
+@require_GET
+def platform_course(request: HttpRequest, course_token: str) -> HttpResponse:
+    course = selectors.platform_course_by_token(token=course_token)
+    if course is None:
+        raise Http404
+    memberships = memberships_of(user=request.user) if request.user.is_authenticated else []
+    return render(request, "training/platform_course.html", {"course": course, "memberships": memberships})
+
+
+def _training_manager_or_404(request: HttpRequest) -> None:
+    if not request.user.is_training_manager:
+        raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage_list(request: HttpRequest) -> HttpResponse:
+    _training_manager_or_404(request)
+    form = CourseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.platform_course_save(actor=request.user, **form.cleaned_data)
+        except WaslError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Course saved."))
+            return redirect("training_public:manage_course", course_id=course.pk)
+    context = {"form": form, "courses": selectors.platform_courses_managed()}
+    return render(request, "training/manage_list.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage_course(request: HttpRequest, course_id: int) -> HttpResponse:
+    _training_manager_or_404(request)
+    course = selectors.platform_course_detail(course_id=course_id)
+    if course is None:
+        raise Http404
+    initial = {name: getattr(course, name) for name in CourseForm.Meta.fields}
+    posted = request.POST if request.method == "POST" else None
+    which = request.POST.get("form") if posted else None
+    course_form = CourseForm(posted if which == "course" else None, initial=initial, prefix="course")
+    session_form = SessionForm(posted if which == "session" else None, prefix="session")
+    try:
+        if which == "course" and course_form.is_valid():
+            services.platform_course_save(actor=request.user, course_id=course.pk, **course_form.cleaned_data)
+            messages.success(request, _("Course saved."))
+            return redirect(request.path)
+        if which == "session" and session_form.is_valid():
+            values, dates = session_form.session_values()
+            services.platform_session_save(actor=request.user, course_id=course.pk, dates=dates, **values)
+            messages.success(request, _("Session saved."))
+            return redirect(request.path)
+    except NotFound as exc:
+        raise Http404 from exc
+    except WaslError as exc:
+        add_service_error(course_form if which == "course" else session_form, exc)
+    failed = course_form.errors or session_form.errors
+    context = {"course": course, "course_form": course_form, "session_form": session_form}
+    return render(request, "training/manage_course.html", context, status=400 if failed else 200)
