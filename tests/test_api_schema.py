@@ -128,3 +128,15 @@ def test_bodies_are_json_and_booleans_are_booleans(tenant_a):
     assert ok.status_code == 201
     with association_scope(tenant_a.association):
         assert not Invitation.objects.filter(email__in=["form@example.ma", "zero@example.ma"]).exists()
+
+
+def test_the_schema_is_generated_without_warnings():
+    """`check --deploy --fail-level WARNING` (CI, the web container) fails on any schema warning:
+    an under-specified field or two operations sharing an operationId."""
+    from drf_spectacular.drainage import GENERATOR_STATS, reset_generator_stats
+    from drf_spectacular.generators import SchemaGenerator
+
+    reset_generator_stats()
+    with GENERATOR_STATS.silence():
+        SchemaGenerator().get_schema(request=None, public=True)
+    assert dict(GENERATOR_STATS._warn_cache) == {} and dict(GENERATOR_STATS._error_cache) == {}

@@ -35,7 +35,7 @@ class SessionSerializer(serializers.Serializer):
     enrolment_deadline = serializers.DateTimeField(allow_null=True)
     place = serializers.CharField()
     link = serializers.CharField()
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    region = serializers.CharField(source="region.code", read_only=True, allow_null=True, default=None)
     trainers = serializers.CharField()
     price = serializers.DecimalField(max_digits=10, decimal_places=2)
     dates = SessionDateSerializer(many=True, source="dates.all")
