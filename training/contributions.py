@@ -106,5 +106,47 @@ seams.register_next_action(
         order=40,
     )
 )
+# --- Audience of announcements (communication) -------------------------------------------------
+
+
+def _learners(value: str):
+    """Members of this association seated in, or having completed, a course: any course ("any"),
+    one of the association's courses ("course:<id>") or a platform course ("platform:<id>")."""
+    from training.models import Enrolment, EnrolmentStatus
+
+    enrolments = Enrolment.objects.filter(status__in=(EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED))
+    kind, _sep, pk = value.partition(":")
+    if kind == "course" and pk.isdigit():
+        enrolments = enrolments.filter(session__course_id=int(pk))
+    elif kind == "platform" and pk.isdigit():
+        enrolments = enrolments.filter(platform_session__course_id=int(pk))
+    elif value != "any":
+        enrolments = enrolments.none()
+    return enrolments.values("member_id")
+
+
+def _learner_choices():
+    from training.models import Course, Enrolment, PlatformCourse
+
+    choices = [("any", _("Any course"))]
+    choices += [(f"course:{course.pk}", course.title) for course in Course.objects.order_by("title_fr")]
+    followed = Enrolment.objects.filter(platform_session__isnull=False).values("platform_session__course_id")
+    choices += [
+        (f"platform:{course.pk}", course.title)
+        for course in PlatformCourse.objects.filter(pk__in=followed).order_by("title_fr")
+    ]
+    return choices
+
+
+seams.register_audience_segment(
+    seams.AudienceSegment(
+        key="training.learners",
+        label=_("Enrolled in a training"),
+        members=_learners,
+        choices=_learner_choices,
+        order=60,
+    )
+)
+
 seams.register_api_routes(seams.ApiRoutes(key="training", module="training.api_urls", order=40))
 seams.register_demo_seeder(seams.DemoSeeder(key="training", seed=seed_training, depends_on=("members",)))
