@@ -53,6 +53,7 @@ seams.register_nav_entry(
         url_name="money:home",
         capability="finance.view",
         order=29,
+        group="finance",
     )
 )
 seams.register_nav_entry(
@@ -62,6 +63,7 @@ seams.register_nav_entry(
         url_name="money:reports",
         capability="finance.view",
         order=31,
+        group="finance",
     )
 )
 seams.register_api_routes(seams.ApiRoutes(key="finance.reports", module="finance.money_api_urls", order=31))
