@@ -3,6 +3,7 @@ post, reverse) and the trial balance, with the same capabilities as the pages.""
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import pagination, serializers, status
@@ -28,6 +29,22 @@ class AccountSerializer(serializers.ModelSerializer):
         return account.archived_at is not None
 
 
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related field whose queryset is built at each use, in the request's association scope.
+
+    A queryset written at class definition is built when the module is imported; if that happens
+    inside a scope (the first request that loads the URL map), it stays bound to that association
+    and every other association's request would fail on it."""
+
+    def __init__(self, *, model, filters=None, **kwargs):
+        self.scoped_model, self.scoped_filters = model, dict(filters or {})
+        # A plain, unscoped and never evaluated queryset: only the schema reads its model.
+        super().__init__(queryset=QuerySet(model=model).none(), **kwargs)
+
+    def get_queryset(self):
+        return self.scoped_model.objects.filter(**self.scoped_filters)
+
+
 class FiscalYearSerializer(serializers.ModelSerializer):
     class Meta:
         model = FiscalYear
@@ -35,14 +52,12 @@ class FiscalYearSerializer(serializers.ModelSerializer):
 
 
 class LineSerializer(serializers.Serializer):
-    account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.all())
+    account = ScopedPrimaryKeyRelatedField(model=Account)
     account_code = serializers.CharField(source="account.code", read_only=True)
     debit = serializers.DecimalField(**MONEY, min_value=0, default="0.00")
     credit = serializers.DecimalField(**MONEY, min_value=0, default="0.00")
     label = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    project = serializers.PrimaryKeyRelatedField(
-        queryset=Project.objects.all(), required=False, allow_null=True, default=None
-    )
+    project = ScopedPrimaryKeyRelatedField(model=Project, required=False, allow_null=True, default=None)
 
 
 class EntrySerializer(serializers.ModelSerializer):
@@ -76,7 +91,7 @@ class EntrySerializer(serializers.ModelSerializer):
 
 
 class EntryCreateSerializer(serializers.Serializer):
-    journal = serializers.PrimaryKeyRelatedField(queryset=Journal.objects.filter(archived_at=None))
+    journal = ScopedPrimaryKeyRelatedField(model=Journal, filters={"archived_at": None})
     date = serializers.DateField()
     label = serializers.CharField(max_length=200)
     reference = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
