@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 
+from django.db.models import QuerySet
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, generics, permissions, serializers
@@ -106,3 +107,19 @@ class StrictBooleanField(serializers.BooleanField):
         if not isinstance(data, bool):
             self.fail("invalid", input=data)
         return data
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related field whose queryset is built at each use, in the request's association scope.
+
+    A queryset written at class definition is built when the module is imported; if that happens
+    inside a scope (the first request that loads the URL map), it stays bound to that association
+    and every other association's request would fail on it."""
+
+    def __init__(self, *, model, filters=None, **kwargs):
+        self.scoped_model, self.scoped_filters = model, dict(filters or {})
+        # A plain, unscoped and never evaluated queryset: only the schema reads its model.
+        super().__init__(queryset=QuerySet(model=model).none(), **kwargs)
+
+    def get_queryset(self):
+        return self.scoped_model.objects.filter(**self.scoped_filters)

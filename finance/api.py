@@ -3,14 +3,18 @@ post, reverse) and the trial balance, with the same capabilities as the pages.""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import pagination, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from associations.api_base import StrictBooleanField, TenantAPIView, query_filters
+from associations.api_base import (
+    ScopedPrimaryKeyRelatedField,
+    StrictBooleanField,
+    TenantAPIView,
+    query_filters,
+)
 from finance import selectors
 from finance.models import Account, Entry, EntryStatus, FiscalYear, Journal, Project
 from finance.services import entries as entry_services
@@ -27,22 +31,6 @@ class AccountSerializer(serializers.ModelSerializer):
 
     def get_archived(self, account: Account) -> bool:
         return account.archived_at is not None
-
-
-class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
-    """A related field whose queryset is built at each use, in the request's association scope.
-
-    A queryset written at class definition is built when the module is imported; if that happens
-    inside a scope (the first request that loads the URL map), it stays bound to that association
-    and every other association's request would fail on it."""
-
-    def __init__(self, *, model, filters=None, **kwargs):
-        self.scoped_model, self.scoped_filters = model, dict(filters or {})
-        # A plain, unscoped and never evaluated queryset: only the schema reads its model.
-        super().__init__(queryset=QuerySet(model=model).none(), **kwargs)
-
-    def get_queryset(self):
-        return self.scoped_model.objects.filter(**self.scoped_filters)
 
 
 class FiscalYearSerializer(serializers.ModelSerializer):

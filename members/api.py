@@ -9,7 +9,7 @@ from rest_framework import pagination, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from associations.api_base import TenantAPIView, query_filters
+from associations.api_base import ScopedPrimaryKeyRelatedField, TenantAPIView, query_filters
 from associations.capabilities import has_capability
 from members import selectors, services
 from members.importing import report_for_viewer
@@ -18,9 +18,7 @@ from members.services import MEMBER_FIELDS, SENSITIVE_FIELDS
 
 
 class MemberSerializer(serializers.ModelSerializer):
-    category = serializers.PrimaryKeyRelatedField(
-        queryset=MemberCategory.objects.all(), required=False, allow_null=True
-    )
+    category = ScopedPrimaryKeyRelatedField(model=MemberCategory, required=False, allow_null=True)
 
     class Meta:
         model = Member

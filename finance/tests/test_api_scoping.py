@@ -5,8 +5,8 @@ import pytest
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from associations.api_base import ScopedPrimaryKeyRelatedField
 from associations.tenancy import ScopeError, association_scope
-from finance.api import ScopedPrimaryKeyRelatedField
 from finance.models import Journal
 
 
