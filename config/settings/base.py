@@ -6,6 +6,7 @@ Every variable read here is documented in `.env.example`.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -150,6 +151,8 @@ CELERY_TASK_ROUTES = {
     "jobs.run": {"queue": "bulk"},
     "jobs.run_step": {"queue": "bulk"},
     "documents.render": {"queue": "bulk"},
+    "ministry.rebuild": {"queue": "bulk"},
+    "ministry.render_report": {"queue": "bulk"},
 }
 CELERY_BEAT_SCHEDULE: dict = {
     # Every 30 s: a message waits at most that for its association's dispatch task, then at most one
@@ -160,6 +163,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-reminders": {"task": "notifications.sweep_reminders", "schedule": 3600.0},
     "members-anonymise": {"task": "members.anonymise_former_members", "schedule": 24 * 3600.0},
     "jobs-expire-results": {"task": "jobs.expire_results", "schedule": 3600.0},
+    # The ministry's roll-ups: associations marked dirty by a change every minute (a change shows
+    # within five), and a full rebuild every night (logins, the year turning).
+    "ministry-refresh": {"task": "ministry.refresh_dirty", "schedule": 60.0},
+    "ministry-rebuild": {"task": "ministry.rebuild", "schedule": crontab(hour=3, minute=15)},
 }
 
 # --- Internationalisation ------------------------------------------------------------------
