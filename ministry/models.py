@@ -36,6 +36,9 @@ class AssociationFigure(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.association_ref} {self.year} {self.indicator}"
+
 
 class AreaLevel(models.TextChoices):
     NATION = "nation"
@@ -69,8 +72,13 @@ class AreaFigure(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["level", "year", "indicator", "sector_code", "size_band"], name="ministry_area_lookup"),
+            models.Index(
+                fields=["level", "year", "indicator", "sector_code", "size_band"], name="ministry_area_lookup"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.level}:{self.area} {self.year} {self.indicator}"
 
 
 class DirtyAssociation(models.Model):
@@ -79,6 +87,9 @@ class DirtyAssociation(models.Model):
     association_ref = models.BigIntegerField(unique=True)
     marked_at = models.DateTimeField(auto_now=True)
 
+    def __str__(self) -> str:
+        return str(self.association_ref)
+
 
 class RollupState(models.Model):
     """When the figures were last rebuilt or refreshed (one row)."""
@@ -86,6 +97,9 @@ class RollupState(models.Model):
     rebuilt_at = models.DateTimeField(null=True)
     refreshed_at = models.DateTimeField(null=True)
     seconds = models.FloatField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.refreshed_at}"
 
 
 class ExportRecord(models.Model):
@@ -98,6 +112,9 @@ class ExportRecord(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.created_at}"
 
 
 class Report(models.Model):
@@ -119,3 +136,6 @@ class Report(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.region_code or 'MA'} {self.year}"

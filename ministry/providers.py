@@ -114,8 +114,23 @@ def assembly_dates(association_ids) -> Iterable[tuple[int, date]]:
 
 # --- Members: status, sex, age band (current snapshot, counted in the current year) -------------
 
-AGE_BANDS = ((0, 17, "lt18"), (18, 24, "18_24"), (25, 34, "25_34"), (35, 49, "35_49"), (50, 64, "50_64"), (65, 200, "65plus"))
-AGE_LABELS = {"lt18": "<18", "18_24": "18-24", "25_34": "25-34", "35_49": "35-49", "50_64": "50-64", "65plus": "65+", "unknown": _("unknown")}
+AGE_BANDS = (
+    (0, 17, "lt18"),
+    (18, 24, "18_24"),
+    (25, 34, "25_34"),
+    (35, 49, "35_49"),
+    (50, 64, "50_64"),
+    (65, 200, "65plus"),
+)
+AGE_LABELS = {
+    "lt18": "<18",
+    "18_24": "18-24",
+    "25_34": "25-34",
+    "35_49": "35-49",
+    "50_64": "50-64",
+    "65plus": "65+",
+    "unknown": _("unknown"),
+}
 
 
 def _member_indicators():
@@ -150,12 +165,16 @@ def members_provider(association_ids, *, today: date):
 
     year = today.year
     members = Member.objects.filter(association_id__in=association_ids)
-    for association_id, status, n in members.values_list("association_id", "status").annotate(n=Count("id")).order_by():
+    for association_id, status, n in (
+        members.values_list("association_id", "status").annotate(n=Count("id")).order_by()
+    ):
         yield association_id, year, f"members_status_{status}", n
     current = members.filter(status__in=CURRENT_STATUSES)
     for association_id, n in current.values_list("association_id").annotate(n=Count("id")).order_by():
         yield association_id, year, "members", n
-    for association_id, gender, n in current.values_list("association_id", "gender").annotate(n=Count("id")).order_by():
+    for association_id, gender, n in (
+        current.values_list("association_id", "gender").annotate(n=Count("id")).order_by()
+    ):
         yield association_id, year, f"members_sex_{gender or 'unknown'}", n
     # Age band in the database: born after the cut-off of the band's upper age + 1.
     whens = [
@@ -163,7 +182,10 @@ def members_provider(association_ids, *, today: date):
         for _low, high, code in AGE_BANDS[:-1]
     ]
     band = Case(
-        When(birth_date__isnull=True, then=Value("unknown")), *whens, default=Value("65plus"), output_field=CharField()
+        When(birth_date__isnull=True, then=Value("unknown")),
+        *whens,
+        default=Value("65plus"),
+        output_field=CharField(),
     )
     for association_id, code, n in (
         current.annotate(band=band).values_list("association_id", "band").annotate(n=Count("id")).order_by()
@@ -234,6 +256,7 @@ def finance_provider(association_ids, *, today: date):
 
 # --- Training: courses and participants (training/figures.py's definitions) ------------------
 
+
 @provider(
     "training",
     [
@@ -271,4 +294,3 @@ SIZE_BANDS = (("0", 0, 0), ("1-10", 1, 10), ("11-50", 11, 50), ("51-200", 51, 20
 
 def size_band(members: int) -> str:
     return next(code for code, low, high in SIZE_BANDS if low <= members <= high)
-

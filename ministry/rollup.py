@@ -88,7 +88,11 @@ def rebuild_areas() -> int:
     )
     cells: dict[tuple, list] = defaultdict(lambda: [Decimal("0"), 0])
     for region, province, sector, size, year, indicator, total, n in fine.iterator(chunk_size=20000):
-        for level, area in ((AreaLevel.NATION, ""), (AreaLevel.REGION, region), (AreaLevel.PROVINCE, str(province))):
+        for level, area in (
+            (AreaLevel.NATION, ""),
+            (AreaLevel.REGION, region),
+            (AreaLevel.PROVINCE, str(province)),
+        ):
             for sector_key in (ALL, sector):
                 for size_key in (ALL, size):
                     cell = cells[(level, area, sector_key, size_key, year, indicator)]
@@ -99,8 +103,15 @@ def rebuild_areas() -> int:
     )
     objects = [
         AreaFigure(
-            level=level, area=area, sector_code=sector, size_band=size, year=year, indicator=indicator,
-            value=total, associations=n, hidden=(level, area, sector, size, year, indicator) in hidden,
+            level=level,
+            area=area,
+            sector_code=sector,
+            size_band=size,
+            year=year,
+            indicator=indicator,
+            value=total,
+            associations=n,
+            hidden=(level, area, sector, size, year, indicator) in hidden,
         )
         for (level, area, sector, size, year, indicator), (total, n) in cells.items()
     ]
@@ -131,7 +142,9 @@ def relations_of(cells) -> list[tuple[tuple, list[tuple]]]:
     for key in cells:
         level, area, sector, size, year, indicator = key
         if level == AreaLevel.PROVINCE:
-            groups[((AreaLevel.REGION, region_of.get(area, ""), sector, size, year, indicator), "geo")].append(key)
+            groups[
+                ((AreaLevel.REGION, region_of.get(area, ""), sector, size, year, indicator), "geo")
+            ].append(key)
         elif level == AreaLevel.REGION:
             groups[((AreaLevel.NATION, "", sector, size, year, indicator), "geo")].append(key)
         if sector != ALL:

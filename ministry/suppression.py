@@ -41,15 +41,11 @@ def is_small(value, associations: int, kind: str) -> bool:
 Relation = tuple[Hashable, Sequence[Hashable]]  # (the total's key, the keys of its parts)
 
 
-def protect(
-    cells: dict[Hashable, tuple[Decimal, int, str]], relations: Iterable[Relation]
-) -> set[Hashable]:
+def protect(cells: dict[Hashable, tuple[Decimal, int, str]], relations: Iterable[Relation]) -> set[Hashable]:
     """The keys to hide: `cells` maps a key to (value, associations, kind); a key absent is a zero."""
     hidden = {key for key, (value, n, kind) in cells.items() if is_small(value, n, kind)}
     # Only additions whose cells exist matter; zeros (absent) are published and known.
-    relations = [
-        (total, [p for p in parts if p in cells]) for total, parts in relations if total in cells
-    ]
+    relations = [(total, [p for p in parts if p in cells]) for total, parts in relations if total in cells]
     by_member: dict[Hashable, list[int]] = {}
     for index, (total, parts) in enumerate(relations):
         for key in (total, *parts):

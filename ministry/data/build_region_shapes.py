@@ -39,13 +39,15 @@ def simplify(points, tolerance):
         best, index = 0.0, None
         for i in range(start + 1, end):
             x, y = points[i]
-            distance = abs(dy * x - dx * y + x2 * y1 - y2 * x1) / norm if (dx or dy) else math.hypot(x - x1, y - y1)
+            distance = (
+                abs(dy * x - dx * y + x2 * y1 - y2 * x1) / norm if (dx or dy) else math.hypot(x - x1, y - y1)
+            )
             if distance > best:
                 best, index = distance, i
         if index is not None and best > tolerance:
             keep[index] = True
             stack.extend([(start, index), (index, end)])
-    return [p for p, k in zip(points, keep) if k]
+    return [p for p, k in zip(points, keep, strict=True) if k]
 
 
 def main(source: str) -> None:
@@ -53,7 +55,7 @@ def main(source: str) -> None:
     rings = {}
     for region in data.values():
         lons, lats = region["Coordinates"]
-        points = [(float(x) * COS, float(y)) for x, y in zip(lons, lats)]
+        points = [(float(x) * COS, float(y)) for x, y in zip(lons, lats, strict=True)]
         rings[f"MA-{int(region['code_reg']):02d}"] = simplify(points, TOLERANCE)
     min_x = min(x for ring in rings.values() for x, _y in ring)
     max_y = max(y for ring in rings.values() for _x, y in ring)
@@ -63,7 +65,7 @@ def main(source: str) -> None:
     for code, ring in sorted(rings.items()):
         xs = [round((x - min_x) * SCALE, 1) for x, _y in ring]
         ys = [round((max_y - y) * SCALE, 1) for _x, y in ring]
-        path = "M" + "L".join(f"{x:g},{y:g}" for x, y in zip(xs, ys)) + "Z"
+        path = "M" + "L".join(f"{x:g},{y:g}" for x, y in zip(xs, ys, strict=True)) + "Z"
         cx = round(sum(xs) / len(xs), 1)
         cy = round(sum(ys) / len(ys), 1)
         shapes[code] = {"d": path, "cx": cx, "cy": cy}
@@ -77,7 +79,7 @@ def main(source: str) -> None:
     }
     target = Path(__file__).with_name("regions.json")
     target.write_text(json.dumps(out, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    print(target, target.stat().st_size, "bytes", sum(len(r) for r in rings.values()), "points")
+    print(target, target.stat().st_size, "bytes", sum(len(r) for r in rings.values()), "points")  # noqa: T201
 
 
 if __name__ == "__main__":

@@ -18,7 +18,12 @@ pytestmark = pytest.mark.django_db
 
 def area(indicator, *, level="nation", area="", sector="", size=""):
     found = AreaFigure.objects.filter(
-        level=level, area=area, sector_code=sector, size_band=size, year=timezone.localdate().year, indicator=indicator
+        level=level,
+        area=area,
+        sector_code=sector,
+        size_band=size,
+        year=timezone.localdate().year,
+        indicator=indicator,
     ).first()
     return found
 
@@ -30,7 +35,9 @@ def test_rebuild_counts_members_and_dues_of_every_association(tenant_a, tenant_b
         members = Member.objects.filter(status__in=("active", "suspended")).count()
         dues = sum(
             (line.credit - line.debit)
-            for line in EntryLine.objects.filter(account__code__startswith="7152", entry__status=EntryStatus.POSTED)
+            for line in EntryLine.objects.filter(
+                account__code__startswith="7152", entry__status=EntryStatus.POSTED
+            )
         )
     cell = area("members")
     assert cell.value == members
@@ -40,7 +47,9 @@ def test_rebuild_counts_members_and_dues_of_every_association(tenant_a, tenant_b
     assert area("associations").value == 2
 
 
-def test_a_change_marks_the_association_and_the_sweep_refreshes_it(tenant_a, django_capture_on_commit_callbacks):
+def test_a_change_marks_the_association_and_the_sweep_refreshes_it(
+    tenant_a, django_capture_on_commit_callbacks
+):
     from members import services
 
     rebuild()
