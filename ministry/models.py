@@ -128,6 +128,7 @@ class Report(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     region_code = models.CharField(max_length=8, blank=True)  # "" = national
     year = models.PositiveSmallIntegerField()
+    language = models.CharField(max_length=8, default="ar")
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     pdf = models.BinaryField(null=True, editable=False)
     error = models.CharField(max_length=300, blank=True)
