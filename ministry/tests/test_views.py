@@ -115,3 +115,16 @@ def test_a_report_for_a_year_without_figures_is_refused(client, reviewer, figure
     response = client.post(reverse("ministry:reports"), {"year": "1990", "region": ""}, follow=True)
     assert "There are no figures for that year." in response.content.decode()
     assert not Report.objects.exists()
+
+
+def test_the_api_gives_the_same_suppressed_figures_to_reviewers_only(client, reviewer, figures, tenant_a):
+    url = reverse("api-ministry-figures")
+    client.force_login(tenant_a.president)
+    assert client.get(url).status_code == 403
+    client.force_login(reviewer)
+    response = client.get(url, {"level": "nation", "indicator": "members"})
+    assert response.status_code == 200
+    rows = response.json()
+    assert rows and all(row["value"] == "<5" for row in rows)
+    assert client.get(url, {"level": "country"}).status_code == 400
+    assert ExportRecord.objects.filter(user=reviewer, kind="api").count() == 1
