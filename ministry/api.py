@@ -26,10 +26,16 @@ class IsMinistryReviewer(permissions.BasePermission):
 class FigureFilterSerializer(serializers.Serializer):
     year = serializers.IntegerField(required=False, min_value=1900, max_value=2200)
     level = serializers.ChoiceField(choices=AreaLevel.choices, required=False)
-    area = serializers.CharField(required=False, max_length=12, help_text="Region code (MA-01…) or province id")
+    area = serializers.CharField(
+        required=False, max_length=12, help_text="Region code (MA-01…) or province id"
+    )
     indicator = serializers.CharField(required=False, max_length=40)
-    sector = serializers.CharField(required=False, allow_blank=True, max_length=12, help_text="ICNPO code; empty: all")
-    size = serializers.CharField(required=False, allow_blank=True, max_length=8, help_text="Size band; empty: all")
+    sector = serializers.CharField(
+        required=False, allow_blank=True, max_length=12, help_text="ICNPO code; empty: all"
+    )
+    size = serializers.CharField(
+        required=False, allow_blank=True, max_length=8, help_text="Size band; empty: all"
+    )
 
 
 class FigureSerializer(serializers.Serializer):
@@ -44,7 +50,9 @@ class FigureSerializer(serializers.Serializer):
     def get_value(self, cell) -> str:
         if cell.hidden:
             return HIDDEN
-        return str(cell.value.normalize()) if cell.value == cell.value.to_integral_value() else str(cell.value)
+        return (
+            str(cell.value.normalize()) if cell.value == cell.value.to_integral_value() else str(cell.value)
+        )
 
 
 class FiguresView(GenericAPIView):
@@ -54,7 +62,9 @@ class FiguresView(GenericAPIView):
     serializer_class = FigureSerializer
 
     @extend_schema(
-        operation_id="ministry_figures_list", parameters=[FigureFilterSerializer], responses=FigureSerializer(many=True)
+        operation_id="ministry_figures_list",
+        parameters=[FigureFilterSerializer],
+        responses=FigureSerializer(many=True),
     )
     def get(self, request):
         filters = FigureFilterSerializer(data=request.query_params)

@@ -33,7 +33,11 @@ def cube(associations, kind: str, pick):
         value = pick(members, dues)
         if not value:
             continue
-        for level, area in ((AreaLevel.NATION, ""), (AreaLevel.REGION, REGIONS[province]), (AreaLevel.PROVINCE, province)):
+        for level, area in (
+            (AreaLevel.NATION, ""),
+            (AreaLevel.REGION, REGIONS[province]),
+            (AreaLevel.PROVINCE, province),
+        ):
             for s in (ALL, sector):
                 cell = cells[(level, area, s)]
                 cell[0] += value
@@ -134,7 +138,12 @@ def test_the_rollup_equals_a_direct_count(three_associations, members):
     for number, (which, status, gender, born) in enumerate(members, 1):
         with association_scope(three_associations[which]):
             Member.objects.create(
-                number=number, status=status, gender=gender, birth_date=born, first_name_latin="X", last_name_latin="Y"
+                number=number,
+                status=status,
+                gender=gender,
+                birth_date=born,
+                first_name_latin="X",
+                last_name_latin="Y",
             )
     rebuild(today=today)
     current = [m for m in members if m[1] in ("active", "suspended")]
