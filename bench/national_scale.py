@@ -163,7 +163,8 @@ def load(size: int) -> dict:
         year_start = date(today.year, 1, 1)
         copy_rows(cur, "finance_account", ["id", "association_id", "code", "name_ar", "name_fr", "account_class",
                   "nature", "role", "origin"],
-                  ((a, a, "7152", "اشتراكات", "Cotisations", 7, "income", "dues", "core") for a in booked))  # fmt: skip
+                  [row for a in booked for row in ((a, a, "7152", "اشتراكات", "Cotisations", 7, "income", "dues", "core"),
+                   (size + a, a, "5161", "الصندوق", "Caisse", 5, "asset", "cash", "core"))])  # fmt: skip
         copy_rows(cur, "finance_fiscalyear", ["id", "association_id", "start_date", "end_date", "status"],
                   ((a, a, year_start, date(today.year, 12, 31), "open") for a in booked))  # fmt: skip
         copy_rows(cur, "finance_journal", ["id", "association_id", "code", "name_ar", "name_fr", "kind"],
@@ -171,8 +172,13 @@ def load(size: int) -> dict:
         copy_rows(cur, "finance_entry", ["id", "association_id", "journal_id", "fiscal_year_id", "date", "status",
                   "kind", "number", "label", "chain_index"],
                   ((a, a, a, a, today, "posted", "standard", 1, "Cotisations", 1) for a in booked))  # fmt: skip
+        # Lines of a posted entry are frozen by a trigger: lifted for the load only (owner), restored.
+        cur.execute("ALTER TABLE finance_entryline DISABLE TRIGGER USER")
+        amounts = {a: f"{rng.randrange(100, 20000)}.00" for a in booked}
         copy_rows(cur, "finance_entryline", ["id", "association_id", "entry_id", "account_id", "debit", "credit"],
-                  ((a, a, a, a, "0.00", f"{rng.randrange(100, 20000)}.00") for a in booked))  # fmt: skip
+                  [row for a in booked for row in ((a, a, a, a, "0.00", amounts[a]),
+                                                   (size + a, a, a, size + a, amounts[a], "0.00"))])  # fmt: skip
+        cur.execute("ALTER TABLE finance_entryline ENABLE TRIGGER USER")
         timings["books_s"] = time.perf_counter() - started
         for table in tables:
             cur.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
