@@ -50,10 +50,29 @@ def manage(*args, url=OWNER_URL) -> None:
     subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, env=env, cwd=ROOT)
 
 
+TEMPLATE = f"{DB}_tpl"
+
+
 def fresh_database() -> None:
+    """A migrated template is made once (migrating takes minutes on a loaded machine); each size
+    starts from a copy of it. wasl_app gets data rights only, as deploy/postgres/database.sql says."""
+    env = {**os.environ, "PGPASSWORD": "wasl_owner"}
+    exists = subprocess.run(
+        ["psql", "-Atq", "-h", "127.0.0.1", "-U", "wasl_owner", "-d", "postgres", "-c",
+         f"SELECT 1 FROM pg_database WHERE datname = '{TEMPLATE}'"],
+        check=True, env=env, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    if not exists:
+        psql(f"CREATE DATABASE {TEMPLATE} OWNER wasl_owner")
+        psql(
+            "ALTER DEFAULT PRIVILEGES FOR ROLE wasl_owner IN SCHEMA public "
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO wasl_app; "
+            "ALTER DEFAULT PRIVILEGES FOR ROLE wasl_owner IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO wasl_app",
+            db=TEMPLATE,
+        )
+        manage("migrate", "-v", "0", url=f"postgres://wasl_owner:wasl_owner@{HOST}/{TEMPLATE}")
     psql(f"DROP DATABASE IF EXISTS {DB}")
-    psql(f"CREATE DATABASE {DB} OWNER wasl_owner")
-    manage("migrate", "-v", "0")
+    psql(f"CREATE DATABASE {DB} OWNER wasl_owner TEMPLATE {TEMPLATE}")
 
 
 def copy_rows(cursor, table: str, columns: list[str], rows) -> int:
@@ -103,7 +122,7 @@ def load(size: int) -> dict:
         cur.execute("SELECT id FROM associations_sector")
         sectors = [r[0] for r in cur.fetchall()]
         cur.execute("SELECT id, code FROM associations_region")
-        tables = ["members_member", "finance_account", "finance_fiscalyear", "finance_journal", "finance_entry",
+        tables = ["members_member", "members_membernumbercounter", "finance_account", "finance_fiscalyear", "finance_journal", "finance_entry",
                   "finance_entryline"]  # fmt: skip
         for table in tables:
             cur.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
@@ -139,10 +158,13 @@ def load(size: int) -> dict:
         statuses = ["active"] * 80 + ["suspended"] * 5 + ["resigned"] * 10 + ["applicant"] * 5
         today = date.today()
 
+        last_numbers = {}
+
         def members():
             member_id = 0
             for association in range(1, size + 1):
                 count = max(1, int(rng.expovariate(1 / MEMBERS)))
+                last_numbers[association] = count
                 for number in range(1, count + 1):
                     member_id += 1
                     born = (
@@ -157,6 +179,8 @@ def load(size: int) -> dict:
                           ["id", "association_id", "number", "gender", "birth_date", "status", "status_since",
                            "first_name_latin", "last_name_latin"], members())  # fmt: skip
         timings["members"] = count
+        copy_rows(cur, "members_membernumbercounter", ["id", "association_id", "last_number"],
+                  ((a, a, n) for a, n in last_numbers.items()))  # fmt: skip
         timings["members_s"] = time.perf_counter() - started
         started = time.perf_counter()
         booked = list(range(1, size + 1, 3))
@@ -178,14 +202,16 @@ def load(size: int) -> dict:
         copy_rows(cur, "finance_entryline", ["id", "association_id", "entry_id", "account_id", "debit", "credit"],
                   [row for a in booked for row in ((a, a, a, a, "0.00", amounts[a]),
                                                    (size + a, a, a, size + a, amounts[a], "0.00"))])  # fmt: skip
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # Django's foreign keys are deferred: check them now
         cur.execute("ALTER TABLE finance_entryline ENABLE TRIGGER USER")
         timings["books_s"] = time.perf_counter() - started
-        for table in tables:
-            cur.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+        # Sequences past the loaded ids (read before row-level security is forced again).
         for table in ["associations_association", *tables]:
             cur.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
             )
+        for table in tables:
+            cur.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
         conn.commit()
         cur.execute("ANALYZE")
     return timings
@@ -233,6 +259,7 @@ def measure(size: int) -> dict:
     region = Association.objects.filter(pk=1).values_list("region__code", flat=True).first()
     province = Province.objects.filter(region__code=region).first()
     pages = {
+        "baseline /me/": None,  # a page of the same site with no figures: the machine's load, as a ratio
         "national": {},
         "region": {"region": region},
         "province": {"region": region, "indicator": "members", "sector": "", "size": ""},
@@ -240,17 +267,18 @@ def measure(size: int) -> dict:
     }
     for name, params in pages.items():
         samples = []
+        url = "/me/" if params is None else "/ministry/"
         with CaptureQueriesContext(connection) as queries:
-            client.get("/ministry/", params)
+            client.get(url, params or {})
         for _ in range(RUNS):
             t = time.perf_counter()
-            response = client.get("/ministry/", params)
+            response = client.get(url, params or {})
             samples.append((time.perf_counter() - t) * 1000)
             assert response.status_code == 200
         samples.sort()
         result[f"{name}_median_ms"] = statistics.median(samples)
         result[f"{name}_p95_ms"] = samples[max(0, int(len(samples) * 0.95) - 1)]
-        result[f"{name}_queries"] = len(queries)
+        result[f"{name}_queries"] = len(queries.captured_queries)
     reset_queries()
     del built, province
     return result

@@ -40,7 +40,7 @@ def compliance_list(key: str, title, explanation):
 
 
 def public_funding_line() -> Decimal:
-    return Decimal(str(getattr(settings, "WASL_MINISTRY_PUBLIC_FUNDING_LINE", "500000")))
+    return Decimal(str(settings.WASL_MINISTRY_PUBLIC_FUNDING_LINE))
 
 
 @compliance_list(

@@ -220,6 +220,9 @@ WASL_LESSON_UPLOAD_MAX_BYTES = env.int("WASL_LESSON_UPLOAD_MAX_BYTES", default=1
 # A background job's result file (an export, a sheet of cards) is deleted this many days after the
 # job started (swept hourly by beat): exports hold personal data, and copies must not pile up.
 WASL_JOB_RESULT_RETENTION_DAYS = env.int("WASL_JOB_RESULT_RETENTION_DAYS", default=30)
+# The ministry's compliance list "above the public-funding line": public grants of a year above this
+# many dirhams (to be confirmed against the text in force).
+WASL_MINISTRY_PUBLIC_FUNDING_LINE = env("WASL_MINISTRY_PUBLIC_FUNDING_LINE", default="500000")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Request limits: bad input gets a clear 400, never a 500 --------------------------------

@@ -128,3 +128,30 @@ def test_the_api_gives_the_same_suppressed_figures_to_reviewers_only(client, rev
     assert rows and all(row["value"] == "<5" for row in rows)
     assert client.get(url, {"level": "country"}).status_code == 400
     assert ExportRecord.objects.filter(user=reviewer, kind="api").count() == 1
+
+
+def test_the_compliance_list_shows_public_facts_of_associations_above_the_funding_line(
+    client, reviewer, figures, tenant_a, tenant_b, settings
+):
+    from django.utils import timezone
+
+    from ministry.models import AssociationFigure
+
+    settings.WASL_MINISTRY_PUBLIC_FUNDING_LINE = "500000"
+    a = tenant_a.association
+    for association, amount in ((a, "600000.00"), (tenant_b.association, "499999.00")):
+        AssociationFigure.objects.create(
+            association_ref=association.pk, year=timezone.localdate().year, indicator="grants_public", value=amount,
+            region_code=association.region.code, province_ref=association.province_id,
+            sector_code=association.sector.code, size_band="1-10",
+        )  # fmt: skip
+    client.force_login(reviewer)
+    client.cookies["django_language"] = "fr"
+    html = client.get(reverse("ministry:compliance")).content.decode()
+    assert a.name_fr in html and a.province.name_fr in html
+    assert tenant_b.association.name_fr not in html
+    for secret in tenant_a.secrets:
+        assert secret not in html
+    response = client.get(reverse("ministry:export_compliance", args=["public_funding", "csv"]))
+    assert a.name_fr in response.content.decode()
+    assert ExportRecord.objects.filter(user=reviewer, kind="compliance:public_funding").exists()
