@@ -7,7 +7,19 @@ tenant model (associations.tenancy.TenantModel) and is imported here so Django f
 from finance.models.bank import BankImportMapping, BankLine, BankStatement
 from finance.models.budget import BudgetLine
 from finance.models.chart import Account, AccountNature, AccountRole, StatementLayout, StatementLine
-from finance.models.dues import Due, DueKind, DuesSchedule
+from finance.models.dues import (
+    Allocation,
+    Due,
+    DueKind,
+    DuesSchedule,
+    DuesSettings,
+    Payment,
+    PaymentMethod,
+    Receipt,
+    ReceiptCounter,
+    ReceiptKind,
+    ReceiptSeries,
+)
 from finance.models.ledger import (
     Entry,
     EntryAttachment,
@@ -26,6 +38,7 @@ __all__ = [
     "Account",
     "AccountNature",
     "AccountRole",
+    "Allocation",
     "BankImportMapping",
     "BankLine",
     "BankStatement",
@@ -33,6 +46,7 @@ __all__ = [
     "Due",
     "DueKind",
     "DuesSchedule",
+    "DuesSettings",
     "Entry",
     "EntryAttachment",
     "EntryCounter",
@@ -42,7 +56,13 @@ __all__ = [
     "FiscalYear",
     "Journal",
     "JournalKind",
+    "Payment",
+    "PaymentMethod",
     "Project",
+    "Receipt",
+    "ReceiptCounter",
+    "ReceiptKind",
+    "ReceiptSeries",
     "StatementLayout",
     "StatementLine",
     "YearStatus",
