@@ -11,7 +11,9 @@ from associations.errors import WaslError
 from associations.formatting import format_money
 from finance import (
     dues_audit_actions,  # noqa: F401 - registers the sentences of its audit events
+    dues_jobs,  # noqa: F401 - registers the dues generation job
     receipt_document,  # noqa: F401 - registers the receipt's document kind
+    reminders,  # noqa: F401 - registers the dues reminder rule
     selectors,
 )
 

@@ -45,7 +45,7 @@ ADVANCE_CODES = ("4491",)  # dues received in advance (accrual basis)
 def dues_settings() -> DuesSettings:
     """The current association's dues settings (defaults when it never changed them)."""
     found = DuesSettings.objects.filter().first()
-    return found or DuesSettings(reminder_offsets=list(DuesSettings.DEFAULT_OFFSETS))
+    return found or DuesSettings()
 
 
 def _account_by_codes(codes: Sequence[str]) -> Account | None:
@@ -340,6 +340,9 @@ def payment_record(
         )
         for due, part in shared:
             Due.objects.filter(pk=due.pk).update(paid=F("paid") + part)
+        from finance.reminders import withdraw_reminders
+
+        withdraw_reminders(due.pk for due, part in shared if part >= due.balance)
     receipt = None
     if issue_receipt:
         from finance.services.receipts import receipt_issue
