@@ -77,6 +77,8 @@ def fillers(tenant, slug: str) -> dict[str, str]:
         "certificate_id": str(tenant.certificate.pk),
         "course_token": tenant.platform_course.public_token,
         "lesson_id": str(tenant.lesson.pk),
+        "due_id": str(tenant.due.pk),
+        "receipt_id": str(tenant.receipt.pk),
     }
 
 
