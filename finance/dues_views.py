@@ -422,16 +422,13 @@ def receipts_day_pdf(request: HttpRequest, association_slug: str) -> HttpRespons
     return response
 
 
+@requires("association.view")
 @require_GET
 def my_receipt_pdf(request: HttpRequest, association_slug: str, receipt_id: int) -> HttpResponse:
     """A member downloads the PDF of their own receipt (a payment they made); anything else is a 404."""
-    from django.contrib.auth.views import redirect_to_login
-
     from documents.files import private_storage
     from members.selectors import member_of_request
 
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     member = member_of_request(request)
     receipt = (
         Receipt.objects.select_related("document").filter(pk=receipt_id, payment__payer_member=member).first()

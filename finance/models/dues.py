@@ -239,8 +239,9 @@ class Receipt(TenantModel):
     series = models.CharField(_("series"), max_length=10, choices=ReceiptSeries.choices)
     number = models.PositiveIntegerField(_("number"))
     kind = models.CharField(max_length=12, choices=ReceiptKind.choices, default=ReceiptKind.RECEIPT)
-    cancels = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="cancelled_by"
+    # One cancellation per receipt at most (a unique constraint within the association).
+    cancels = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="cancellations"
     )
     issued_on = models.DateField(_("date"))
     reason = models.CharField(_("reason"), max_length=300, blank=True)  # of a cancellation
@@ -258,6 +259,7 @@ class Receipt(TenantModel):
                 name="finance_receipt_number_unique",
             ),
             models.CheckConstraint(condition=Q(number__gt=0), name="finance_receipt_number_positive"),
+            models.UniqueConstraint(fields=["association", "cancels"], name="finance_receipt_cancelled_once"),
         ]
         indexes = [models.Index(fields=["association", "issued_on"], name="finance_receipt_issued_idx")]
 
