@@ -118,6 +118,8 @@ class Tenant:
     photo: object = None
     bank_statement: object = None  # an imported bank statement and one of its lines (finance)
     bank_line: object = None
+    due: object = None  # a due of the member row, paid by a payment with its receipt (finance)
+    receipt: object = None
     course: object = None
     session: object = None
     enrolment: object = None
@@ -212,6 +214,7 @@ def build_tenant(label: str) -> Tenant:
     tenant.access_token, tenant.access_token_raw = token, raw
     _build_books(tenant, label)
     _build_bank_statement(tenant, label)
+    _build_dues(tenant, label)
     _build_training(tenant, label)
     tenant.secrets = [
         president.email,
@@ -239,6 +242,7 @@ def build_tenant(label: str) -> Tenant:
         f"project-secret-{label}",
         f"scan-secret-{label}",
         f"bank-secret-{label}",
+        f"payer-secret-{label}",
         f"Coursesecret{label}",
         f"lesson-file-secret-{label}",
         f"Lessonsecret{label}",
@@ -295,6 +299,28 @@ def _build_books(tenant: Tenant, label: str) -> None:
         )
         tenant.entry, tenant.fiscal_year, tenant.ledger_account = entry, year, cash
         tenant.journal, tenant.project = journal, project
+
+
+def _build_dues(tenant: Tenant, label: str) -> None:
+    """A due of the member row, paid by someone else (a family payer), with its receipt."""
+    from finance.models import Due
+    from finance.services.payments import payment_record
+
+    with association_scope(tenant.association):
+        year = tenant.fiscal_year
+        tenant.due = Due.objects.create(
+            member=tenant.member_row, fiscal_year=year, amount="100.00", due_date=year.start_date
+        )
+        payment = payment_record(
+            actor=tenant.treasurer,
+            amount="100.00",
+            method="cash",
+            date=year.start_date,
+            payer_name=f"payer-secret-{label}",
+            member_ids=[tenant.member_row.pk],
+            send_receipt=False,
+        )
+        tenant.receipt = payment.receipts.get()
 
 
 def _build_bank_statement(tenant: Tenant, label: str) -> None:

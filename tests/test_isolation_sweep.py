@@ -81,6 +81,8 @@ def fillers(tenant, slug: str) -> dict[str, str]:
         "key": "areas",
         "fmt": "csv",
         "report_id": "1",
+        "due_id": str(tenant.due.pk),
+        "receipt_id": str(tenant.receipt.pk),
     }
 
 

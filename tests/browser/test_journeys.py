@@ -270,3 +270,41 @@ def test_a_ministry_reviewer_reads_the_figures(browser, site, request, lang, siz
     visit.check("provinces")
     visit.goto("/ministry/compliance/")
     visit.check("compliance")
+
+
+@tasks
+def test_record_a_dues_payment_and_see_its_receipt(browser, site, request, lang, size):
+    """The treasurer records a member's dues on a phone: the form, the preview, the receipt."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from finance import selectors as finance_selectors
+    from finance.models import Due, Receipt
+
+    treasurer = UserFactory(email="khadija@example.ma", full_name="خديجة العلمي", password=PASSWORD)
+    RoleFactory(association=site["association"], user=treasurer, kind=RoleKind.TREASURER)
+    member = site["member"]
+    with association_scope(site["association"]):
+        year = finance_selectors.current_year()
+        Due.objects.create(
+            member=member, fiscal_year=year, amount=Decimal("120.00"), due_date=year.start_date
+        )
+    visit = open_visit(browser, site["server"], request, lang, size, session_user=treasurer)
+    page = visit.page
+    visit.goto("/a/tilila/finance/dues/")
+    visit.check("dues")
+    visit.goto("/a/tilila/finance/payments/new/")
+    visit.check("payment-form")
+    page.fill("#id_payer_number", str(member.number))
+    page.fill("#id_amount", "120")
+    page.fill("#id_date", timezone.localdate().isoformat())
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_selector("button[name=confirm]")
+    visit.check("payment-preview")
+    page.locator("button[name=confirm]").click()
+    page.wait_for_url(re.compile(r"/finance/receipts/\d+/$"))
+    visit.check("receipt")
+    with association_scope(site["association"]):
+        assert Receipt.objects.count() == 1
+        assert finance_selectors.member_standing(member).up_to_date
