@@ -19,6 +19,19 @@ from finance.models.ledger import (
     JournalKind,
     YearStatus,
 )
+from finance.models.funding import (
+    DeclarationStatus,
+    Donation,
+    DonationNature,
+    Donor,
+    DonorKind,
+    ForeignDeclaration,
+    Funder,
+    FunderType,
+    FundingSettings,
+    Grant,
+    GrantInstalment,
+)
 from finance.models.projects import Project
 
 __all__ = [
@@ -29,6 +42,17 @@ __all__ = [
     "BankLine",
     "BankStatement",
     "BudgetLine",
+    "DeclarationStatus",
+    "Donation",
+    "DonationNature",
+    "Donor",
+    "DonorKind",
+    "ForeignDeclaration",
+    "Funder",
+    "FunderType",
+    "FundingSettings",
+    "Grant",
+    "GrantInstalment",
     "Entry",
     "EntryAttachment",
     "EntryCounter",
