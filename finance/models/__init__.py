@@ -8,18 +8,6 @@ from finance.models.bank import BankImportMapping, BankLine, BankStatement
 from finance.models.budget import BudgetLine
 from finance.models.chart import Account, AccountNature, AccountRole, StatementLayout, StatementLine
 from finance.models.dues import Due, DueKind, DuesSchedule
-from finance.models.ledger import (
-    Entry,
-    EntryAttachment,
-    EntryCounter,
-    EntryKind,
-    EntryLine,
-    EntryStatus,
-    FiscalYear,
-    Journal,
-    JournalKind,
-    YearStatus,
-)
 from finance.models.funding import (
     DeclarationStatus,
     Donation,
@@ -32,6 +20,18 @@ from finance.models.funding import (
     FundingSettings,
     Grant,
     GrantInstalment,
+)
+from finance.models.ledger import (
+    Entry,
+    EntryAttachment,
+    EntryCounter,
+    EntryKind,
+    EntryLine,
+    EntryStatus,
+    FiscalYear,
+    Journal,
+    JournalKind,
+    YearStatus,
 )
 from finance.models.projects import Project
 
@@ -48,12 +48,6 @@ __all__ = [
     "DonationNature",
     "Donor",
     "DonorKind",
-    "ForeignDeclaration",
-    "Funder",
-    "FunderType",
-    "FundingSettings",
-    "Grant",
-    "GrantInstalment",
     "Due",
     "DueKind",
     "DuesSchedule",
@@ -64,6 +58,12 @@ __all__ = [
     "EntryLine",
     "EntryStatus",
     "FiscalYear",
+    "ForeignDeclaration",
+    "Funder",
+    "FunderType",
+    "FundingSettings",
+    "Grant",
+    "GrantInstalment",
     "Journal",
     "JournalKind",
     "Project",

@@ -86,7 +86,9 @@ class Funder(TenantModel):
 
     class Meta(TenantModel.Meta):
         ordering = ["name", "id"]
-        constraints = [models.UniqueConstraint(fields=["association", "name"], name="finance_funder_name_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["association", "name"], name="finance_funder_name_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -104,7 +106,9 @@ class Grant(TenantModel):
     """A grant agreement (convention) with a funder: the amount granted, restricted to a project."""
 
     name = models.CharField(_("name"), max_length=200)
-    funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="grants", verbose_name=_("funder"))
+    funder = models.ForeignKey(
+        Funder, on_delete=models.PROTECT, related_name="grants", verbose_name=_("funder")
+    )
     reference = models.CharField(_("agreement reference"), max_length=80, blank=True)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     amount_granted = models.DecimalField(_("amount granted (MAD)"), **MONEY)
@@ -127,7 +131,9 @@ class Grant(TenantModel):
     class Meta(TenantModel.Meta):
         ordering = ["-signed_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(amount_granted__gt=0), name="finance_grant_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(amount_granted__gt=0), name="finance_grant_amount_positive"
+            ),
             models.CheckConstraint(condition=~models.Q(name=""), name="finance_grant_name_required"),
         ]
         indexes = [models.Index(fields=["association", "funder"], name="finance_grant_funder_idx")]
@@ -152,7 +158,9 @@ class GrantInstalment(TenantModel):
     class Meta(TenantModel.Meta):
         ordering = ["received_on", "id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="finance_instalment_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="finance_instalment_amount_positive"
+            ),
         ]
         indexes = [models.Index(fields=["association", "grant"], name="finance_instalment_grant_idx")]
 
@@ -192,7 +200,9 @@ class Donation(TenantModel):
     """A gift. Money is posted to 7171 through the cash or bank account; a gift in kind (valued) to
     0711 and volunteering (valued hours) to 0714, both against 0719 (class 0, off the result)."""
 
-    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="donations", verbose_name=_("donor"))
+    donor = models.ForeignKey(
+        Donor, on_delete=models.PROTECT, related_name="donations", verbose_name=_("donor")
+    )
     nature = models.CharField(_("nature"), max_length=12, choices=DonationNature.choices)
     amount = models.DecimalField(_("amount or value (MAD)"), **MONEY)
     received_on = models.DateField(_("received on"))
@@ -213,7 +223,9 @@ class Donation(TenantModel):
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="finance_donation_amount_positive"),
         ]
-        indexes = [models.Index(fields=["association", "donor", "received_on"], name="finance_donation_donor_idx")]
+        indexes = [
+            models.Index(fields=["association", "donor", "received_on"], name="finance_donation_donor_idx")
+        ]
 
 
 class DeclarationStatus(models.TextChoices):
@@ -244,7 +256,9 @@ class ForeignDeclaration(TenantModel):
 
     class Meta(TenantModel.Meta):
         ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["association", "status", "due_on"], name="finance_declaration_due_idx")]
+        indexes = [
+            models.Index(fields=["association", "status", "due_on"], name="finance_declaration_due_idx")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(instalment__isnull=False) | models.Q(donation__isnull=False),
