@@ -336,7 +336,7 @@ def test_funding_file_pdf_renders(officer):
     from finance.funding_files import public_support_facts
     from finance.reports.render import render_tables_pdf
 
-    _client, association, treasurer = officer
+    _client, association, _treasurer = officer
     with association_scope(association):
         year = FiscalYear.objects.get(start_date=date(2025, 1, 1))
         report = public_support_report(year)
@@ -450,7 +450,7 @@ def test_cin_is_shown_only_to_roles_allowed_to_see_it(officer, client):
 
 
 def test_api_creates_and_lists(officer):
-    client, association, treasurer = officer
+    client, association, _treasurer = officer
     base = f"/api/v1/associations/{association.slug}/finance/"
     with association_scope(association):
         cash = _cash()
@@ -508,7 +508,7 @@ def test_api_creates_and_lists(officer):
 
 
 def test_treasurer_home_shows_dues_chart_and_public_money(officer):
-    client, association, treasurer = officer
+    client, association, _treasurer = officer
     response = client.get(url(association, "home"))
     assert response.status_code == 200
     assert "Public money against the 500,000 MAD line" in response.text
