@@ -9,7 +9,11 @@ from django.utils.translation import gettext as _
 from associations import seams
 from associations.errors import WaslError
 from associations.formatting import format_money
-from finance import selectors
+from finance import (
+    dues_audit_actions,  # noqa: F401 - registers the sentences of its audit events
+    receipt_document,  # noqa: F401 - registers the receipt's document kind
+    selectors,
+)
 
 
 def _dues_paid_before_resigning(member) -> None:

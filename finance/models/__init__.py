@@ -7,7 +7,19 @@ tenant model (associations.tenancy.TenantModel) and is imported here so Django f
 from finance.models.bank import BankImportMapping, BankLine, BankStatement
 from finance.models.budget import BudgetLine
 from finance.models.chart import Account, AccountNature, AccountRole, StatementLayout, StatementLine
-from finance.models.dues import Due, DueKind, DuesSchedule
+from finance.models.dues import (
+    Allocation,
+    Due,
+    DueKind,
+    DuesSchedule,
+    DuesSettings,
+    Payment,
+    PaymentMethod,
+    Receipt,
+    ReceiptCounter,
+    ReceiptKind,
+    ReceiptSeries,
+)
 from finance.models.funding import (
     DeclarationStatus,
     Donation,
@@ -39,6 +51,7 @@ __all__ = [
     "Account",
     "AccountNature",
     "AccountRole",
+    "Allocation",
     "BankImportMapping",
     "BankLine",
     "BankStatement",
@@ -51,6 +64,7 @@ __all__ = [
     "Due",
     "DueKind",
     "DuesSchedule",
+    "DuesSettings",
     "Entry",
     "EntryAttachment",
     "EntryCounter",
@@ -66,7 +80,13 @@ __all__ = [
     "GrantInstalment",
     "Journal",
     "JournalKind",
+    "Payment",
+    "PaymentMethod",
     "Project",
+    "Receipt",
+    "ReceiptCounter",
+    "ReceiptKind",
+    "ReceiptSeries",
     "StatementLayout",
     "StatementLine",
     "YearStatus",

@@ -98,3 +98,181 @@ class Due(TenantModel):
     @property
     def is_paid(self) -> bool:
         return self.balance <= 0
+
+
+class DuesSettings(TenantModel):
+    """One row per association: how dues are kept in the books and when members are reminded."""
+
+    # Cash basis (the default): a payment of dues is income when received. Accrual: generating
+    # the year's dues enters them as receivables (3485 members' dues receivable / 7152), and a
+    # payment settles the receivable.
+    accrual = models.BooleanField(_("dues as receivables (accrual basis)"), default=False)
+    # Reminders, in days from the due date: negative before it, 0 on it, positive after it.
+    reminder_offsets = models.JSONField(_("reminder days from the due date"), default=list, blank=True)
+    reminders_enabled = models.BooleanField(_("remind members of their dues"), default=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["association"], name="finance_dues_settings_one")]
+
+    DEFAULT_OFFSETS = (-7, 0, 15, 30)
+
+    @property
+    def offsets(self) -> tuple[int, ...]:
+        return tuple(sorted({int(day) for day in self.reminder_offsets})) if self.reminder_offsets else ()
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", _("Cash")
+    CHEQUE = "cheque", _("Cheque")
+    TRANSFER = "transfer", _("Bank transfer")
+    CARD = "card", _("Card")
+    WALLET = "wallet", _("Mobile wallet")
+
+
+class ReceiptSeries(models.TextChoices):
+    DUES = "dues", _("Dues")
+    DONATIONS = "donations", _("Donations")
+    OTHER = "other", _("Other receipts")
+
+
+class Payment(TenantModel):
+    """Money received: from a member (perhaps for several members of a family), or from someone
+    who is not a member. It pays dues (its allocations, oldest first, the rest kept as credit) or a
+    purpose with its own credit account (a donation, a grant instalment…). Its balanced entry is
+    posted in the same transaction (`entry`); a cancelled payment keeps its rows and gets a
+    reversal entry (`reversal_entry`)."""
+
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount (MAD)"), **MONEY)
+    method = models.CharField(_("method"), max_length=10, choices=PaymentMethod.choices)
+    cheque_number = models.CharField(_("cheque number"), max_length=30, blank=True)
+    bank_name = models.CharField(_("bank"), max_length=80, blank=True)
+    reference = models.CharField(_("reference"), max_length=60, blank=True)
+    payer_member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, null=True, blank=True, related_name="payments"
+    )
+    # Shown on the receipt: the member's name at the time, or the non-member payer's.
+    payer_name = models.CharField(_("payer"), max_length=200)
+    payer_email = models.EmailField(_("payer's e-mail address"), blank=True)
+    payer_phone = models.CharField(_("payer's phone"), max_length=20, blank=True)
+    purpose = models.CharField(_("what for"), max_length=200)
+    series = models.CharField(_("receipt series"), max_length=10, choices=ReceiptSeries.choices)
+    treasury_account = models.ForeignKey("finance.Account", on_delete=models.PROTECT, related_name="+")
+    credit_account = models.ForeignKey("finance.Account", on_delete=models.PROTECT, related_name="+")
+    project = models.ForeignKey(
+        "finance.Project", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # What a dues payment left over after its allocations: the payer's credit, used by later dues.
+    credit_left = models.DecimalField(_("credit kept (MAD)"), **MONEY, default=Decimal("0.00"))
+    entry = models.ForeignKey("finance.Entry", on_delete=models.PROTECT, related_name="+")
+    reversal_entry = models.ForeignKey(
+        "finance.Entry", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta(TenantModel.Meta):
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="finance_payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(credit_left__gte=0) & Q(credit_left__lte=F("amount")),
+                name="finance_payment_credit_within",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["association", "date"], name="finance_payment_date_idx"),
+            models.Index(fields=["association", "payer_member"], name="finance_payment_payer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        # Neutral on purpose: the audit trail records it, and it must hold no name.
+        return f"#{self.pk} {self.amount} ({self.date})"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
+class Allocation(TenantModel):
+    """The part of a payment that settles one due (a family payment has one per member's due)."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
+    due = models.ForeignKey(Due, on_delete=models.PROTECT, related_name="allocations")
+    amount = models.DecimalField(_("amount (MAD)"), **MONEY)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "payment", "due"], name="finance_allocation_unique"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="finance_allocation_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["association", "due"], name="finance_allocation_due_idx")]
+
+
+class ReceiptCounter(TenantModel):
+    """The last receipt number of one series in one fiscal year: locked in the payment's
+    transaction, so receipt numbers are unique and gap-free."""
+
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="+")
+    series = models.CharField(max_length=10, choices=ReceiptSeries.choices)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "fiscal_year", "series"], name="finance_receipt_counter_unique"
+            )
+        ]
+
+
+class ReceiptKind(models.TextChoices):
+    RECEIPT = "receipt", _("Receipt")
+    CANCELLATION = "cancellation", _("Cancellation receipt")
+
+
+SERIES_PREFIX = {ReceiptSeries.DUES: "C", ReceiptSeries.DONATIONS: "D", ReceiptSeries.OTHER: "R"}
+
+
+class Receipt(TenantModel):
+    """A numbered receipt: for a payment, or (kind "cancellation") cancelling an earlier receipt.
+    Nothing is ever deleted; a number is never given twice."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="receipts")
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="+")
+    series = models.CharField(_("series"), max_length=10, choices=ReceiptSeries.choices)
+    number = models.PositiveIntegerField(_("number"))
+    kind = models.CharField(max_length=12, choices=ReceiptKind.choices, default=ReceiptKind.RECEIPT)
+    cancels = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="cancelled_by"
+    )
+    issued_on = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)  # of a cancellation
+    document = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "fiscal_year", "series", "number"],
+                name="finance_receipt_number_unique",
+            ),
+            models.CheckConstraint(condition=Q(number__gt=0), name="finance_receipt_number_positive"),
+        ]
+        indexes = [models.Index(fields=["association", "issued_on"], name="finance_receipt_issued_idx")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The printed number, e.g. C2026-00042 (series letter, year of the fiscal year's start)."""
+        return f"{SERIES_PREFIX.get(self.series, 'R')}{self.fiscal_year.start_date.year}-{self.number:05d}"

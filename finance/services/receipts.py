@@ -1,0 +1,242 @@
+"""Receipts: numbered in the payment's transaction, rendered after commit, sent through the outbox,
+cancelled only by a cancellation receipt (and the payment's reversal entry).
+
+Numbers are gap-free per association, fiscal year and series (dues, donations, other): the next
+number comes from a counter row locked until the transaction commits, so two payments never get
+the same number and a rolled-back payment gives its number back. A number is never reused: a
+cancelled receipt stays, and its cancellation receipt takes the next number.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date as Date
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from associations.audit import audit_record
+from associations.errors import NotFound, WaslError
+from associations.models import Association
+from associations.tenancy import current_association_id
+from finance.models import (
+    Allocation,
+    Due,
+    FiscalYear,
+    Payment,
+    PaymentMethod,
+    Receipt,
+    ReceiptCounter,
+    ReceiptKind,
+    ReceiptSeries,
+)
+from finance.words import amount_in_words
+
+logger = logging.getLogger(__name__)
+
+RECEIPT_KIND = "finance_receipt"  # the DocumentKind (finance/receipt_document.py)
+
+
+def next_receipt_number(*, fiscal_year: FiscalYear, series: str) -> int:
+    """The next number of a series in a fiscal year, from its counter row, locked until commit."""
+    counter = (
+        ReceiptCounter.objects.select_for_update().filter(fiscal_year=fiscal_year, series=series).first()
+    )
+    if counter is None:
+        try:
+            with transaction.atomic():
+                ReceiptCounter.objects.create(fiscal_year=fiscal_year, series=series)
+        except IntegrityError:  # created concurrently: lock the other one's row
+            pass
+        counter = ReceiptCounter.objects.select_for_update().get(fiscal_year=fiscal_year, series=series)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def _both(text_function) -> dict:
+    out = {}
+    for language in ("ar", "fr"):
+        with translation.override(language):
+            out[language] = str(text_function())
+    return out
+
+
+def _snapshot(receipt: Receipt, payment: Payment, association: Association) -> dict:
+    method = _both(lambda: PaymentMethod(payment.method).label)
+    kind = _both(lambda: ReceiptKind(receipt.kind).label)
+    allocations = []
+    for allocation in payment.allocations.select_related("due__fiscal_year", "due__member").order_by(
+        "due__due_date", "pk"
+    ):
+        due = allocation.due
+        allocations.append(
+            {
+                "member_latin": due.member.name_latin,
+                "member_ar": due.member.name_ar,
+                "member_number": due.member.number,
+                "kind_ar": _both(lambda due=due: due.get_kind_display())["ar"],
+                "kind_fr": _both(lambda due=due: due.get_kind_display())["fr"],
+                "year": str(due.fiscal_year),
+                "amount": f"{allocation.amount:.2f}",
+            }
+        )
+    amount = payment.amount
+    return {
+        "association": {
+            "name_ar": association.name_ar,
+            "name_fr": association.name_fr,
+            "acronym": association.acronym,
+        },
+        "number": receipt.label,
+        "kind": receipt.kind,
+        "kind_ar": kind["ar"],
+        "kind_fr": kind["fr"],
+        "series": receipt.series,
+        "cancels": receipt.cancels.label if receipt.cancels_id else "",
+        "reason": receipt.reason,
+        "issued_on": receipt.issued_on.isoformat(),
+        "paid_on": payment.date.isoformat(),
+        "payer": payment.payer_name,
+        "purpose": payment.purpose,
+        "amount": f"{amount:.2f}",
+        "amount_words_ar": amount_in_words(amount, "ar"),
+        "amount_words_fr": amount_in_words(amount, "fr"),
+        "method": payment.method,
+        "method_ar": method["ar"],
+        "method_fr": method["fr"],
+        "cheque_number": payment.cheque_number,
+        "bank_name": payment.bank_name,
+        "reference": payment.reference,
+        "allocations": allocations,
+        "credit_left": f"{payment.credit_left:.2f}" if payment.credit_left else "",
+    }
+
+
+def receipt_issue(
+    *, actor, payment: Payment, series: str, kind: str = ReceiptKind.RECEIPT, cancels: Receipt | None = None,
+    reason: str = "", day: Date | None = None, send: bool = True,
+) -> Receipt:  # fmt: skip
+    """Number and record a receipt inside the caller's transaction (the payment's, or its
+    cancellation's); its PDF is rendered after commit and it is sent to the payer."""
+    from documents.services import document_issue
+
+    if series not in ReceiptSeries.values:
+        raise WaslError(_("Unknown receipt series."), field="series")
+    day = day or payment.date
+    year = FiscalYear.objects.filter(start_date__lte=day, end_date__gte=day).first()
+    if year is None:
+        raise WaslError(
+            _("No fiscal year covers %(date)s: open that year first.") % {"date": day.isoformat()}
+        )
+    number = next_receipt_number(fiscal_year=year, series=series)
+    receipt = Receipt.objects.create(
+        payment=payment, fiscal_year=year, series=series, number=number, kind=kind, cancels=cancels,
+        issued_on=day, reason=reason[:300],
+    )  # fmt: skip
+    association = Association.objects.only("name_ar", "name_fr", "acronym", "verified_at").get(
+        pk=current_association_id()
+    )
+    snapshot = _snapshot(receipt, payment, association)
+    receipt.document = document_issue(
+        actor=actor, kind=RECEIPT_KIND, title=f"{receipt.label} {payment.payer_name}"[:200], snapshot=snapshot
+    )
+    receipt.save(update_fields=["document"])
+    if send:
+        receipt_send(receipt=receipt, payment=payment)
+    return receipt
+
+
+def receipt_send(*, receipt: Receipt, payment: Payment) -> bool:
+    """Queue the receipt for the payer in the outbox, in the same transaction: by e-mail, else a
+    link by SMS. Once per receipt (the outbox's dedup key). False when the payer gave neither."""
+    from documents.pdf import verify_url
+    from notifications.services import message_enqueue
+
+    if payment.payer_email:
+        channel, address = "email", payment.payer_email
+    elif payment.payer_phone:
+        channel, address = "sms", payment.payer_phone
+    else:
+        return False
+    snapshot = receipt.document.snapshot if receipt.document_id else {}
+    user = payment.payer_member.user if payment.payer_member_id and payment.payer_member.user_id else None
+    try:
+        _message, created = message_enqueue(
+            channel=channel,
+            to_address=address,
+            template_key="finance.receipt",
+            dedup_key=f"finance.receipt:{receipt.pk}",
+            context={
+                "association_name_ar": snapshot.get("association", {}).get("name_ar", ""),
+                "association_name_fr": snapshot.get("association", {}).get("name_fr", ""),
+                "number": receipt.label,
+                "amount": f"{payment.amount:.2f}",
+                "cancellation": receipt.kind == ReceiptKind.CANCELLATION,
+                "link": verify_url(receipt.document.token) if receipt.document_id else "",
+            },
+            recipient_user=user,
+            recipient_name=payment.payer_name,
+        )
+    except WaslError:  # an address the outbox cannot use: the receipt stays, unsent
+        logger.info("Receipt %s not sent: unusable address", receipt.pk)
+        return False
+    receipt.sent_at = timezone.now()
+    receipt.save(update_fields=["sent_at"])
+    return created
+
+
+@transaction.atomic
+def receipt_cancel(*, actor, receipt_id: int, reason: str, day: Date | None = None) -> Receipt:
+    """Cancel a receipt and its payment: a cancellation receipt (next number of the series, the
+    original keeps its own), the payment's entry reversed, its allocations taken off the dues.
+    Nothing is deleted. Cancelling twice is refused. Returns the cancellation receipt."""
+    from documents.services import document_cancel
+    from finance.services.entries import entry_reverse
+
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise WaslError(_("Give the reason for the cancellation."), field="reason")
+    if len(reason) > 300:
+        raise WaslError(_("Too long: %(limit)s characters at most.") % {"limit": 300}, field="reason")
+    receipt = Receipt.objects.select_for_update().filter(pk=receipt_id).first()
+    if receipt is None:
+        raise NotFound()
+    if receipt.kind != ReceiptKind.RECEIPT:
+        raise WaslError(_("A cancellation receipt cannot itself be cancelled."))
+    if Receipt.objects.filter(cancels=receipt).exists():
+        raise WaslError(_("This receipt has already been cancelled."))
+    payment = Payment.objects.select_for_update().get(pk=receipt.payment_id)
+    if payment.cancelled_at is not None:
+        raise WaslError(_("This receipt has already been cancelled."))
+    day = day or timezone.localdate()
+    allocations = list(Allocation.objects.filter(payment=payment).order_by("due_id"))
+    dues = Due.objects.select_for_update().in_bulk([a.due_id for a in allocations]) if allocations else {}
+    reversal = entry_reverse(
+        actor=actor,
+        entry_id=payment.entry_id,
+        date=max(day, payment.date),
+        label=_("Cancellation of receipt %(number)s") % {"number": receipt.label},
+    )
+    for allocation in allocations:
+        due = dues[allocation.due_id]
+        due.paid = max(due.paid - allocation.amount, Decimal("0.00"))
+        due.save(update_fields=["paid"])
+    payment.cancelled_at = timezone.now()
+    payment.reversal_entry = reversal
+    payment.save(update_fields=["cancelled_at", "reversal_entry"])
+    cancellation = receipt_issue(
+        actor=actor, payment=payment, series=receipt.series, kind=ReceiptKind.CANCELLATION, cancels=receipt,
+        reason=reason, day=reversal.date,
+    )  # fmt: skip
+    if receipt.document_id:
+        document_cancel(actor=actor, document_id=receipt.document_id, reason=reason)
+    audit_record(
+        actor=actor,
+        action="finance.receipt.cancelled",
+        target=receipt,
+        changes={"number": receipt.label, "cancellation": cancellation.label, "reason": reason},
+    )
+    return cancellation
