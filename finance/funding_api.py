@@ -21,6 +21,7 @@ from finance.models import (
     Funder,
     Grant,
     GrantInstalment,
+    PaymentMethod,
     Project,
 )
 from finance.services import funding as services
@@ -72,7 +73,17 @@ class InstalmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = GrantInstalment
-        fields = ["id", "grant", "amount", "received_on", "reference", "entry", "entry_number", "declaration"]
+        fields = [
+            "id",
+            "grant",
+            "amount",
+            "received_on",
+            "reference",
+            "entry",
+            "entry_number",
+            "payment",
+            "declaration",
+        ]
         read_only_fields = fields
 
     def get_declaration(self, instalment: GrantInstalment) -> int | None:
@@ -83,8 +94,15 @@ class InstalmentSerializer(serializers.ModelSerializer):
 class InstalmentCreateSerializer(serializers.Serializer):
     amount = serializers.DecimalField(**MONEY)
     received_on = serializers.DateField()
-    account = ScopedPrimaryKeyRelatedField(model=Account, help_text="The cash or bank account.")
+    account = ScopedPrimaryKeyRelatedField(
+        model=Account, required=False, allow_null=True, default=None, help_text="The cash or bank account."
+    )
     reference = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    method = serializers.ChoiceField(
+        choices=PaymentMethod.choices, required=False, default=PaymentMethod.TRANSFER
+    )
+    cheque_number = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    bank_name = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
 
 
 class DonorSerializer(serializers.ModelSerializer):
@@ -129,6 +147,7 @@ class DonationSerializer(serializers.ModelSerializer):
             "project",
             "entry",
             "entry_number",
+            "payment",
         ]
         read_only_fields = fields
 
@@ -147,6 +166,11 @@ class DonationCreateSerializer(serializers.Serializer):
         max_digits=8, decimal_places=2, required=False, allow_null=True, default=None
     )
     project = ScopedPrimaryKeyRelatedField(model=Project, required=False, allow_null=True, default=None)
+    method = serializers.ChoiceField(
+        choices=PaymentMethod.choices, required=False, default=PaymentMethod.CASH
+    )
+    cheque_number = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    bank_name = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
 
 
 class DeclarationSerializer(serializers.ModelSerializer):
@@ -293,8 +317,11 @@ class InstalmentListView(_FundingView):
             grant_id=grant.pk,
             amount=data["amount"],
             received_on=data["received_on"],
-            account_id=data["account"].pk,
+            account_id=data["account"].pk if data["account"] else None,
             reference=data["reference"],
+            method=data["method"],
+            cheque_number=data["cheque_number"],
+            bank_name=data["bank_name"],
         )
         return Response(InstalmentSerializer(instalment).data, status=status.HTTP_201_CREATED)
 
@@ -369,6 +396,9 @@ class DonationListView(_FundingView):
             valuation=data["valuation"],
             hours=data["hours"],
             project_id=data["project"].pk if data["project"] else None,
+            method=data["method"],
+            cheque_number=data["cheque_number"],
+            bank_name=data["bank_name"],
         )
         return Response(DonationSerializer(donation).data, status=status.HTTP_201_CREATED)
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from associations.forms import style_fields
-from finance.models import DonationNature, DonorKind, Funder, FunderType
+from finance.models import DonationNature, DonorKind, Funder, FunderType, PaymentMethod
 from finance.money_forms import MoneyForm, _project_choices, _treasury_choices
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -50,7 +50,12 @@ class GrantForm(forms.Form):
 class InstalmentForm(forms.Form):
     amount = _amount(_("Amount received (MAD)"))
     received_on = forms.DateField(label=_("Received on"), widget=DATE_WIDGET)
+    method = forms.ChoiceField(
+        label=_("Paid by"), choices=PaymentMethod.choices, initial=PaymentMethod.TRANSFER
+    )
     account = forms.ChoiceField(label=_("Cash box or bank account"))
+    cheque_number = forms.CharField(label=_("Cheque number (cheques)"), max_length=30, required=False)
+    bank_name = forms.CharField(label=_("Bank (cheques)"), max_length=80, required=False)
     reference = forms.CharField(
         label=_("Transfer or cheque reference (optional)"), max_length=60, required=False
     )
@@ -97,7 +102,12 @@ class DonationForm(forms.Form):
     nature = forms.ChoiceField(label=_("What was given"), choices=DonationNature.choices)
     amount = _amount(_("Amount, or value of the gift or of the work (MAD)"))
     received_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    method = forms.ChoiceField(
+        label=_("Paid by (money)"), choices=PaymentMethod.choices, initial=PaymentMethod.CASH
+    )
     account = forms.ChoiceField(label=_("Cash box or bank account (money)"), required=False)
+    cheque_number = forms.CharField(label=_("Cheque number (cheques)"), max_length=30, required=False)
+    bank_name = forms.CharField(label=_("Bank (cheques)"), max_length=80, required=False)
     description = forms.CharField(
         label=_("Description (goods, service, work done)"), max_length=300, required=False
     )

@@ -159,6 +159,9 @@ def instalment(request: HttpRequest, association_slug: str, grant_id: int) -> Ht
             "received_on": data["received_on"],
             "account_id": data["account"],
             "reference": data["reference"],
+            "method": data["method"],
+            "cheque_number": data["cheque_number"],
+            "bank_name": data["bank_name"],
         }
         try:
             if request.POST.get("confirm") == "yes" and not request.POST.get("edit"):
@@ -272,6 +275,9 @@ def donation(request: HttpRequest, association_slug: str, donor_id: int) -> Http
             "valuation": data["valuation"],
             "hours": data["hours"] or None,
             "project_id": data["project"] or None,
+            "method": data["method"],
+            "cheque_number": data["cheque_number"],
+            "bank_name": data["bank_name"],
         }
         try:
             if request.POST.get("confirm") == "yes" and not request.POST.get("edit"):

@@ -150,6 +150,10 @@ class GrantInstalment(TenantModel):
     received_on = models.DateField(_("received on"))
     reference = models.CharField(_("reference"), max_length=60, blank=True)
     entry = models.ForeignKey("finance.Entry", on_delete=models.PROTECT, related_name="+")
+    # The payment (finance.services.payments.payment_record) that posted it and numbered its receipt.
+    payment = models.OneToOneField(
+        "finance.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="grant_instalment"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -213,6 +217,10 @@ class Donation(TenantModel):
         "finance.Project", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     entry = models.ForeignKey("finance.Entry", on_delete=models.PROTECT, related_name="+")
+    # A gift of money is a payment with its receipt (series "donations"); gifts in kind have none.
+    payment = models.OneToOneField(
+        "finance.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="donation"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -27,7 +27,6 @@ from finance.models import (
     DonationNature,
     Donor,
     DonorKind,
-    Entry,
     ForeignDeclaration,
     Funder,
     FunderType,
@@ -37,10 +36,10 @@ from finance.models import (
     Journal,
     JournalKind,
     Project,
+    ReceiptSeries,
 )
 from finance.models.funding import DEFAULT_DECLARATION_DAYS, FUNDER_ACCOUNT_CODES
 from finance.services.entries import LineInput, entry_create, open_year_for, parse_amount
-from finance.services.simple import _treasury_account, journal_for
 
 IN_KIND_ACCOUNT, VOLUNTEERING_ACCOUNT, CONTRIBUTIONS_COUNTERPART = "0711", "0714", "0719"
 DONATIONS_ACCOUNT = "7171"
@@ -109,33 +108,46 @@ def declaration_days() -> int:
     return row.foreign_declaration_days if row else DEFAULT_DECLARATION_DAYS
 
 
-def _post_money_in(
+def _receive(
     *,
     actor,
     account_id,
     income: Account,
     amount: Decimal,
     day: Date,
-    label: str,
-    reference: str,
+    purpose: str,
     project: Project | None,
-) -> Entry:
-    """Debit the cash or bank account the money went through, credit the income account."""
-    open_year_for(day)
-    treasury = _treasury_account(account_id)
-    return entry_create(
+    payer_name: str,
+    series: str,
+    method: str = "transfer",
+    cheque_number: str = "",
+    bank_name: str = "",
+    reference: str = "",
+    payer_email: str = "",
+    payer_phone: str = "",
+    send_receipt: bool = True,
+):
+    """Money received through dues' `payment_record`: the entry (debit the cash or bank account,
+    credit `income`) posted and the receipt numbered in this same transaction. Returns the Payment."""
+    from finance.services.payments import payment_record
+
+    return payment_record(
         actor=actor,
-        journal_id=journal_for(treasury).pk,
+        amount=amount,
+        method=method,
         date=day,
-        label=label[:200],
-        reference=reference[:60],
-        lines=[
-            LineInput(treasury.pk, debit=amount, label=label[:200]),
-            LineInput(
-                income.pk, credit=amount, label=label[:200], project_id=project.pk if project else None
-            ),
-        ],
-        post=True,
+        payer_name=payer_name,
+        payer_email=payer_email,
+        payer_phone=payer_phone,
+        purpose=purpose[:200],
+        credit_account_id=income.pk,
+        series=series,
+        treasury_account_id=account_id or None,
+        cheque_number=cheque_number,
+        bank_name=bank_name,
+        reference=reference,
+        project_id=project.pk if project else None,
+        send_receipt=send_receipt,
     )
 
 
@@ -263,7 +275,16 @@ def grant_use_report_save(*, actor, grant_id, use_report: str, use_report_on: Da
 
 @transaction.atomic
 def instalment_record(
-    *, actor, grant_id, amount, received_on, account_id, reference: str = ""
+    *,
+    actor,
+    grant_id,
+    amount,
+    received_on,
+    account_id=None,
+    reference: str = "",
+    method: str = "transfer",
+    cheque_number: str = "",
+    bank_name: str = "",
 ) -> GrantInstalment:
     """Money received under a grant: posted to the grant account of the funder's type (restricted to
     the grant's project); foreign money opens its declaration to the SGG."""
@@ -275,22 +296,30 @@ def instalment_record(
     reference = _text(reference, field="reference", max_length=60)
     income = _account(FUNDER_ACCOUNT_CODES[grant.funder.funder_type])
     label = _("Grant %(grant)s (%(funder)s)") % {"grant": grant.name, "funder": grant.funder.name}
-    entry = _post_money_in(
+    payment = _receive(
         actor=actor,
         account_id=account_id,
         income=income,
         amount=amount,
         day=day,
-        label=label,
-        reference=reference,
+        purpose=label,
         project=grant.project,
+        payer_name=grant.funder.name,
+        series=ReceiptSeries.OTHER,
+        method=method,
+        cheque_number=cheque_number,
+        bank_name=bank_name,
+        reference=reference,
+        send_receipt=False,  # a funder has no address here: the receipt is printed from its page
     )
+    entry = payment.entry
     instalment = GrantInstalment.objects.create(
         grant=grant,
         amount=amount,
         received_on=day,
         reference=reference,
         entry=entry,
+        payment=payment,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     if grant.funder.is_foreign:
@@ -372,6 +401,10 @@ def donation_record(
     valuation: str = "",
     hours=None,
     project_id=None,
+    method: str = "cash",
+    cheque_number: str = "",
+    bank_name: str = "",
+    reference: str = "",
 ) -> Donation:
     """A gift: money is posted to 7171 through the chosen cash or bank account; a gift in kind
     (0711) or volunteering (0714) is valued and posted against 0719 in the operations journal."""
@@ -391,17 +424,27 @@ def donation_record(
     if nature != DonationNature.CASH and not description:
         raise WaslError(_("Say what was given (goods, service or work done)."), field="description")
     label = _("Donation from %(donor)s") % {"donor": donor.name}
+    payment = None
     if nature == DonationNature.CASH:
-        entry = _post_money_in(
+        payment = _receive(
             actor=actor,
             account_id=account_id,
             income=_account(DONATIONS_ACCOUNT),
             amount=amount,
             day=day,
-            label=label,
-            reference="",
+            purpose=f"{_('Donation')}: {description}" if description else _("Donation"),
             project=project,
+            payer_name=donor.name,
+            payer_email=donor.email,
+            payer_phone=donor.phone,
+            series=ReceiptSeries.DONATIONS,
+            method=method,
+            cheque_number=cheque_number,
+            bank_name=bank_name,
+            reference=reference,
         )
+        entry = payment.entry
+        _tax_mentions(payment, donor)
     else:
         open_year_for(day)
         debit = _account(VOLUNTEERING_ACCOUNT if nature == DonationNature.VOLUNTEERING else IN_KIND_ACCOUNT)
@@ -428,6 +471,7 @@ def donation_record(
         hours=parsed_hours,
         project=project,
         entry=entry,
+        payment=payment,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     if donor.from_abroad:
@@ -445,6 +489,31 @@ def donation_record(
         changes={"donor": donor.name, "amount": str(amount), "nature": nature, "entry": str(entry)},
     )
     return donation
+
+
+def _tax_mentions(payment, donor: Donor) -> None:
+    """Extension of dues' receipt (kept here, not in the receipts service): a gift's receipt from an
+    association recognised of public utility is a tax receipt. Its frozen snapshot gains the donor's
+    identity and the legal mentions before commit, so the PDF rendered after commit prints them
+    (finance/pdf/_tax_mentions.html, included by the receipt template)."""
+    from associations.models import Association
+    from associations.tenancy import current_association_id
+
+    receipt = payment.receipts.select_related("document").first()
+    if receipt is None or receipt.document is None:
+        return
+    association = Association.objects.get(pk=current_association_id())
+    snapshot = dict(receipt.document.snapshot)
+    snapshot["donation"] = {
+        "public_utility": association.is_public_utility,
+        "donor_kind": donor.kind,
+        "cin": donor.cin,
+        "ice": donor.ice,
+        "address": donor.address,
+        "receipt_number": association.final_receipt_number,
+    }
+    receipt.document.snapshot = snapshot
+    receipt.document.save(update_fields=["snapshot"])
 
 
 # --- Foreign declarations ------------------------------------------------------------------------

@@ -179,7 +179,7 @@ def test_donations_in_cash_in_kind_and_volunteering(officer):
         ({"amount": "10.555"}, "amount"),
         ({"amount": "abc"}, "amount"),
         ({"nature": "gold"}, "nature"),
-        ({"account_id": None}, "account"),
+        ({"account_id": "7171"}, "account"),
         ({"nature": "in_kind", "description": ""}, "description"),
         ({"nature": "volunteering", "description": "x", "hours": None}, "hours"),
         ({"received_on": date(2030, 1, 1)}, "date"),
@@ -352,7 +352,13 @@ def test_instalment_page_confirms_before_posting(officer):
     with association_scope(association):
         grant = _grant(treasurer, "foreign_government", amount="1000")
         cash = _cash()
-    form = {"amount": "250", "received_on": "2025-03-10", "account": str(cash), "reference": "VIR-1"}
+    form = {
+        "amount": "250",
+        "received_on": "2025-03-10",
+        "account": str(cash),
+        "reference": "VIR-1",
+        "method": "transfer",
+    }
     response = client.post(url(association, "instalment", grant_id=grant.pk), form)
     assert response.status_code == 200 and "Check and record" in response.text
     assert "declaration to the Secretariat General" in response.text
@@ -512,3 +518,58 @@ def test_treasurer_home_shows_dues_chart_and_public_money(officer):
     response = client.get(url(association, "home"))
     assert response.status_code == 200
     assert "Public money against the 500,000 MAD line" in response.text
+
+
+def test_gifts_of_money_and_instalments_are_payments_with_receipts(officer):
+    from finance.models import ReceiptSeries
+
+    _client, association, treasurer = officer
+    with association_scope(association):
+        association.is_public_utility = True
+        association.save(update_fields=["is_public_utility"])
+        donor = services.donor_create(
+            actor=treasurer,
+            kind="organisation",
+            name="Société X",
+            ice="001234567000089",
+            email="x@example.ma",
+        )
+        gift = services.donation_record(
+            actor=treasurer,
+            donor_id=donor.pk,
+            nature="cash",
+            amount="1500",
+            received_on=DAY,
+            method="cheque",
+            cheque_number="CHQ-778",
+            bank_name="Banque Populaire",
+        )
+        receipt = gift.payment.receipts.get()
+        assert receipt.series == ReceiptSeries.DONATIONS and gift.payment.entry_id == gift.entry_id
+        assert receipt.document.snapshot["donation"]["public_utility"] is True
+        assert receipt.document.snapshot["donation"]["ice"] == "001234567000089"
+        with pytest.raises(WaslError) as error:  # a cheque without its number
+            services.donation_record(
+                actor=treasurer,
+                donor_id=donor.pk,
+                nature="cash",
+                amount="10",
+                received_on=DAY,
+                method="cheque",
+            )
+        assert error.value.field == "cheque_number"
+        kind = services.donation_record(
+            actor=treasurer,
+            donor_id=donor.pk,
+            nature="in_kind",
+            amount="99",
+            received_on=DAY,
+            description="Chairs",
+        )
+        assert kind.payment is None  # a gift in kind is no payment
+        grant = _grant(treasurer, "region", amount="2000")
+        instalment = services.instalment_record(
+            actor=treasurer, grant_id=grant.pk, amount="2000", received_on=DAY, account_id=account("5141").pk
+        )
+        assert instalment.payment.receipts.get().series == ReceiptSeries.OTHER
+        assert instalment.payment.credit_account.code == "71612"
