@@ -14,7 +14,6 @@ from finance import (
     funding_files,  # noqa: F401 - registers the funding-file job kind
     funding_reminders,  # noqa: F401 - registers the declaration reminder rule
     funding_selectors,
-    selectors,
 )
 from finance.audit_actions import LABELS
 
@@ -98,21 +97,20 @@ seams.register_nav_entry(
 
 
 def _funding_figures(request) -> list[seams.Figure]:
-    money = funding_selectors.public_money_of(selectors.current_year())
+    total, waiting = funding_selectors.home_card_figures()  # one query
     slug = request.association.slug
     figures = [
         seams.Figure(
             label=_("Public money this year (certification above 500,000 MAD)"),
-            value=format_money(money.total),
+            value=format_money(total),
             url=reverse("funding:public", args=[slug]),
         )
     ]
-    due = funding_selectors.declarations_due().count()
-    if due:
+    if waiting:
         figures.append(
             seams.Figure(
                 label=_("Foreign money to declare to the SGG"),
-                value=due,
+                value=waiting,
                 url=reverse("funding:declarations", args=[slug]),
             )
         )

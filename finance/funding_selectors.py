@@ -125,3 +125,30 @@ def project_expenses(year: FiscalYear, project_ids: list[int]) -> dict[int, Deci
         .order_by()
     )
     return {row["project_id"]: row["total"] or ZERO for row in rows}
+
+
+def home_card_figures(today: date | None = None) -> tuple[Decimal, int]:
+    """(public money of the fiscal year of today, declarations waiting): one query, for the home card."""
+    from django.db.models import Count, Subquery
+
+    from finance.models import EntryKind, EntryLine, EntryStatus
+
+    today = today or timezone.localdate()
+    waiting = (
+        ForeignDeclaration.objects.filter(status=DeclarationStatus.TO_DECLARE)
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    totals = (
+        EntryLine.objects.filter(
+            _public_accounts_q(),
+            entry__status=EntryStatus.POSTED,
+            entry__fiscal_year__start_date__lte=today,
+            entry__fiscal_year__end_date__gte=today,
+        )
+        .exclude(entry__kind=EntryKind.CLOSING)
+        .aggregate(d=Sum("debit"), c=Sum("credit"), waiting=Subquery(waiting[:1]))
+    )
+    return (totals["c"] or ZERO) - (totals["d"] or ZERO), totals["waiting"] or 0

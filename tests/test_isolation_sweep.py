@@ -77,6 +77,9 @@ def fillers(tenant, slug: str) -> dict[str, str]:
         "certificate_id": str(tenant.certificate.pk),
         "course_token": tenant.platform_course.public_token,
         "lesson_id": str(tenant.lesson.pk),
+        "grant_id": str(tenant.grant.pk),
+        "donor_id": str(tenant.donor.pk),
+        "declaration_id": str(tenant.declaration.pk),
     }
 
 
