@@ -128,20 +128,16 @@ def project_expenses(year: FiscalYear, project_ids: list[int]) -> dict[int, Deci
 
 
 def home_card_figures(today: date | None = None) -> tuple[Decimal, int]:
-    """(public money of the fiscal year of today, declarations waiting): one query, for the home card."""
+    """(public money of the fiscal year of today, declarations waiting): one query for the home card
+    (two scalar subqueries on the association's own row, which always exists)."""
     from django.db.models import Count, Subquery
 
+    from associations.models import Association
+    from associations.tenancy import current_association_id
     from finance.models import EntryKind, EntryLine, EntryStatus
 
     today = today or timezone.localdate()
-    waiting = (
-        ForeignDeclaration.objects.filter(status=DeclarationStatus.TO_DECLARE)
-        .annotate(one=Value(1))
-        .values("one")
-        .annotate(count=Count("id"))
-        .values("count")
-    )
-    totals = (
+    public = (
         EntryLine.objects.filter(
             _public_accounts_q(),
             entry__status=EntryStatus.POSTED,
@@ -149,6 +145,20 @@ def home_card_figures(today: date | None = None) -> tuple[Decimal, int]:
             entry__fiscal_year__end_date__gte=today,
         )
         .exclude(entry__kind=EntryKind.CLOSING)
-        .aggregate(d=Sum("debit"), c=Sum("credit"), waiting=Subquery(waiting[:1]))
+        .values("association")
+        .annotate(net=Sum(F("credit") - F("debit")))
+        .values("net")
     )
-    return (totals["c"] or ZERO) - (totals["d"] or ZERO), totals["waiting"] or 0
+    waiting = (
+        ForeignDeclaration.objects.filter(status=DeclarationStatus.TO_DECLARE)
+        .values("association")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    row = (
+        Association.objects.filter(pk=current_association_id())
+        .annotate(public=Subquery(public[:1], output_field=MONEY), waiting=Subquery(waiting[:1]))
+        .values("public", "waiting")
+        .first()
+    ) or {}
+    return Decimal(row.get("public") or 0).quantize(Decimal("0.01")), row.get("waiting") or 0

@@ -573,3 +573,19 @@ def test_gifts_of_money_and_instalments_are_payments_with_receipts(officer):
         )
         assert instalment.payment.receipts.get().series == ReceiptSeries.OTHER
         assert instalment.payment.credit_account.code == "71612"
+
+
+def test_home_card_figures_in_one_query(officer, django_assert_num_queries):
+    _client, association, treasurer = officer
+    with association_scope(association):
+        assert funding_selectors.home_card_figures(DAY) == (D("0.00"), 0)
+        grant = _grant(treasurer, "foreign_government", amount="100")
+        services.instalment_record(
+            actor=treasurer, grant_id=grant.pk, amount="100", received_on=DAY, account_id=_cash()
+        )
+        state = _grant(treasurer, "state", amount="900", name="Roads")
+        services.instalment_record(
+            actor=treasurer, grant_id=state.pk, amount="700.25", received_on=DAY, account_id=_cash()
+        )
+        with django_assert_num_queries(1):
+            assert funding_selectors.home_card_figures(DAY) == (D("700.25"), 1)
