@@ -118,6 +118,8 @@ class Tenant:
     photo: object = None
     bank_statement: object = None  # an imported bank statement and one of its lines (finance)
     bank_line: object = None
+    due: object = None  # a due of the member row, paid by a payment with its receipt (finance)
+    receipt: object = None
     course: object = None
     session: object = None
     enrolment: object = None
@@ -212,6 +214,7 @@ def build_tenant(label: str) -> Tenant:
     tenant.access_token, tenant.access_token_raw = token, raw
     _build_books(tenant, label)
     _build_bank_statement(tenant, label)
+    _build_dues(tenant, label)
     _build_training(tenant, label)
     _build_funding(tenant, label)
     tenant.secrets = [
@@ -242,6 +245,7 @@ def build_tenant(label: str) -> Tenant:
         f"grant-secret-{label}",
         f"donor-secret-{label}",
         f"bank-secret-{label}",
+        f"payer-secret-{label}",
         f"Coursesecret{label}",
         f"lesson-file-secret-{label}",
         f"Lessonsecret{label}",
@@ -325,6 +329,28 @@ def _build_funding(tenant: Tenant, label: str) -> None:
             actor=tenant.treasurer, donor_id=tenant.donor.pk, nature="cash", amount="20.00", received_on=day,
             account_id=cash,
         )  # fmt: skip
+
+
+def _build_dues(tenant: Tenant, label: str) -> None:
+    """A due of the member row, paid by someone else (a family payer), with its receipt."""
+    from finance.models import Due
+    from finance.services.payments import payment_record
+
+    with association_scope(tenant.association):
+        year = tenant.fiscal_year
+        tenant.due = Due.objects.create(
+            member=tenant.member_row, fiscal_year=year, amount="100.00", due_date=year.start_date
+        )
+        payment = payment_record(
+            actor=tenant.treasurer,
+            amount="100.00",
+            method="cash",
+            date=year.start_date,
+            payer_name=f"payer-secret-{label}",
+            member_ids=[tenant.member_row.pk],
+            send_receipt=False,
+        )
+        tenant.receipt = payment.receipts.get()
 
 
 def _build_bank_statement(tenant: Tenant, label: str) -> None:

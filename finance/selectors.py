@@ -360,3 +360,36 @@ def dues_open_for_resignation(member, *, today: date | None = None) -> Decimal:
         .aggregate(total=Sum(F("amount") - F("paid")))["total"]
     )
     return Decimal(total or 0).quantize(Decimal("0.01"))
+
+
+def member_receipts(member, *, limit: int = 20):
+    """The receipts of payments a member made (as payer), latest first."""
+    from finance.models import Receipt
+
+    member_id = getattr(member, "pk", member)
+    return (
+        Receipt.objects.filter(payment__payer_member_id=member_id)
+        .select_related("payment", "fiscal_year", "document")
+        .order_by("-issued_on", "-pk")[:limit]
+    )
+
+
+def member_dues(member):
+    """A member's dues, latest year first."""
+    from finance.models import Due
+
+    return (
+        Due.objects.filter(member_id=getattr(member, "pk", member))
+        .select_related("fiscal_year")
+        .order_by("-fiscal_year__start_date", "kind")
+    )
+
+
+def member_credit(member) -> Decimal:
+    """The credit a member's dues payments left over, not yet used by later dues."""
+    from finance.models import Payment
+
+    total = Payment.objects.filter(
+        payer_member_id=getattr(member, "pk", member), cancelled_at=None, credit_left__gt=0
+    ).aggregate(total=Sum("credit_left"))["total"]
+    return Decimal(total or 0)

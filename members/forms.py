@@ -136,9 +136,14 @@ class MemberFilterForm(forms.Form):
         choices=[("number", _("Number")), ("name", _("Name")), ("-join_date", _("Most recent"))],
     )
     cursor = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Filters offered by the modules above (members.hooks), e.g. "owes dues".
+    only = forms.ChoiceField(label=_("Only"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, list_filters=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["only"].choices = [("", _("All members"))] + [(f.key, f.label) for f in list_filters]
+        if not list_filters:
+            del self.fields["only"]
         self.fields["status"].choices = [("", _("All statuses")), *MemberStatus.choices]
         self.fields["category"].choices = [("", _("All categories"))] + [
             (c.pk, str(c)) for c in MemberCategory.objects.all()
@@ -154,6 +159,7 @@ class MemberFilterForm(forms.Form):
             "category_id": data.get("category"),
             "sort": sort if sort in SORTS else "number",
             "cursor": data.get("cursor") or "",
+            "only": data.get("only") or "",
         }
 
 

@@ -90,7 +90,10 @@ def _member_rows(members, *, association_slug: str) -> list[MemberRow]:
 @requires("members.view")
 @require_GET
 def member_list(request: HttpRequest, association_slug: str) -> HttpResponse:
-    form = MemberFilterForm(request.GET or None)
+    from members.hooks import list_filters
+
+    offered = list_filters(request)
+    form = MemberFilterForm(request.GET or None, list_filters=offered)
     filters = form.values() if request.GET else MemberFilterForm().values() | {"sort": "number"}
     members = selectors.member_search(
         query=filters["query"],
@@ -98,6 +101,9 @@ def member_list(request: HttpRequest, association_slug: str) -> HttpResponse:
         category_id=filters["category_id"],
         can_search_cin=request.can.members_view_sensitive,
     )
+    only = next((f for f in offered if f.key == filters["only"]), None)
+    if only is not None:
+        members = members.filter(pk__in=only.members())
     page = selectors.member_page(members, sort=filters["sort"], cursor=filters["cursor"])
     query = request.GET.copy()
     query.pop("cursor", None)
@@ -110,7 +116,7 @@ def member_list(request: HttpRequest, association_slug: str) -> HttpResponse:
         "query": query.urlencode(),
         "applicant_count": selectors.applicants().count() if request.can.members_manage else 0,
         # An empty page: "nothing matches these filters", or "the register is empty".
-        "filtered": bool(filters["query"] or filters["status"] or filters["category_id"]),
+        "filtered": bool(filters["query"] or filters["status"] or filters["category_id"] or only),
     }
     template = "members/list.html#results" if request.htmx else "members/list.html"
     return render(request, template, context)
@@ -136,12 +142,15 @@ def member_create(request: HttpRequest, association_slug: str) -> HttpResponse:
 @requires("members.view")
 @require_GET
 def member_detail(request: HttpRequest, association_slug: str, member_id: int) -> HttpResponse:
+    from members.hooks import member_panels
+
     member = _member_or_404(member_id, detail=True)
     context = {
         "member": member,
         "status_form": StatusChangeForm(current_status=member.status),
         "former_statuses": FORMER_STATUSES,
         "now": timezone.localdate(),
+        "panels": member_panels(request, member),
     }
     return render(request, "members/detail.html", context)
 

@@ -101,24 +101,16 @@ class Due(TenantModel):
 
 
 class DuesSettings(TenantModel):
-    """One row per association: how dues are kept in the books and when members are reminded."""
+    """One row per association: how dues are kept in the books. (When members are reminded is the
+    notifications module's reminder setting of the rule "finance.dues": finance/reminders.py.)"""
 
     # Cash basis (the default): a payment of dues is income when received. Accrual: generating
     # the year's dues enters them as receivables (3485 members' dues receivable / 7152), and a
     # payment settles the receivable.
     accrual = models.BooleanField(_("dues as receivables (accrual basis)"), default=False)
-    # Reminders, in days from the due date: negative before it, 0 on it, positive after it.
-    reminder_offsets = models.JSONField(_("reminder days from the due date"), default=list, blank=True)
-    reminders_enabled = models.BooleanField(_("remind members of their dues"), default=True)
 
     class Meta(TenantModel.Meta):
         constraints = [models.UniqueConstraint(fields=["association"], name="finance_dues_settings_one")]
-
-    DEFAULT_OFFSETS = (-7, 0, 15, 30)
-
-    @property
-    def offsets(self) -> tuple[int, ...]:
-        return tuple(sorted({int(day) for day in self.reminder_offsets})) if self.reminder_offsets else ()
 
 
 class PaymentMethod(models.TextChoices):

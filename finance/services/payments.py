@@ -45,7 +45,7 @@ ADVANCE_CODES = ("4491",)  # dues received in advance (accrual basis)
 def dues_settings() -> DuesSettings:
     """The current association's dues settings (defaults when it never changed them)."""
     found = DuesSettings.objects.filter().first()
-    return found or DuesSettings(reminder_offsets=list(DuesSettings.DEFAULT_OFFSETS))
+    return found or DuesSettings()
 
 
 def _account_by_codes(codes: Sequence[str]) -> Account | None:
@@ -340,6 +340,9 @@ def payment_record(
         )
         for due, part in shared:
             Due.objects.filter(pk=due.pk).update(paid=F("paid") + part)
+        from finance.reminders import withdraw_reminders
+
+        withdraw_reminders(due.pk for due, part in shared if part >= due.balance)
     receipt = None
     if issue_receipt:
         from finance.services.receipts import receipt_issue
@@ -357,3 +360,37 @@ def payment_record(
         },
     )
     return payment
+
+
+class _Preview(Exception):
+    def __init__(self, plan: dict) -> None:
+        self.plan = plan
+
+
+def payment_preview(**kwargs) -> dict:
+    """What `payment_record(**kwargs)` would do, without doing it: the same service runs and its
+    transaction is rolled back (so the preview cannot differ from the real thing). Returns the
+    allocations ((due, amount)…), the credit left and the entry's lines ((account, debit, credit)…)."""
+    kwargs = {**kwargs, "issue_receipt": False, "send_receipt": False}
+    try:
+        with transaction.atomic():
+            payment = payment_record(**kwargs)
+            plan = {
+                "amount": payment.amount,
+                "payer": payment.payer_name,
+                "purpose": payment.purpose,
+                "credit_left": payment.credit_left,
+                "allocations": [
+                    (allocation.due, allocation.amount)
+                    for allocation in payment.allocations.select_related(
+                        "due__member", "due__fiscal_year"
+                    ).order_by("due__due_date", "pk")
+                ],
+                "lines": [
+                    (str(line.account), line.debit, line.credit)
+                    for line in payment.entry.lines.select_related("account").order_by("position")
+                ],
+            }
+            raise _Preview(plan)
+    except _Preview as preview:
+        return preview.plan

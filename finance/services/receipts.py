@@ -240,3 +240,37 @@ def receipt_cancel(*, actor, receipt_id: int, reason: str, day: Date | None = No
         changes={"number": receipt.label, "cancellation": cancellation.label, "reason": reason},
     )
     return cancellation
+
+
+def receipts_of_day_pdf(*, day: Date) -> bytes:
+    """Every receipt issued on `day`, in number order, as one PDF (to print the day's receipts)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    from documents.files import private_storage
+    from documents.services import document_pdf_bytes
+
+    receipts = (
+        Receipt.objects.filter(issued_on=day)
+        .select_related("document", "fiscal_year")
+        .order_by("series", "fiscal_year__start_date", "number")
+    )
+    writer = PdfWriter()
+    count = 0
+    for receipt in receipts:
+        if receipt.document is None:
+            continue
+        document = receipt.document
+        if document.file:
+            with private_storage().open(document.file, "rb") as handle:
+                content = handle.read()
+        else:  # not rendered yet (or failed): render it now, from its frozen snapshot
+            content = document_pdf_bytes(document)
+        writer.append(io.BytesIO(content))
+        count += 1
+    if not count:
+        raise WaslError(_("No receipt was issued on %(date)s.") % {"date": day.isoformat()})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
