@@ -319,8 +319,9 @@ def _build_funding(tenant: Tenant, label: str) -> None:
             actor=tenant.treasurer, funder_id=funder.pk, name=f"grant-secret-{label}", amount_granted="900.00"
         )
         instalment = funding_services.instalment_record(
-            actor=tenant.treasurer, grant_id=tenant.grant.pk, amount="300.00", received_on=day, account_id=cash
-        )
+            actor=tenant.treasurer, grant_id=tenant.grant.pk, amount="300.00", received_on=day,
+            account_id=cash,
+        )  # fmt: skip
         tenant.declaration = instalment.declaration
         tenant.donor = funding_services.donor_create(
             actor=tenant.treasurer, kind="person", name=f"donor-secret-{label}", cin=f"Z{ord(label[0]):06d}"
