@@ -111,6 +111,13 @@ def owing_members(limit: int = 10):
     return [(members[row["member_id"]], row["owed"]) for row in rows if row["member_id"] in members]
 
 
+def latest_receipts(limit: int = 8):
+    """The latest receipts of every series (dues, donations, other), with their payment: one query."""
+    from finance.models import Receipt
+
+    return Receipt.objects.select_related("payment", "fiscal_year").order_by("-issued_on", "-id")[:limit]
+
+
 def latest_gifts(limit: int = 5):
     return Donation.objects.select_related("donor", "entry").order_by("-received_on", "-id")[:limit]
 
@@ -129,6 +136,7 @@ def treasurer_home() -> dict:
         "dues": dues_chart(year),
         "owing": owing_members(),
         "owing_count": len(selectors.member_ids_owing()),
+        "receipts": latest_receipts(),
         "gifts": latest_gifts(),
         "instalments": latest_instalments(),
         "money": funding_selectors.public_money_of(year),

@@ -514,10 +514,37 @@ def test_api_creates_and_lists(officer):
 
 
 def test_treasurer_home_shows_dues_chart_and_public_money(officer):
-    client, association, _treasurer = officer
-    response = client.get(url(association, "home"))
+    from finance.funding_home import dues_chart
+    from finance.models import Due
+    from finance.services.payments import payment_record
+    from members.services import member_admit
+
+    client, association, treasurer = officer
+    with association_scope(association):
+        year = FiscalYear.objects.get(start_date=date(2025, 1, 1))
+        alice = member_admit(
+            actor=treasurer, first_name_ar="أمينة", last_name_ar="العلوي", phone="0661000001"
+        )
+        bob = member_admit(actor=treasurer, first_name_ar="يوسف", last_name_ar="الإدريسي", phone="0661000002")
+        for member in (alice, bob):
+            Due.objects.create(member=member, fiscal_year=year, amount="200.00", due_date=DAY)
+        payment_record(actor=treasurer, amount="200", method="cash", date=DAY, payer_member_id=alice.pk)
+        chart = dues_chart(year)
+        assert (chart.expected, chart.collected, chart.percent) == (D("400.00"), D("200.00"), 50)
+        grant = _grant(treasurer, "state", amount="600000")
+        services.instalment_record(
+            actor=treasurer, grant_id=grant.pk, amount="510000", received_on=DAY, account_id=_cash()
+        )
+    from unittest import mock
+
+    with mock.patch("finance.selectors.current_year", return_value=year):
+        response = client.get(url(association, "home"))
+    body = response.text
     assert response.status_code == 200
-    assert "Public money against the 500,000 MAD line" in response.text
+    assert "<svg" in body and "50% collected" in body  # the chart, with its table
+    assert "الإدريسي" in body  # who owes
+    assert "must be certified" in body  # above the 500,000 MAD line
+    assert "C2025-00001" in body or "2025-00001" in body  # the latest receipt
 
 
 def test_gifts_of_money_and_instalments_are_payments_with_receipts(officer):
