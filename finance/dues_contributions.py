@@ -101,3 +101,4 @@ def _my_section(request) -> seams.Fragment | None:
 
 
 seams.register_portal_section(seams.PortalSection(key="finance.dues", inside=_my_section, order=30))
+seams.register_api_routes(seams.ApiRoutes(key="finance.dues", module="finance.dues_api_urls", order=32))

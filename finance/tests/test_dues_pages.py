@@ -102,3 +102,53 @@ def test_a_plain_member_cannot_record_payments(tenant_a):
     assert client.get(url(tenant_a, "dues:payment_new")).status_code == 403
     assert client.get(url(tenant_a, "dues:receipt_cancel", receipt_id=tenant_a.receipt.pk)).status_code == 403
     assert client.get(url(tenant_a, "dues:waive", due_id=tenant_a.due.pk)).status_code == 403
+
+
+def _api(tenant, user=None):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user or tenant.treasurer)
+    return client
+
+
+def test_api_payment_with_allocation_standing_and_receipts(tenant_a):
+    client = _api(tenant_a)
+    base = f"/api/v1/associations/{tenant_a.association.slug}/finance/"
+    with association_scope(tenant_a.association):
+        Due.objects.filter(pk=tenant_a.due.pk).update(paid=0)
+    standing = client.get(f"{base}members/{tenant_a.member_row.pk}/standing/")
+    assert standing.status_code == 200 and standing.json()["owed"] == "100.00"
+    created = client.post(
+        f"{base}payments/",
+        {
+            "amount": "100.00",
+            "method": "cash",
+            "date": tenant_a.fiscal_year.start_date.isoformat(),
+            "payer_member": tenant_a.member_row.pk,
+            "allocations": [{"due": tenant_a.due.pk, "amount": "100.00"}],
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["allocations"] == [{"due": tenant_a.due.pk, "amount": "100.00"}]
+    assert client.get(f"{base}members/{tenant_a.member_row.pk}/standing/").json()["up_to_date"] is True
+    bad = client.post(
+        f"{base}payments/",
+        {"amount": "-1", "method": "cash", "date": "2025-01-01", "payer_member": tenant_a.member_row.pk},
+        format="json",
+    )
+    assert bad.status_code == 400
+    receipts = client.get(f"{base}receipts/")
+    assert receipts.status_code == 200 and len(receipts.json()["results"]) == 2
+    assert client.get(f"{base}dues/?owing=true").status_code == 200
+    assert (
+        client.get(f"{base}receipts/{tenant_a.receipt.pk}/pdf/").status_code == 404
+    )  # not rendered in tests
+
+
+def test_api_of_another_association_is_a_404(tenant_a, tenant_b):
+    client = _api(tenant_b)
+    base = f"/api/v1/associations/{tenant_b.association.slug}/finance/"
+    assert client.get(f"{base}members/{tenant_a.member_row.pk}/standing/").status_code == 404
+    assert client.get(f"{base}receipts/{tenant_a.receipt.pk}/pdf/").status_code == 404
