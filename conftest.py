@@ -216,6 +216,7 @@ def build_tenant(label: str) -> Tenant:
     _build_bank_statement(tenant, label)
     _build_dues(tenant, label)
     _build_training(tenant, label)
+    _build_funding(tenant, label)
     tenant.secrets = [
         president.email,
         treasurer.email,
@@ -241,6 +242,8 @@ def build_tenant(label: str) -> Tenant:
         f"draft-secret-{label}",
         f"project-secret-{label}",
         f"scan-secret-{label}",
+        f"grant-secret-{label}",
+        f"donor-secret-{label}",
         f"bank-secret-{label}",
         f"payer-secret-{label}",
         f"Coursesecret{label}",
@@ -299,6 +302,34 @@ def _build_books(tenant: Tenant, label: str) -> None:
         )
         tenant.entry, tenant.fiscal_year, tenant.ledger_account = entry, year, cash
         tenant.journal, tenant.project = journal, project
+
+
+def _build_funding(tenant: Tenant, label: str) -> None:
+    """A foreign grant with an instalment (so a declaration to the SGG) and a donor with a gift."""
+    from finance.models import Account
+    from finance.services import funding as funding_services
+
+    with association_scope(tenant.association):
+        day = tenant.fiscal_year.start_date
+        cash = Account.objects.get(code="5161").pk
+        funder = funding_services.funder_create(
+            actor=tenant.treasurer, name=f"Funder {label}", funder_type="foreign_organisation"
+        )
+        tenant.grant = funding_services.grant_create(
+            actor=tenant.treasurer, funder_id=funder.pk, name=f"grant-secret-{label}", amount_granted="900.00"
+        )
+        instalment = funding_services.instalment_record(
+            actor=tenant.treasurer, grant_id=tenant.grant.pk, amount="300.00", received_on=day,
+            account_id=cash,
+        )  # fmt: skip
+        tenant.declaration = instalment.declaration
+        tenant.donor = funding_services.donor_create(
+            actor=tenant.treasurer, kind="person", name=f"donor-secret-{label}", cin=f"Z{ord(label[0]):06d}"
+        )
+        funding_services.donation_record(
+            actor=tenant.treasurer, donor_id=tenant.donor.pk, nature="cash", amount="20.00", received_on=day,
+            account_id=cash,
+        )  # fmt: skip
 
 
 def _build_dues(tenant: Tenant, label: str) -> None:

@@ -34,6 +34,7 @@ urlpatterns = [
                 path("", include("communication.urls")),
                 path("finance/", include("finance.urls")),
                 path("finance/", include("finance.money_urls")),
+                path("finance/", include("finance.funding_urls")),
                 path("finance/", include("finance.dues_urls")),
                 path("training/", include("training.urls")),
                 path("", include("members.urls")),

@@ -6,4 +6,4 @@ class FinanceConfig(AppConfig):
 
     def ready(self) -> None:
         # Seeds each new association's books, and registers the module's seam entries.
-        from finance import contributions, money_contributions, signals  # noqa: F401
+        from finance import contributions, funding_contributions, money_contributions, signals  # noqa: F401

@@ -81,6 +81,9 @@ def fillers(tenant, slug: str) -> dict[str, str]:
         "key": "areas",
         "fmt": "csv",
         "report_id": "1",
+        "grant_id": str(tenant.grant.pk),
+        "donor_id": str(tenant.donor.pk),
+        "declaration_id": str(tenant.declaration.pk),
         "due_id": str(tenant.due.pk),
         "receipt_id": str(tenant.receipt.pk),
     }
