@@ -184,9 +184,9 @@ def document_add(request: HttpRequest, association_slug: str, assembly_id: int) 
 
 @requires("association.view")
 @require_GET
-def document_file(request: HttpRequest, association_slug: str, document_id: int) -> HttpResponse:
+def document_file(request: HttpRequest, association_slug: str, assembly_document_id: int) -> HttpResponse:
     """A convocation's document: for the officers and for every convened member."""
-    document = AssemblyDocument.objects.select_related("assembly").filter(pk=document_id).first()
+    document = AssemblyDocument.objects.select_related("assembly").filter(pk=assembly_document_id).first()
     if document is None:
         raise Http404
     member = member_of_request(request)
