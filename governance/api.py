@@ -21,6 +21,8 @@ from governance.models import (
 )
 from members.selectors import member_of_user
 
+MAX_ID = 2**31 - 1  # larger ids exist nowhere; refused as input rather than overflowing a query
+
 
 class AgendaItemSerializer(serializers.ModelSerializer):
     class Meta:
@@ -112,7 +114,7 @@ class AssemblyDetailView(TenantAPIView):
 
 
 class CheckInSerializer(serializers.Serializer):
-    member = serializers.IntegerField(required=False, min_value=1)
+    member = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     card = serializers.CharField(required=False, max_length=300, help_text="What the member card's QR holds.")
 
     def validate(self, attrs):
@@ -173,8 +175,8 @@ class CheckInView(TenantAPIView):
 
 class ProxySerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    grantor = serializers.IntegerField(source="grantor_id", min_value=1)
-    holder = serializers.IntegerField(source="holder_id", min_value=1)
+    grantor = serializers.IntegerField(source="grantor_id", min_value=1, max_value=MAX_ID)
+    holder = serializers.IntegerField(source="holder_id", min_value=1, max_value=MAX_ID)
 
 
 class ProxyView(TenantAPIView):
@@ -313,16 +315,16 @@ class PollListView(TenantAPIView):
 class BallotSerializer(serializers.Serializer):
     choice = serializers.ChoiceField(choices=BallotChoice.choices, required=False, help_text="Resolutions.")
     candidates = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         max_length=50,
         help_text="Elections by candidate: candidate ids (none: a blank ballot).",
     )
     list = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, help_text="Elections by list."
+        required=False, allow_null=True, min_value=1, max_value=MAX_ID, help_text="Elections by list."
     )
     on_behalf_of = serializers.IntegerField(
-        required=False, min_value=1, help_text="A member whose proxy you hold."
+        required=False, min_value=1, max_value=MAX_ID, help_text="A member whose proxy you hold."
     )
 
 
