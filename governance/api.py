@@ -8,7 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from associations.api_base import TenantAPIView
+from associations.api_base import StrictBooleanField, TenantAPIView
 from governance import selectors, services
 from governance.models import (
     AgendaItem,
@@ -62,7 +62,7 @@ class AssemblyCreateSerializer(serializers.Serializer):
     first_call_at = serializers.DateTimeField()
     second_call_at = serializers.DateTimeField(required=False, allow_null=True)
     place = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    remote_voting = serializers.BooleanField(required=False)
+    remote_voting = StrictBooleanField(required=False)
 
 
 class AssemblyListView(TenantAPIView):
