@@ -37,6 +37,7 @@ urlpatterns = [
                 path("finance/", include("finance.funding_urls")),
                 path("finance/", include("finance.dues_urls")),
                 path("training/", include("training.urls")),
+                path("governance/", include("governance.urls")),
                 path("", include("members.urls")),
             ]
         ),

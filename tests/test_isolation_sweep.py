@@ -86,6 +86,11 @@ def fillers(tenant, slug: str) -> dict[str, str]:
         "declaration_id": str(tenant.declaration.pk),
         "due_id": str(tenant.due.pk),
         "receipt_id": str(tenant.receipt.pk),
+        "assembly_id": str(tenant.assembly.pk),
+        "poll_id": str(tenant.poll.pk),
+        "assembly_document_id": str(tenant.assembly_document.pk),
+        "rules_id": str(tenant.assembly.rules_id),
+        "step": "quorum",
     }
 
 

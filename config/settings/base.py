@@ -309,6 +309,8 @@ SPECTACULAR_SETTINGS = {
         "MemberStatusEnum": "members.models.MemberStatus",
         "MemberImportStatusEnum": "members.models.MemberImport.Status",
         "RoleKindEnum": "associations.capabilities.RoleKind",
+        "AssemblyKindEnum": "governance.models.rules.AssemblyKind",
+        "AgendaItemKindEnum": "governance.models.assemblies.AgendaItemKind",
     },
 }
 

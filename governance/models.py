@@ -1,1 +1,0 @@
-"""governance models: to come. Every model here subclasses associations.tenancy.TenantModel."""
