@@ -66,3 +66,5 @@ seams.register_next_action(
 )
 seams.register_api_routes(seams.ApiRoutes(key="finance", module="finance.api_urls", order=30))
 seams.register_demo_seeder(seams.DemoSeeder(key="finance", seed=seed_books, depends_on=("members",)))
+
+from finance import dues_contributions  # noqa: E402, F401 - dues: resignation check, pages, portal

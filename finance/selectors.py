@@ -7,9 +7,11 @@ balance sheet brought back to zero), so a closed year reads as it stood before c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
 
 from associations.text import normalise_for_search
 from finance.models import (
@@ -283,3 +285,78 @@ def projects_with_totals() -> list:
             ),
         ).order_by("archived_at", "code")
     )
+
+
+# --- Dues: a member's standing -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberStanding:
+    """Where a member stands with the dues on a day: up to date, or what is owed and for which
+    fiscal years (label such as "2026" or "2025-2026", amount), oldest first. Waived dues are
+    owed by nobody; dues not yet due on that day are not owed."""
+
+    up_to_date: bool
+    owed: Decimal
+    owed_by_year: tuple[tuple[str, Decimal], ...]
+    on_date: date
+
+
+def _year_label(start: date, end: date) -> str:
+    return str(start.year) if start.year == end.year else f"{start.year}-{end.year}"
+
+
+def _owing_dues(on_date: date):
+    from finance.models import Due
+
+    return Due.objects.filter(waived_at=None, due_date__lte=on_date, paid__lt=F("amount"))
+
+
+def member_standing(member, on_date: date | None = None) -> MemberStanding:
+    """The member's standing on `on_date` (today by default), in one query: the dues due by then,
+    not waived, less what payments allocated to them."""
+    on_date = on_date or timezone.localdate()
+    member_id = getattr(member, "pk", member)
+    rows = (
+        _owing_dues(on_date)
+        .filter(member_id=member_id)
+        .values("fiscal_year__start_date", "fiscal_year__end_date")
+        .annotate(owed=Sum(F("amount") - F("paid")))
+        .order_by("fiscal_year__start_date")
+    )
+    by_year = tuple(
+        (
+            _year_label(row["fiscal_year__start_date"], row["fiscal_year__end_date"]),
+            Decimal(row["owed"]).quantize(Decimal("0.01")),
+        )
+        for row in rows
+    )
+    owed = sum((amount for _label, amount in by_year), ZERO)
+    return MemberStanding(up_to_date=owed <= 0, owed=owed, owed_by_year=by_year, on_date=on_date)
+
+
+def member_ids_owing(*, on_date: date | None = None) -> set[int]:
+    """The ids of the members of the current association who owe dues on `on_date` (today by
+    default): one query, for voter rolls, lists and the "owes dues" filter."""
+    on_date = on_date or timezone.localdate()
+    return set(_owing_dues(on_date).values_list("member_id", flat=True).distinct())
+
+
+def members_owing_queryset(*, on_date: date | None = None):
+    """The same as a subquery (`.values("member_id")`), to filter a member queryset in SQL."""
+    return _owing_dues(on_date or timezone.localdate()).values("member_id")
+
+
+def dues_open_for_resignation(member, *, today: date | None = None) -> Decimal:
+    """What a member must still pay before resigning (dahir 1-58-376, art. 4: the dues fallen due
+    and those of the current year): every due not waived of a fiscal year begun by today."""
+    from finance.models import Due
+
+    today = today or timezone.localdate()
+    member_id = getattr(member, "pk", member)
+    total = (
+        Due.objects.filter(member_id=member_id, waived_at=None, paid__lt=F("amount"))
+        .filter(Q(due_date__lte=today) | Q(fiscal_year__start_date__lte=today))
+        .aggregate(total=Sum(F("amount") - F("paid")))["total"]
+    )
+    return Decimal(total or 0).quantize(Decimal("0.01"))

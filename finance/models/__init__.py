@@ -7,6 +7,7 @@ tenant model (associations.tenancy.TenantModel) and is imported here so Django f
 from finance.models.bank import BankImportMapping, BankLine, BankStatement
 from finance.models.budget import BudgetLine
 from finance.models.chart import Account, AccountNature, AccountRole, StatementLayout, StatementLine
+from finance.models.dues import Due, DueKind, DuesSchedule
 from finance.models.ledger import (
     Entry,
     EntryAttachment,
@@ -29,6 +30,9 @@ __all__ = [
     "BankLine",
     "BankStatement",
     "BudgetLine",
+    "Due",
+    "DueKind",
+    "DuesSchedule",
     "Entry",
     "EntryAttachment",
     "EntryCounter",
