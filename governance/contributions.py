@@ -3,4 +3,7 @@ its part of the member portal, API routes and the sentences of its audit events.
 
 from __future__ import annotations
 
-from governance import audit_actions  # noqa: F401 - registers the sentences of its audit events
+from governance import (
+    audit_actions,  # noqa: F401 - registers the sentences of its audit events
+    contributions_bureau,  # noqa: F401 - the bureau, declarations, minutes and reports
+)

@@ -208,6 +208,34 @@ def bureau_install(
     return created
 
 
+def bureau_install_from_election(*, actor, assembly_id, starts_on: date | None = None) -> list[Mandate]:
+    """The bureau as the assembly's elections returned it (governance.selectors.election_results):
+    a seat won without an office is a board member's. The term follows the statutes in force."""
+    from governance.selectors import election_results, rules_current
+
+    assembly = _assembly(assembly_id)
+    if assembly is None:
+        raise WaslError(_("Choose the assembly that elected the bureau."), field="assembly")
+    elected = election_results(assembly_id=assembly.pk)
+    if not elected:
+        raise WaslError(_("This assembly has no closed election."), code="no_election")
+    starts_on = starts_on or max(seat.elected_on for seat in elected)
+    rules = rules_current()
+    years = getattr(rules, "bureau_term_years", 0) or 0
+    ends_on = _years_later(starts_on, years) if years else None
+    seats = [Seat(member_id=seat.member_id, office=seat.office or Office.BOARD_MEMBER) for seat in elected]
+    return bureau_install(
+        actor=actor, assembly_id=assembly.pk, seats=seats, starts_on=starts_on, ends_on=ends_on
+    )
+
+
+def _years_later(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years) - timedelta(days=1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28) - timedelta(days=1)
+
+
 # --- Roles follow the register ---------------------------------------------------------------------
 
 

@@ -7,10 +7,7 @@ Arabic and French. The first signature freezes the text: nobody signs a text tha
 
 from __future__ import annotations
 
-from collections import Counter
-
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -23,14 +20,11 @@ from governance.models import (
     Assembly,
     AssemblyStatus,
     Attendance,
-    Ballot,
-    BallotSelection,
     Mandate,
     Minutes,
     MinutesSignature,
     MinutesStatus,
     Poll,
-    PollMethod,
     PollStatus,
     Proxy,
     Signatory,
@@ -45,46 +39,26 @@ def _person(member) -> dict:
 
 
 def _poll_tally(poll: Poll) -> dict:
-    """The counts of a closed poll, as they were recorded (show of hands) or cast (secret ballot)."""
-    tally: dict = {
+    """The count of a closed poll with the statute's majority (governance.selectors.poll_result)."""
+    from governance.selectors import poll_result
+
+    result = poll_result(poll)
+    tally = result.tally
+    return {
         "question": poll.question,
         "method": poll.method,
         "office": poll.office,
         "round": poll.round,
+        "for": tally.yes if tally else 0,
+        "against": tally.no if tally else 0,
+        "abstain": tally.abstain if tally else 0,
+        "ballots": result.ballots,
+        "adopted": result.adopted,
+        "candidates": [
+            {"name": c.name, "votes": c.votes, "elected": c.elected, "office": c.office}
+            for c in result.candidates
+        ],
     }
-    if poll.method == PollMethod.SHOW_OF_HANDS:
-        tally.update(
-            {
-                "for": poll.hands_for or 0,
-                "against": poll.hands_against or 0,
-                "abstain": poll.hands_abstain or 0,
-            }
-        )
-        candidates = [
-            (c, c.hands or 0) for c in poll.candidates.select_related("member").order_by("position")
-        ]
-    else:
-        choices = Counter(
-            dict(Ballot.objects.filter(poll=poll).values_list("choice").annotate(n=Count("pk")))
-        )
-        tally.update(
-            {
-                "for": choices.get("for", 0),
-                "against": choices.get("against", 0),
-                "abstain": choices.get("abstain", 0),
-                "ballots": sum(choices.values()),
-            }
-        )
-        votes = dict(
-            BallotSelection.objects.filter(ballot__poll=poll, candidate__isnull=False)
-            .values_list("candidate_id")
-            .annotate(n=Count("pk"))
-        )
-        candidates = [
-            (c, votes.get(c.pk, 0)) for c in poll.candidates.select_related("member").order_by("position")
-        ]
-    tally["candidates"] = [{**_person(c.member), "votes": votes_of} for c, votes_of in candidates]
-    return tally
 
 
 def minutes_facts(assembly: Assembly) -> dict:
