@@ -119,3 +119,7 @@ def _published_minutes(request) -> seams.Fragment | None:
 seams.register_portal_section(
     seams.PortalSection(key="governance.minutes", inside=_published_minutes, order=55)
 )
+
+seams.register_api_routes(
+    seams.ApiRoutes(key="governance.bureau", module="governance.api_bureau_urls", order=51)
+)

@@ -299,6 +299,7 @@ SPECTACULAR_SETTINGS = {
         "MemberStatusEnum": "members.models.MemberStatus",
         "MemberImportStatusEnum": "members.models.MemberImport.Status",
         "RoleKindEnum": "associations.capabilities.RoleKind",
+        "DeclarationKindEnum": "governance.models.DeclarationKind",
     },
 }
 

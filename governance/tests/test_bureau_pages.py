@@ -141,3 +141,44 @@ def test_members_get_only_published_minutes(client, board_unscoped):
         assert client.get(url(board, name)).status_code == 200
     assert client.get(url(board, "minutes", minutes_id=minutes.pk)).status_code == 200
     assert client.get(url(board, "minutes_sign", minutes_id=minutes.pk)).status_code == 200
+
+
+def api(board, name, **kwargs):
+    return reverse(f"api-governance-{name}", kwargs={"association_slug": board.association.slug, **kwargs})
+
+
+def test_the_api_records_mandates_and_receipts_with_the_same_rules(client, board_unscoped):
+    board = board_unscoped
+    with association_scope(board.association):
+        someone = member(actor=board.president, name="Api")
+        declaration = declaration_open(actor=board.president, kind="bureau", changed_on=timezone.localdate())
+    client.force_login(board.president)
+    bad = client.post(
+        api(board, "mandates"), {"member": someone.pk, "office": "tsar", "starts_on": "x"}, "application/json"
+    )
+    assert bad.status_code == 400
+    made = client.post(
+        api(board, "mandates"),
+        {"member": someone.pk, "office": "treasurer", "starts_on": timezone.localdate().isoformat()},
+        "application/json",
+    )
+    assert made.status_code == 201 and made.json()["office"] == "treasurer"
+    assert "cin" not in made.json()
+    early = (timezone.localdate() - timedelta(days=3)).isoformat()
+    refused = client.post(
+        api(board, "declaration", declaration_id=declaration.pk),
+        {"receipt": "provisional", "date": early},
+        "application/json",
+    )
+    assert refused.status_code == 400
+    final_first = client.post(
+        api(board, "declaration", declaration_id=declaration.pk),
+        {"receipt": "final", "date": timezone.localdate().isoformat()},
+        "application/json",
+    )
+    assert final_first.status_code == 400
+    with association_scope(board.association):
+        assert Declaration.objects.get().status == DeclarationStatus.OPEN
+    assert client.get(api(board, "compliance")).json()["declarations_pending"] == 1
+    client.force_login(board.member)
+    assert client.get(api(board, "mandates")).status_code == 403
