@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from associations import seams
 from governance import (
     audit_actions_bureau,  # noqa: F401 - registers the sentences of its audit events
-    documents,  # noqa: F401 - registers the minutes' document kind
+    minutes_document,  # noqa: F401 - registers the minutes' document kind
     packs,  # noqa: F401 - registers the packs' job kinds
     reminders,  # noqa: F401 - registers the declaration reminders
 )
