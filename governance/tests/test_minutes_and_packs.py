@@ -129,9 +129,9 @@ def test_the_annual_report_pack_needs_the_moral_report_then_renders_the_statemen
     from finance.models import FiscalYear
 
     actor = board.president
-    year = FiscalYear.objects.create(
-        start_date=timezone.localdate().replace(month=1, day=1),
-        end_date=timezone.localdate().replace(month=12, day=31),
+    today = timezone.localdate()
+    year, _created = FiscalYear.objects.get_or_create(
+        start_date=today.replace(month=1, day=1), defaults={"end_date": today.replace(month=12, day=31)}
     )
     assembly = held_assembly(actor=actor)
     AgendaItem.objects.create(
