@@ -131,6 +131,9 @@ class Tenant:
     declaration: object = None
     minutes: object = None
     annual_report: object = None
+    assembly: object = None  # governance: a convened assembly in session, a poll, a document
+    poll: object = None
+    assembly_document: object = None
     secrets: list[str] = field(default_factory=list)  # strings that must never reach another tenant
 
 
@@ -183,8 +186,13 @@ def build_tenant(label: str) -> Tenant:
             cin=f"ZZ{ord(label[0]):06d}",
             email=f"register-{label}@example.ma",
         )
-        member_services.consent_give(actor=president, member_id=tenant.member_row.pk, purpose="membership",
-                                     wording="Management of my membership", language="en")  # fmt: skip
+        member_services.consent_give(
+            actor=president,
+            member_id=tenant.member_row.pk,
+            purpose="membership",
+            wording="Management of my membership",
+            language="en",
+        )
         tenant.correction = member_services.correction_request_create(
             actor=president, member_id=tenant.member_row.pk, message=f"correction-secret-{label}"
         )
@@ -220,6 +228,7 @@ def build_tenant(label: str) -> Tenant:
     _build_bank_statement(tenant, label)
     _build_training(tenant, label)
     _build_bureau(tenant, label)
+    _build_governance(tenant, label)
     tenant.secrets = [
         president.email,
         treasurer.email,
@@ -252,6 +261,9 @@ def build_tenant(label: str) -> Tenant:
         f"branch-secret-{label}",
         f"minutes-secret-{label}",
         f"moral-secret-{label}",
+        f"Assemblysecret{label}",
+        f"assembly-document-secret-{label}",
+        f"Pollsecret{label}",
     ]
     return tenant
 
@@ -417,6 +429,55 @@ def _build_training(tenant: Tenant, label: str) -> None:
             file_mime="application/pdf",
             file_size=40,
         )
+
+
+def _build_governance(tenant: Tenant, label: str) -> None:
+    """A's assembly (convened long ago for today, in session, the member checked in) with a
+    document, statute rules with the statutes' text, and an open secret poll."""
+    import datetime
+
+    from django.utils import timezone
+
+    from governance import services as governance_services
+    from governance.models import AssemblyDocument
+
+    zone = timezone.get_current_timezone()
+    nine = datetime.datetime.combine(timezone.localdate(), datetime.time(9)).replace(tzinfo=zone)
+    president = tenant.president
+    with association_scope(tenant.association):
+        rules = governance_services.statute_rules_adopt(actor=president, values={"quorum_first_call": "none"})
+        rules.statutes_file = save_private_file(
+            "statutes", "s.pdf", f"%PDF-1.4 statutes-secret-{label}".encode()
+        )
+        rules.save(update_fields=["statutes_file"])
+        assembly = governance_services.assembly_create(
+            actor=president, values={"title": f"Assemblysecret{label}", "first_call_at": nine}
+        )
+        item = governance_services.agenda_item_add(
+            actor=president, assembly_id=assembly.pk, kind="resolution", title="Accounts"
+        )
+        tenant.assembly_document = AssemblyDocument.objects.create(
+            assembly=assembly,
+            title="Report",
+            file=save_private_file(
+                "assemblies", "r.pdf", f"%PDF-1.4 assembly-document-secret-{label}".encode()
+            ),
+            original_name="report.pdf",
+            uploaded_by=president,
+        )
+        governance_services.assembly_convene(
+            actor=president, assembly_id=assembly.pk, now=nine - datetime.timedelta(days=30)
+        )
+        governance_services.assembly_open(actor=president, assembly_id=assembly.pk)
+        governance_services.attendance_check_in(
+            actor=president, assembly_id=assembly.pk, member_id=tenant.member_row.pk
+        )
+        tenant.poll = governance_services.poll_create(
+            actor=president, agenda_item_id=item.pk, question=f"Pollsecret{label}"
+        )
+        governance_services.poll_open(actor=president, poll_id=tenant.poll.pk)
+        assembly.refresh_from_db()
+        tenant.assembly = assembly
 
 
 @pytest.fixture

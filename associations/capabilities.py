@@ -56,6 +56,7 @@ CAPABILITIES: dict[str, Promise] = {
     "finance.close": _("Close a fiscal year and allocate its result."),
     "governance.view": _("See assemblies, minutes and elections."),
     "governance.convene": _("Convene general assemblies and run elections."),
+    "governance.checkin": _("Check members in at an assembly's door and record their proxies."),
     "training.manage": _("Manage trainings and enrolments."),
     "api.tokens": _("Create personal API tokens for this association."),
     "notifications.view": _("See the association's outbox: what was sent, what failed and why."),
@@ -92,6 +93,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "members.manage",
             "members.view_sensitive",
             "governance.convene",
+            "governance.checkin",
             "training.manage",
             "notifications.manage",
             "documents.issue",
@@ -99,7 +101,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "finance.close",
         }
     ),
-    RoleKind.VICE_PRESIDENT: frozenset(_OFFICER_COMMON | {"members.manage", "governance.convene"}),
+    RoleKind.VICE_PRESIDENT: frozenset(
+        _OFFICER_COMMON | {"members.manage", "governance.convene", "governance.checkin"}
+    ),
     RoleKind.SECRETARY_GENERAL: frozenset(
         _OFFICER_COMMON
         | {
@@ -107,6 +111,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "members.manage",
             "members.view_sensitive",
             "governance.convene",
+            "governance.checkin",
             "training.manage",
             "notifications.manage",
             "documents.issue",
@@ -116,11 +121,19 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     RoleKind.TREASURER: frozenset(
         _OFFICER_COMMON | {"finance.post", "finance.close", "members.view_sensitive", "documents.issue"}
     ),
-    RoleKind.DEPUTY: frozenset(_OFFICER_COMMON | {"members.manage"}),
-    RoleKind.BOARD_MEMBER: frozenset(_OFFICER_COMMON),
+    RoleKind.DEPUTY: frozenset(_OFFICER_COMMON | {"members.manage", "governance.checkin"}),
+    RoleKind.BOARD_MEMBER: frozenset(_OFFICER_COMMON | {"governance.checkin"}),
     RoleKind.STAFF: frozenset(
         # jobs.view: staff start imports, card sheets and exports, and follow them.
-        {"association.view", "members.view", "members.manage", "training.manage", "api.tokens", "jobs.view"}
+        {
+            "association.view",
+            "members.view",
+            "members.manage",
+            "training.manage",
+            "api.tokens",
+            "jobs.view",
+            "governance.checkin",
+        }
     ),
     RoleKind.MEMBER: frozenset({"association.view"}),
 }

@@ -2,13 +2,34 @@
 
 from django.urls import path
 
+from governance import views, views_bureau, views_minutes
+
 app_name = "governance"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.assembly_list, name="assemblies"),
+    path("rules/", views.rules, name="rules"),
+    path("rules/<int:version>/statutes", views.statutes_file, name="statutes_file"),
+    path("assemblies/new/", views.assembly_edit, name="assembly_new"),
+    path("assemblies/<int:assembly_id>/", views.assembly_detail, name="assembly"),
+    path("assemblies/<int:assembly_id>/edit/", views.assembly_edit, name="assembly_edit"),
+    path("assemblies/<int:assembly_id>/agenda/", views.agenda_add, name="agenda_add"),
+    path("assemblies/<int:assembly_id>/documents/", views.document_add, name="document_add"),
+    path("assemblies/<int:assembly_id>/convene/", views.assembly_convene, name="assembly_convene"),
+    path("assemblies/<int:assembly_id>/step/<str:step>/", views.assembly_step, name="assembly_step"),
+    path("assemblies/<int:assembly_id>/door/", views.door, name="door"),
+    path("assemblies/<int:assembly_id>/quorum/", views.quorum, name="quorum"),
+    path("assemblies/<int:assembly_id>/proxies/", views.proxy_new, name="proxy_new"),
+    path("assemblies/<int:assembly_id>/polls/", views.poll_new, name="poll_new"),
+    path("assemblies/<int:assembly_id>/reply/", views.reply, name="reply"),
+    path("documents/<int:assembly_document_id>", views.document_file, name="document_file"),
+    path("polls/<int:poll_id>/", views.poll_detail, name="poll"),
+    path("polls/<int:poll_id>/close/", views.poll_close, name="poll_close"),
+    path("polls/<int:poll_id>/vote/", views.vote, name="vote"),
+    path("polls/<int:poll_id>/receipt/", views.receipt_check, name="receipt"),
+]
 
 # The bureau register, declarations, minutes and annual reports (views_bureau.py, views_minutes.py).
-from governance import views_bureau, views_minutes  # noqa: E402
-
 urlpatterns += [
     path("bureau/", views_bureau.bureau, name="bureau"),
     path("bureau/mandates/new/", views_bureau.mandate_new, name="mandate_new"),

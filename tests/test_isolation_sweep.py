@@ -77,11 +77,15 @@ def fillers(tenant, slug: str) -> dict[str, str]:
         "certificate_id": str(tenant.certificate.pk),
         "course_token": tenant.platform_course.public_token,
         "lesson_id": str(tenant.lesson.pk),
-        "assembly_id": str(tenant.gov_assembly.pk),
         "mandate_id": str(tenant.mandate.pk),
         "declaration_id": str(tenant.declaration.pk),
         "minutes_id": str(tenant.minutes.pk),
         "report_id": str(tenant.annual_report.pk),
+        "assembly_id": str(tenant.assembly.pk),
+        "poll_id": str(tenant.poll.pk),
+        "assembly_document_id": str(tenant.assembly_document.pk),
+        "version": str(tenant.assembly.rules.version),
+        "step": "quorum",
     }
 
 
