@@ -89,6 +89,7 @@ def main() -> None:
         import datetime
 
         from django.db import connection
+        from django.urls import reverse
         from django.utils import timezone
 
         from associations.errors import WaslError
@@ -98,6 +99,7 @@ def main() -> None:
         from governance.models import Ballot, Participation
         from members.models import Member
 
+        reverse("healthz")  # load the URL map once: a running server has it already
         clients = CLIENTS if connection.vendor == "postgresql" else 1  # SQLite: one writer
         print(f"{connection.vendor}, {MEMBERS} members, {PRESENT} present, {clients} clients")
         association = AssociationFactory()

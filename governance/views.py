@@ -79,8 +79,8 @@ def rules(request: HttpRequest, association_slug: str) -> HttpResponse:
 
 @requires("governance.view")
 @require_GET
-def statutes_file(request: HttpRequest, association_slug: str, version: int) -> HttpResponse:
-    found = selectors.rules_versions().filter(version=version).exclude(statutes_file="").first()
+def statutes_file(request: HttpRequest, association_slug: str, rules_id: int) -> HttpResponse:
+    found = selectors.rules_versions().filter(pk=rules_id).exclude(statutes_file="").first()
     if found is None:
         raise Http404
     return serve_private_file(found.statutes_file, download_name=found.statutes_file_name or "statutes.pdf")

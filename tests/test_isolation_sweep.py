@@ -84,7 +84,7 @@ def fillers(tenant, slug: str) -> dict[str, str]:
         "assembly_id": str(tenant.assembly.pk),
         "poll_id": str(tenant.poll.pk),
         "assembly_document_id": str(tenant.assembly_document.pk),
-        "version": str(tenant.assembly.rules.version),
+        "rules_id": str(tenant.assembly.rules_id),
         "step": "quorum",
     }
 
