@@ -165,3 +165,22 @@ def test_installing_a_bureau_twice_for_one_assembly_keeps_one_declaration(board)
             starts_on=timezone.localdate(),
         )
     assert Declaration.objects.filter(assembly=assembly).count() == 1
+
+
+def test_compliance_is_one_query_and_the_summary_does_not_grow_with_associations(
+    db, django_assert_num_queries
+):
+    from associations.tenancy import association_scope
+
+    boards = [build_board(label) for label in ("q1", "q2", "q3")]
+    for one in boards:
+        with association_scope(one.association):
+            declaration_open(
+                actor=one.president, kind="bureau", changed_on=timezone.localdate() - timedelta(days=40)
+            )
+    with association_scope(boards[0].association), django_assert_num_queries(1):
+        compliance_of()
+    with django_assert_num_queries(7):
+        compliance_summary(association_ids=[boards[0].association.pk])
+    with django_assert_num_queries(7):
+        compliance_summary(association_ids=[b.association.pk for b in boards])
