@@ -300,6 +300,8 @@ SPECTACULAR_SETTINGS = {
         "MemberImportStatusEnum": "members.models.MemberImport.Status",
         "RoleKindEnum": "associations.capabilities.RoleKind",
         "DeclarationKindEnum": "governance.models.DeclarationKind",
+        "AssemblyKindEnum": "governance.models.rules.AssemblyKind",
+        "AgendaItemKindEnum": "governance.models.assemblies.AgendaItemKind",
     },
 }
 
