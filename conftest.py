@@ -127,6 +127,12 @@ class Tenant:
     platform_course: object = None
     platform_session: object = None
     lesson: object = None
+    # Governance: a held assembly, a mandate, a declaration, minutes and an annual report.
+    gov_assembly: object = None
+    mandate: object = None
+    declaration: object = None
+    minutes: object = None
+    annual_report: object = None
     assembly: object = None  # governance: a convened assembly in session, a poll, a document
     poll: object = None
     assembly_document: object = None
@@ -225,6 +231,7 @@ def build_tenant(label: str) -> Tenant:
     _build_dues(tenant, label)
     _build_training(tenant, label)
     _build_funding(tenant, label)
+    _build_bureau(tenant, label)
     _build_governance(tenant, label)
     tenant.secrets = [
         president.email,
@@ -258,11 +265,51 @@ def build_tenant(label: str) -> Tenant:
         f"Coursesecret{label}",
         f"lesson-file-secret-{label}",
         f"Lessonsecret{label}",
+        f"branch-secret-{label}",
+        f"minutes-secret-{label}",
+        f"moral-secret-{label}",
         f"Assemblysecret{label}",
         f"assembly-document-secret-{label}",
         f"Pollsecret{label}",
     ]
     return tenant
+
+
+def _build_bureau(tenant: Tenant, label: str) -> None:
+    """A held assembly with its minutes and annual report, a mandate and an open declaration."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from governance.models import AnnualReport, Assembly, AssemblyStatus, Minutes
+    from governance.services_bureau import mandate_record
+    from governance.services_declarations import declaration_open
+
+    president = tenant.president
+    with association_scope(tenant.association):
+        held = timezone.now() - timedelta(days=5)
+        tenant.gov_assembly = Assembly.objects.create(
+            title="AG", status=AssemblyStatus.CLOSED, first_call_at=held, opened_at=held, created_by=president
+        )
+        today = timezone.localdate()
+        tenant.mandate = mandate_record(
+            actor=president, member_id=tenant.member_row.pk, office="president", starts_on=today
+        )
+        tenant.declaration = declaration_open(
+            actor=president,
+            kind="branch",
+            changed_on=timezone.localdate(),
+            branch_name=f"branch-secret-{label}",
+        )
+        tenant.minutes = Minutes.objects.create(
+            assembly=tenant.gov_assembly, text_fr=f"minutes-secret-{label}", drafted_by=president
+        )
+        tenant.annual_report = AnnualReport.objects.create(
+            assembly=tenant.gov_assembly,
+            fiscal_year=tenant.fiscal_year,
+            moral_report_fr=f"moral-secret-{label}",
+            created_by=president,
+        )
 
 
 def _build_books(tenant: Tenant, label: str) -> None:
@@ -334,7 +381,7 @@ def _build_funding(tenant: Tenant, label: str) -> None:
             actor=tenant.treasurer, grant_id=tenant.grant.pk, amount="300.00", received_on=day,
             account_id=cash,
         )  # fmt: skip
-        tenant.declaration = instalment.declaration
+        tenant.foreign_declaration = instalment.declaration
         tenant.donor = funding_services.donor_create(
             actor=tenant.treasurer, kind="person", name=f"donor-secret-{label}", cin=f"Z{ord(label[0]):06d}"
         )

@@ -416,7 +416,7 @@ class DeclarationListView(_FundingView):
 
 class DeclarationDeclareView(_FundingView):
     serializer_class = DeclarationSerializer
-    lookup_url_kwarg = "declaration_id"
+    lookup_url_kwarg = "foreign_declaration_id"
 
     def scoped_queryset(self):
         return ForeignDeclaration.objects.all()
@@ -426,7 +426,7 @@ class DeclarationDeclareView(_FundingView):
         request=DeclareSerializer,
         responses={200: DeclarationSerializer},
     )
-    def post(self, request, association_slug: str, declaration_id: int):
+    def post(self, request, association_slug: str, foreign_declaration_id: int):
         declaration = self.get_object()
         payload = DeclareSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

@@ -20,7 +20,7 @@ urlpatterns = [
     path(f"{PREFIX}donations/", api.DonationListView.as_view(), name="api-finance-donations"),
     path(f"{PREFIX}declarations/", api.DeclarationListView.as_view(), name="api-finance-declarations"),
     path(
-        f"{PREFIX}declarations/<int:declaration_id>/declare/",
+        f"{PREFIX}declarations/<int:foreign_declaration_id>/declare/",
         api.DeclarationDeclareView.as_view(),
         name="api-finance-declaration-declare",
     ),

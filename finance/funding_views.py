@@ -334,8 +334,8 @@ def declarations(request: HttpRequest, association_slug: str) -> HttpResponse:
 
 @requires("finance.post")
 @require_http_methods(["GET", "POST"])
-def declare(request: HttpRequest, association_slug: str, declaration_id: int) -> HttpResponse:
-    found = ForeignDeclaration.objects.filter(pk=declaration_id).first()
+def declare(request: HttpRequest, association_slug: str, foreign_declaration_id: int) -> HttpResponse:
+    found = ForeignDeclaration.objects.filter(pk=foreign_declaration_id).first()
     if found is None:
         raise Http404
     form = DeclarationForm(request.POST or None)

@@ -57,3 +57,6 @@ def _my_section(request) -> seams.Fragment | None:
 
 seams.register_portal_section(seams.PortalSection(key="governance", inside=_my_section, order=30))
 seams.register_api_routes(seams.ApiRoutes(key="governance", module="governance.api_urls", order=35))
+
+# The bureau register, declarations, minutes and annual reports bring their own entries.
+from governance import contributions_bureau  # noqa: E402, F401

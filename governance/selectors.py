@@ -474,3 +474,8 @@ def election_results(*, assembly_id: int | None = None, poll_id: int | None = No
                     )
                 )
     return elected
+
+
+# The compliance reads live in governance/compliance.py (allowed to read across associations for
+# the ministry's aggregates); re-exported here with the module's other reads.
+from governance.compliance import compliance_of, compliance_summary  # noqa: E402, F401

@@ -11,5 +11,5 @@ urlpatterns = [
     path("compliance/", views.compliance_page, name="compliance"),
     path("compliance/<slug:key>.<str:fmt>", views.export_compliance, name="export_compliance"),
     path("reports/", views.reports, name="reports"),
-    path("reports/<int:report_id>.pdf", views.report_download, name="report_download"),
+    path("reports/<int:national_report_id>.pdf", views.report_download, name="report_download"),
 ]

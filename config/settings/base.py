@@ -309,6 +309,7 @@ SPECTACULAR_SETTINGS = {
         "MemberStatusEnum": "members.models.MemberStatus",
         "MemberImportStatusEnum": "members.models.MemberImport.Status",
         "RoleKindEnum": "associations.capabilities.RoleKind",
+        "DeclarationKindEnum": "governance.models.DeclarationKind",
         "AssemblyKindEnum": "governance.models.rules.AssemblyKind",
         "AgendaItemKindEnum": "governance.models.assemblies.AgendaItemKind",
     },

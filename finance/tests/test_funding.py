@@ -424,7 +424,7 @@ def test_every_page_renders(officer, language):
         url(association, "donor", donor_id=donor.pk),
         url(association, "donation", donor_id=donor.pk),
         url(association, "declarations"),
-        url(association, "declare", declaration_id=instalment.declaration.pk),
+        url(association, "declare", foreign_declaration_id=instalment.declaration.pk),
         url(association, "public"),
         url(association, "settings"),
     ]

@@ -17,6 +17,9 @@ from governance.models.assemblies import (
     Proxy,
     ReplyAnswer,
 )
+from governance.models.bureau import Mandate, Office
+from governance.models.declarations import Declaration, DeclarationKind, DeclarationStatus
+from governance.models.minutes import AnnualReport, Minutes, MinutesSignature, MinutesStatus, Signatory
 from governance.models.polls import (
     Ballot,
     BallotChoice,
@@ -42,6 +45,7 @@ from governance.models.rules import (
 __all__ = [
     "AgendaItem",
     "AgendaItemKind",
+    "AnnualReport",
     "Assembly",
     "AssemblyDocument",
     "AssemblyKind",
@@ -55,14 +59,23 @@ __all__ = [
     "CheckInMethod",
     "ConvocationReply",
     "DecisionKind",
+    "Declaration",
+    "DeclarationKind",
+    "DeclarationStatus",
     "ElectionMode",
     "MajorityBase",
+    "Mandate",
+    "Minutes",
+    "MinutesSignature",
+    "MinutesStatus",
+    "Office",
     "Participation",
     "Poll",
     "PollMethod",
     "PollStatus",
     "Proxy",
     "ReplyAnswer",
+    "Signatory",
     "StatuteRules",
     "Threshold",
     "TieRule",
