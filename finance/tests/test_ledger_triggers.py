@@ -215,7 +215,9 @@ def test_closing_a_year_while_officers_post_into_it():
     treasurer = UserFactory()
     with association_scope(association):
         year = FiscalYear.objects.create(start_date=date(2025, 1, 1), end_date=date(2025, 12, 31))
-        FiscalYear.objects.create(start_date=date(2026, 1, 1), end_date=date(2026, 12, 31))
+        FiscalYear.objects.get_or_create(
+            start_date=date(2026, 1, 1), defaults={"end_date": date(2026, 12, 31)}
+        )
     barrier = threading.Barrier(9)
     posted, refusals, errors = [], [], []
 
