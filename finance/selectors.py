@@ -131,6 +131,11 @@ class TrialBalance:
     def balanced(self) -> bool:
         return self.total_debit == self.total_credit
 
+    @property
+    def result(self) -> Decimal:
+        """Surplus (positive) or deficit: income minus expenses, classes 7 and 6 (as year_result)."""
+        return sum((row.credit - row.debit for row in self.rows if row.account_class in (6, 7)), ZERO)
+
 
 def posted_lines(year: FiscalYear, *, include_closing: bool = False) -> QuerySet[EntryLine]:
     """The year's posted lines, read on the lines' own copies of the entry's year, status and kind
@@ -183,12 +188,11 @@ def trial_balance(year: FiscalYear, *, include_closing: bool = False) -> TrialBa
 
 def year_result(year: FiscalYear) -> Decimal:
     """Surplus (positive) or deficit (negative): income minus expenses, classes 7 and 6."""
-    totals = (
-        posted_lines(year)
-        .filter(account__account_class__in=(6, 7))
-        .aggregate(d=Sum("debit"), c=Sum("credit"))
+    sums = account_sums(year)
+    income_and_expenses = set(
+        Account.objects.filter(pk__in=list(sums), account_class__in=(6, 7)).values_list("pk", flat=True)
     )
-    return (totals["c"] or ZERO) - (totals["d"] or ZERO)
+    return sum((credit - debit for pk, (debit, credit) in sums.items() if pk in income_and_expenses), ZERO)
 
 
 def treasury_position() -> list[tuple[Account, Decimal]]:

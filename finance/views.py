@@ -331,11 +331,12 @@ def entry_reverse(request: HttpRequest, association_slug: str, entry_id: int) ->
 @require_GET
 def trial_balance(request: HttpRequest, association_slug: str) -> HttpResponse:
     year = _chosen_year(request)
+    trial = selectors.trial_balance(year) if year else None
     context = {
         "year": year,
         "years": selectors.fiscal_years(),
-        "trial": selectors.trial_balance(year) if year else None,
-        "result": selectors.year_result(year) if year else None,
+        "trial": trial,
+        "result": trial.result if trial else None,  # from the same sums: no second pass over the lines
     }
     return render(request, "finance/trial_balance.html", context)
 
