@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.utils import translation
 
 from associations.tenancy import association_scope
 from associations.tests.factories import AssociationFactory, UserFactory
@@ -222,6 +223,7 @@ def test_closing_a_year_while_officers_post_into_it():
     posted, refusals, errors = [], [], []
 
     def poster(i):
+        translation.activate("en")  # a thread starts in the default language (Arabic)
         try:
             barrier.wait(timeout=10)
             for j in range(6):
