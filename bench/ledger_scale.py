@@ -561,10 +561,11 @@ def main() -> None:
                 processes=False,
                 tag="1 writer",
             )
-            post_concurrently(
-                association, treasurer, year, writers=WRITERS, per_writer=PER_WRITER, processes=False,
-                tag="threads of one process (as measured before)",
-            )  # fmt: skip
+            if os.environ.get("BENCH_THREADS") == "1":
+                post_concurrently(
+                    association, treasurer, year, writers=WRITERS, per_writer=PER_WRITER, processes=False,
+                    tag="threads of one process (as measured before)",
+                )  # fmt: skip
             post_concurrently(
                 association, treasurer, year, writers=WRITERS, per_writer=PER_WRITER, processes=True,
                 tag="16 processes (as 16 web workers)",
