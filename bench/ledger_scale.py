@@ -61,8 +61,10 @@ def timed(fn, runs=RUNS):
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
-        fn()
+        result = fn()
         samples.append((time.perf_counter() - start) * 1000)
+        if getattr(result, "status_code", 200) != 200:  # a page that fails is not a figure
+            raise RuntimeError(f"answered {result.status_code}")
     return stats(samples)
 
 
@@ -503,51 +505,58 @@ def main() -> None:
             explain(os.environ["BENCH_EXPLAIN"], association, year, busiest, late_cursor)
 
         if "reads" in PARTS:
-            figures = {
-                "trial balance (selector)": timed(in_scope(lambda: selectors.trial_balance(year))),
-                "trial balance, old query shape (join to entries)": timed(
+            figures = {  # each measured and printed in turn (lazily, so a long run shows progress)
+                "trial balance (selector)": lambda: timed(in_scope(lambda: selectors.trial_balance(year))),
+                "trial balance, old query shape (join to entries)": lambda: timed(
                     in_scope(lambda: legacy_trial_balance(year))
                 ),
-                "trial balance (page)": timed(
+                "trial balance (page)": lambda: timed(
                     lambda: client.get(f"/a/{slug}/finance/trial-balance/?year={year.pk}")
                 ),
-                "general ledger, first page (selector)": timed(
+                "general ledger, first page (selector)": lambda: timed(
                     in_scope(lambda: selectors.general_ledger_page(year, busiest))
                 ),
-                "general ledger, page 101 (selector)": timed(
+                "general ledger, page 101 (selector)": lambda: timed(
                     in_scope(lambda: selectors.general_ledger_page(year, busiest, after=late_cursor))
                 ),
-                "general ledger, page 101, old query shape": timed(
+                "general ledger, page 101, old query shape": lambda: timed(
                     in_scope(lambda: legacy_ledger_page(year, busiest, after=late_cursor))
                 ),
-                "general ledger, first page (page)": timed(
+                "general ledger, first page (page)": lambda: timed(
                     lambda: client.get(f"/a/{slug}/finance/accounts/{busiest.pk}/?year={year.pk}")
                 ),
-                "general ledger, page 101 (page)": timed(
+                "general ledger, page 101 (page)": lambda: timed(
                     lambda: client.get(
                         f"/a/{slug}/finance/accounts/{busiest.pk}/?year={year.pk}&after={late_cursor}"
                     )
                 ),
-                "journals page (baseline: shell, menu, no ledger query)": timed(
+                "journals page (baseline: shell, menu, no ledger query)": lambda: timed(
                     lambda: client.get(f"/a/{slug}/finance/journals/")
                 ),
-                "entries list (page)": timed(lambda: client.get(f"/a/{slug}/finance/?year={year.pk}")),
-                "Bilan with previous year (report)": timed(in_scope(lambda: bilan_report(year))),
-                "CPC with previous year (report)": timed(in_scope(lambda: cpc_report(year))),
-                "Bilan (page)": timed(lambda: client.get(f"/a/{slug}/finance/reports/bilan/?year={year.pk}")),
-                "CPC (page)": timed(lambda: client.get(f"/a/{slug}/finance/reports/cpc/?year={year.pk}")),
-                "budget vs actual (page)": timed(
+                "entries list (page)": lambda: timed(
+                    lambda: client.get(f"/a/{slug}/finance/?year={year.pk}")
+                ),
+                "Bilan with previous year (report)": lambda: timed(in_scope(lambda: bilan_report(year))),
+                "CPC with previous year (report)": lambda: timed(in_scope(lambda: cpc_report(year))),
+                "Bilan (page)": lambda: timed(
+                    lambda: client.get(f"/a/{slug}/finance/reports/bilan/?year={year.pk}")
+                ),
+                "CPC (page)": lambda: timed(
+                    lambda: client.get(f"/a/{slug}/finance/reports/cpc/?year={year.pk}")
+                ),
+                "budget vs actual (page)": lambda: timed(
                     lambda: client.get(f"/a/{slug}/finance/reports/budget/?year={year.pk}")
                 ),
-                "cash and bank position (page)": timed(
+                "cash and bank position (page)": lambda: timed(
                     lambda: client.get(f"/a/{slug}/finance/reports/treasury/?year={year.pk}")
                 ),
-                "Bilan (API)": timed(
+                "Bilan (API)": lambda: timed(
                     lambda: client.get(f"/api/v1/associations/{slug}/finance/reports/bilan/?year={year.pk}")
                 ),
             }
-            for name, (median, p95) in figures.items():
-                print(f"{name:55s} median {median:7.1f} ms   p95 {p95:7.1f} ms")
+            for name, measure in figures.items():
+                median, p95 = measure()
+                print(f"{name:55s} median {median:7.1f} ms   p95 {p95:7.1f} ms", flush=True)
             load_average = os.getloadavg()
             print(f"load average at the end of the reads: {load_average[0]:.1f} {load_average[1]:.1f}")
 
