@@ -255,8 +255,11 @@ def general_ledger_page(
     else:
         carried = ZERO
         page = lines
+    # The page's lines first (a range scan of the ledger index), then their entries, journals,
+    # years and projects by primary key: joined in one query, the planner (misled by the row-level
+    # security predicates' estimates) walked the year's entries first — 3 s instead of ms.
     found = list(
-        page.select_related("entry", "entry__journal", "entry__fiscal_year", "project").order_by(
+        page.prefetch_related("entry__journal", "entry__fiscal_year", "project").order_by(
             "date", "entry_id", "pk"
         )[: size + 1]
     )
