@@ -13,6 +13,9 @@ Measures (median and p95 over BENCH_RUNS requests):
     DATABASE_URL=postgres://wasl_app:wasl_app@127.0.0.1:5432/wasl_bench .venv/bin/python bench/ledger_scale.py
 
 Creates and drops its own test database. BENCH_ENTRIES=100000 BENCH_ASSOCIATIONS=1000 BENCH_RUNS=20.
+BENCH_KEEP=1 keeps the test database, and a later run with BENCH_KEEP=1 reuses it (no loading).
+BENCH_PARTS=reads,posting,verify,pdf chooses what to measure (default: all). BENCH_EXPLAIN=FILE writes
+EXPLAIN (ANALYZE, BUFFERS) of the trial balance and ledger page queries, old and new shape, as wasl_app.
 """
 
 import os
@@ -42,6 +45,8 @@ ASSOCIATIONS = int(os.environ.get("BENCH_ASSOCIATIONS", "1000"))
 OTHER_ENTRIES = int(os.environ.get("BENCH_OTHER_ENTRIES", "20"))
 RUNS = int(os.environ.get("BENCH_RUNS", "20"))
 WRITERS = 16
+KEEP = os.environ.get("BENCH_KEEP") == "1"
+PARTS = set((os.environ.get("BENCH_PARTS") or "reads,posting,verify,pdf").split(","))
 PER_WRITER = int(os.environ.get("BENCH_PER_WRITER", "25"))
 YEARS = 5
 FIRST_YEAR = 2021
@@ -56,8 +61,10 @@ def timed(fn, runs=RUNS):
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
-        fn()
+        result = fn()
         samples.append((time.perf_counter() - start) * 1000)
+        if getattr(result, "status_code", 200) != 200:  # a page that fails is not a figure
+            raise RuntimeError(f"answered {result.status_code}")
     return stats(samples)
 
 
@@ -69,6 +76,7 @@ def load_entries(association, count: int, rng: random.Random, *, years=YEARS) ->
     from finance.chain import entry_hash
     from finance.models import Account, Entry, EntryCounter, EntryLine, FiscalYear, Journal
     from finance.models.ledger import GENESIS_HASH
+    from finance.services.entries import new_line
 
     with association_scope(association):
         FiscalYear.objects.all().delete()  # the seeded year of today; the bench keeps its own years
@@ -117,9 +125,15 @@ def load_entries(association, count: int, rng: random.Random, *, years=YEARS) ->
                     for entry in drafts:
                         a, b, c = patterns[rng.randrange(len(patterns))]
                         x, y = Decimal(rng.randint(100, 50000)) / 100, Decimal(rng.randint(100, 50000)) / 100
-                        lines.append(EntryLine(entry=entry, position=1, account=accounts[a], debit=x))
-                        lines.append(EntryLine(entry=entry, position=2, account=accounts[b], debit=y))
-                        lines.append(EntryLine(entry=entry, position=3, account=accounts[c], credit=x + y))
+                        lines.append(
+                            new_line(entry, position=1, account=accounts[a], debit=x, status="posted")
+                        )
+                        lines.append(
+                            new_line(entry, position=2, account=accounts[b], debit=y, status="posted")
+                        )
+                        lines.append(
+                            new_line(entry, position=3, account=accounts[c], credit=x + y, status="posted")
+                        )
                     EntryLine.objects.bulk_create(lines)
                     values = []
                     for k, entry in enumerate(drafts):
@@ -212,63 +226,273 @@ def ledger_pdf_job(association, treasurer, year) -> None:
     )
 
 
+def legacy_trial_balance(year):
+    """The trial balance as it was read before the lines carried their entry's year and status:
+    through a join to the entries (kept here to compare both shapes on the same data)."""
+    from django.db.models import Sum
+
+    from finance.models import EntryLine
+
+    return list(
+        EntryLine.objects.filter(entry__fiscal_year=year, entry__status="posted")
+        .exclude(entry__kind="closing")
+        .values(
+            "account_id", "account__code", "account__name_ar", "account__name_fr", "account__account_class"
+        )
+        .annotate(debit=Sum("debit"), credit=Sum("credit"))
+        .order_by("account__code")
+    )
+
+
+def legacy_ledger_page(year, account, after=""):
+    """The general-ledger page as it was read before (join to the entries, entry date order)."""
+    from django.db.models import Q, Sum
+
+    from finance.models import EntryLine
+    from finance.selectors import _decode_cursor
+
+    lines = EntryLine.objects.filter(
+        entry__fiscal_year=year, entry__status="posted", account=account
+    ).exclude(entry__kind="closing")
+    cursor = _decode_cursor(after)
+    if cursor:
+        day, entry_id, line_id = cursor
+        before = (
+            Q(entry__date__lt=day)
+            | Q(entry__date=day, entry_id__lt=entry_id)
+            | Q(entry__date=day, entry_id=entry_id, pk__lte=line_id)
+        )
+        lines.filter(before).aggregate(d=Sum("debit"), c=Sum("credit"))
+        page = lines.exclude(before)
+    else:
+        page = lines
+    return list(
+        page.select_related("entry", "entry__journal", "entry__fiscal_year", "project").order_by(
+            "entry__date", "entry_id", "pk"
+        )[:101]
+    )
+
+
+def explain(path, association, year, account, late_cursor) -> None:
+    """EXPLAIN (ANALYZE, BUFFERS) as the application role under row-level security, old and new."""
+    from django.db.models import Q, Sum
+
+    from associations.tenancy import association_scope
+    from finance import selectors
+    from finance.models import EntryLine
+    from finance.selectors import _decode_cursor
+
+    day, entry_id, line_id = _decode_cursor(late_cursor)
+    with association_scope(association), open(path, "w") as out:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_user")
+            out.write(f"-- as {cursor.fetchone()[0]}, row-level security on\n")
+        old_tb = (
+            EntryLine.objects.filter(entry__fiscal_year=year, entry__status="posted")
+            .exclude(entry__kind="closing")
+            .values("account_id", "account__code")
+            .annotate(debit=Sum("debit"), credit=Sum("credit"))
+            .order_by("account__code")
+        )
+        new_tb = (
+            selectors.posted_lines(year)
+            .values("account_id")
+            .annotate(debit=Sum("debit"), credit=Sum("credit"))
+            .order_by()
+        )
+        old_before = (
+            Q(entry__date__lt=day)
+            | Q(entry__date=day, entry_id__lt=entry_id)
+            | Q(entry__date=day, entry_id=entry_id, pk__lte=line_id)
+        )
+        old_lines = EntryLine.objects.filter(
+            entry__fiscal_year=year, entry__status="posted", account=account
+        ).exclude(entry__kind="closing")
+        new_before = (
+            Q(date__lt=day)
+            | Q(date=day, entry_id__lt=entry_id)
+            | Q(date=day, entry_id=entry_id, pk__lte=line_id)
+        )
+        new_lines = selectors.posted_lines(year).filter(account=account)
+        queries = {
+            "trial balance, before (join to entries)": old_tb,
+            "trial balance, after (lines' copies, covering index)": new_tb,
+            "ledger page 101: carried balance, before": old_lines.filter(old_before),
+            "ledger page 101: carried balance, after": new_lines.filter(date__lte=day).filter(new_before),
+            "ledger page 101: rows, before": old_lines.exclude(old_before)
+            .select_related("entry", "entry__journal", "entry__fiscal_year", "project")
+            .order_by("entry__date", "entry_id", "pk")[:101],
+            "ledger page 101: rows, after": new_lines.filter(date__gte=day)
+            .exclude(new_before)
+            .select_related("entry", "entry__journal", "entry__fiscal_year", "project")
+            .order_by("date", "entry_id", "pk")[:101],
+        }
+        for name, queryset in queries.items():
+            if "carried" in name:
+                sql, params = (
+                    queryset.values("association_id")
+                    .annotate(d=Sum("debit"), c=Sum("credit"))
+                    .order_by()
+                    .query.sql_with_params()
+                )
+            else:
+                sql, params = queryset.query.sql_with_params()
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            out.write(f"\n-- {name}\n{plan}\n")
+    print(f"EXPLAIN ANALYZE written to {path}")
+
+
+def post_concurrently(
+    association, treasurer, year, *, writers, per_writer, processes: bool, tag: str
+) -> None:
+    """`writers` officers posting `per_writer` entries each into one journal (CAI) of the open year,
+    as threads of this process or as separate processes (as web workers are); entries/s over the
+    wall-clock time from the start barrier to the last commit; numbers checked gap-free."""
+    import multiprocessing
+
+    from associations.tenancy import association_scope
+    from finance.models import Entry
+    from finance.tests.helpers import simple_entry
+
+    with association_scope(association):
+        before = set(
+            Entry.objects.filter(fiscal_year=year, journal__code="CAI", status="posted").values_list(
+                "number", flat=True
+            )
+        )
+    connection.close()
+
+    def work(i, barrier, report):
+        numbers, error, started = [], "", time.time()
+        try:
+            barrier.wait(timeout=60)
+            started = time.time()
+            for j in range(per_writer):
+                with association_scope(association):
+                    entry = simple_entry(
+                        treasurer, year.start_date + timedelta(days=j % 300), "5161", "7152",
+                        f"{i + 1}.{j % 100:02d}", journal_code="CAI",
+                    )  # fmt: skip
+                numbers.append(entry.number)
+        except Exception as exc:
+            error = repr(exc)
+        finally:
+            connection.close()
+        report((numbers, error, started, time.time()))
+
+    results = []
+    if processes:
+        context = multiprocessing.get_context("fork")
+        barrier, queue = context.Barrier(writers), context.Queue()
+        children = [context.Process(target=work, args=(i, barrier, queue.put)) for i in range(writers)]
+        for child in children:
+            child.start()
+        results = [queue.get() for _ in children]
+        for child in children:
+            child.join()
+    else:
+        barrier = threading.Barrier(writers)
+        threads = [threading.Thread(target=work, args=(i, barrier, results.append)) for i in range(writers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    numbers = [n for r in results for n in r[0]]
+    errors = [r[1] for r in results if r[1]]
+    elapsed = max(r[3] for r in results) - min(r[2] for r in results)
+    with association_scope(association):
+        after = set(
+            Entry.objects.filter(fiscal_year=year, journal__code="CAI", status="posted").values_list(
+                "number", flat=True
+            )
+        )
+    gap_free = sorted(after) == list(range(1, len(after) + 1)) and sorted(after - before) == sorted(numbers)
+    print(
+        f"posting, {tag}: {writers} writers x {per_writer} = {len(numbers)} entries in {elapsed:.2f} s -> "
+        f"{len(numbers) / elapsed:.0f} entries/s; errors {len(errors)} {errors[:1]}; gap-free {gap_free}"
+    )
+
+
+def load(rng):
+    from associations.capabilities import RoleKind
+    from associations.tenancy import association_scope
+    from associations.tests.factories import AssociationFactory, RoleFactory, UserFactory
+    from finance.models import Account, FiscalYear
+    from finance.services.budget import budget_save
+    from finance.services.years import fiscal_year_close
+
+    t0 = time.perf_counter()
+    others = [AssociationFactory(fiscal_year_start_month=1) for _ in range(ASSOCIATIONS - 1)]
+    print(f"{ASSOCIATIONS - 1} associations created and seeded in {time.perf_counter() - t0:.0f} s")
+    t0 = time.perf_counter()
+    for other in others if OTHER_ENTRIES else []:
+        load_entries(other, OTHER_ENTRIES, rng, years=1)
+    print(f"{OTHER_ENTRIES} entries each loaded in {time.perf_counter() - t0:.0f} s")
+    association = AssociationFactory(slug="big-books", fiscal_year_start_month=1)
+    treasurer = UserFactory(email="bench-treasurer@example.ma")
+    RoleFactory(association=association, user=treasurer, kind=RoleKind.TREASURER)
+    t0 = time.perf_counter()
+    load_entries(association, ENTRIES, rng)
+    print(f"{ENTRIES} entries ({3 * ENTRIES} lines) loaded in {time.perf_counter() - t0:.0f} s")
+    vacuum()
+    with association_scope(association):
+        t0 = time.perf_counter()
+        for year in FiscalYear.objects.order_by("start_date")[: YEARS - 1]:
+            fiscal_year_close(actor=treasurer, year_id=year.pk)
+        print(f"{YEARS - 1} years closed in {time.perf_counter() - t0:.1f} s")
+        year = FiscalYear.objects.filter(status="open").order_by("start_date").first()
+        budgeted = Account.objects.filter(code__in=["715", "717", "613", "618", "6131", "7152"])
+        budget_save(actor=treasurer, year_id=year.pk, amounts={a.pk: "100000" for a in budgeted})
+    vacuum()
+    return association, treasurer
+
+
+def vacuum():
+    """VACUUM ANALYZE, as autovacuum would after such a load (index-only scans need the visibility map)."""
+    t0 = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(f"VACUUM ANALYZE in {time.perf_counter() - t0:.0f} s")
+
+
 def main() -> None:
     setup_test_environment()
-    config = setup_databases(verbosity=0, interactive=False, serialized_aliases=set())
+    config = setup_databases(verbosity=0, interactive=False, keepdb=KEEP, serialized_aliases=set())
     try:
-        from associations.capabilities import RoleKind
+        from django.contrib.auth import get_user_model
+
+        User = get_user_model()
+        from associations.models import Association
         from associations.tenancy import association_scope
-        from associations.tests.factories import AssociationFactory, RoleFactory, UserFactory
         from finance import selectors
         from finance.models import Account, Entry, EntryLine, FiscalYear
         from finance.reports.statements import bilan_report, cpc_report
-        from finance.services.years import fiscal_year_close
-        from finance.tests.helpers import simple_entry
         from finance.verify import verify_books
 
         rng = random.Random(7)
-        t0 = time.perf_counter()
-        others = [AssociationFactory(fiscal_year_start_month=1) for _ in range(ASSOCIATIONS - 1)]
-        print(f"{ASSOCIATIONS - 1} associations created and seeded in {time.perf_counter() - t0:.0f} s")
-        t0 = time.perf_counter()
-        for other in others if OTHER_ENTRIES else []:
-            load_entries(other, OTHER_ENTRIES, rng, years=1)
-        print(f"{OTHER_ENTRIES} entries each loaded in {time.perf_counter() - t0:.0f} s")
-        association = AssociationFactory(slug="big-books", fiscal_year_start_month=1)
-        treasurer = UserFactory(email="bench-treasurer@example.ma")
-        RoleFactory(association=association, user=treasurer, kind=RoleKind.TREASURER)
-        t0 = time.perf_counter()
-        load_entries(association, ENTRIES, rng)
-        print(f"{ENTRIES} entries ({3 * ENTRIES} lines) loaded in {time.perf_counter() - t0:.0f} s")
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # as autovacuum would after such a load
-        with association_scope(association):
-            t0 = time.perf_counter()
-            for year in FiscalYear.objects.order_by("start_date")[: YEARS - 1]:
-                fiscal_year_close(actor=treasurer, year_id=year.pk)
-            print(f"{YEARS - 1} years closed in {time.perf_counter() - t0:.1f} s")
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        association = Association.objects.filter(slug="big-books").first() if KEEP else None
+        if association is None:
+            association, treasurer = load(rng)
+        else:
+            treasurer = User.objects.get(email="bench-treasurer@example.ma")
+            print("reusing the kept database (vacuumed after its loading)")
 
         with association_scope(association):
             totals = {"entries": Entry.objects.count(), "lines": EntryLine.objects.count()}
-        print(f"big association: {totals['entries']} entries, {totals['lines']} lines")
+            year = FiscalYear.objects.filter(status="open").order_by("start_date").first()
+        print(f"big association: {totals['entries']} entries, {totals['lines']} lines; open year {year}")
 
         client = Client(headers={"Accept-Language": "fr"})
         client.force_login(treasurer)
         with association_scope(association):
-            year = FiscalYear.objects.order_by("-start_date").first()
             busiest = Account.objects.get(code="5161")
             first_page = selectors.general_ledger_page(year, busiest)
             late_cursor = first_page.next_cursor
             for _ in range(100):  # page 101
                 late_cursor = selectors.general_ledger_page(year, busiest, after=late_cursor).next_cursor
         slug = association.slug
-        with association_scope(association):
-            from finance.services.budget import budget_save
-
-            budgeted = Account.objects.filter(code__in=["715", "717", "613", "618", "6131", "7152"])
-            budget_save(actor=treasurer, year_id=year.pk, amounts={a.pk: "100000" for a in budgeted})
 
         def in_scope(fn):
             def run():
@@ -277,98 +501,99 @@ def main() -> None:
 
             return run
 
-        figures = {
-            "trial balance (selector)": timed(in_scope(lambda: selectors.trial_balance(year))),
-            "trial balance (page)": timed(
-                lambda: client.get(f"/a/{slug}/finance/trial-balance/?year={year.pk}")
-            ),
-            "general ledger, first page (selector)": timed(
-                in_scope(lambda: selectors.general_ledger_page(year, busiest))
-            ),
-            "general ledger, page 101 (selector)": timed(
-                in_scope(lambda: selectors.general_ledger_page(year, busiest, after=late_cursor))
-            ),
-            "general ledger, first page (page)": timed(
-                lambda: client.get(f"/a/{slug}/finance/accounts/{busiest.pk}/?year={year.pk}")
-            ),
-            "general ledger, page 101 (page)": timed(
-                lambda: client.get(
-                    f"/a/{slug}/finance/accounts/{busiest.pk}/?year={year.pk}&after={late_cursor}"
-                )
-            ),
-            "journals page (baseline: shell, menu, no ledger query)": timed(
-                lambda: client.get(f"/a/{slug}/finance/journals/")
-            ),
-            "entries list (page)": timed(lambda: client.get(f"/a/{slug}/finance/?year={year.pk}")),
-            "Bilan with previous year (report)": timed(in_scope(lambda: bilan_report(year))),
-            "CPC with previous year (report)": timed(in_scope(lambda: cpc_report(year))),
-            "Bilan (page)": timed(lambda: client.get(f"/a/{slug}/finance/reports/bilan/?year={year.pk}")),
-            "CPC (page)": timed(lambda: client.get(f"/a/{slug}/finance/reports/cpc/?year={year.pk}")),
-            "budget vs actual (page)": timed(
-                lambda: client.get(f"/a/{slug}/finance/reports/budget/?year={year.pk}")
-            ),
-            "cash and bank position (page)": timed(
-                lambda: client.get(f"/a/{slug}/finance/reports/treasury/?year={year.pk}")
-            ),
-            "Bilan (API)": timed(
-                lambda: client.get(f"/api/v1/associations/{slug}/finance/reports/bilan/?year={year.pk}")
-            ),
-        }
-        for name, (median, p95) in figures.items():
-            print(f"{name:55s} median {median:7.1f} ms   p95 {p95:7.1f} ms")
+        if os.environ.get("BENCH_EXPLAIN"):
+            explain(os.environ["BENCH_EXPLAIN"], association, year, busiest, late_cursor)
 
-        # Posting: 16 writers in one journal of the open year.
-        connection.close()
-        numbers, errors = [], []
-        barrier = threading.Barrier(WRITERS)
+        if "reads" in PARTS:
+            figures = {  # each measured and printed in turn (lazily, so a long run shows progress)
+                "trial balance (selector)": lambda: timed(in_scope(lambda: selectors.trial_balance(year))),
+                "trial balance, old query shape (join to entries)": lambda: timed(
+                    in_scope(lambda: legacy_trial_balance(year))
+                ),
+                "trial balance (page)": lambda: timed(
+                    lambda: client.get(f"/a/{slug}/finance/trial-balance/?year={year.pk}")
+                ),
+                "general ledger, first page (selector)": lambda: timed(
+                    in_scope(lambda: selectors.general_ledger_page(year, busiest))
+                ),
+                "general ledger, page 101 (selector)": lambda: timed(
+                    in_scope(lambda: selectors.general_ledger_page(year, busiest, after=late_cursor))
+                ),
+                "general ledger, page 101, old query shape": lambda: timed(
+                    in_scope(lambda: legacy_ledger_page(year, busiest, after=late_cursor))
+                ),
+                "general ledger, first page (page)": lambda: timed(
+                    lambda: client.get(f"/a/{slug}/finance/accounts/{busiest.pk}/?year={year.pk}")
+                ),
+                "general ledger, page 101 (page)": lambda: timed(
+                    lambda: client.get(
+                        f"/a/{slug}/finance/accounts/{busiest.pk}/?year={year.pk}&after={late_cursor}"
+                    )
+                ),
+                "journals page (baseline: shell, menu, no ledger query)": lambda: timed(
+                    lambda: client.get(f"/a/{slug}/finance/journals/")
+                ),
+                "entries list (page)": lambda: timed(
+                    lambda: client.get(f"/a/{slug}/finance/?year={year.pk}")
+                ),
+                "Bilan with previous year (report)": lambda: timed(in_scope(lambda: bilan_report(year))),
+                "CPC with previous year (report)": lambda: timed(in_scope(lambda: cpc_report(year))),
+                "Bilan (page)": lambda: timed(
+                    lambda: client.get(f"/a/{slug}/finance/reports/bilan/?year={year.pk}")
+                ),
+                "CPC (page)": lambda: timed(
+                    lambda: client.get(f"/a/{slug}/finance/reports/cpc/?year={year.pk}")
+                ),
+                "budget vs actual (page)": lambda: timed(
+                    lambda: client.get(f"/a/{slug}/finance/reports/budget/?year={year.pk}")
+                ),
+                "cash and bank position (page)": lambda: timed(
+                    lambda: client.get(f"/a/{slug}/finance/reports/treasury/?year={year.pk}")
+                ),
+                "Bilan (API)": lambda: timed(
+                    lambda: client.get(f"/api/v1/associations/{slug}/finance/reports/bilan/?year={year.pk}")
+                ),
+            }
+            for name, measure in figures.items():
+                median, p95 = measure()
+                print(f"{name:55s} median {median:7.1f} ms   p95 {p95:7.1f} ms", flush=True)
+            load_average = os.getloadavg()
+            print(f"load average at the end of the reads: {load_average[0]:.1f} {load_average[1]:.1f}")
 
-        def writer(i):
-            try:
-                barrier.wait(timeout=30)
-                for j in range(PER_WRITER):
-                    with association_scope(association):
-                        entry = simple_entry(
-                            treasurer,
-                            year.start_date + timedelta(days=j),
-                            "5161",
-                            "7152",
-                            f"{i + 1}.{j:02d}",
-                            journal_code="CAI",
-                        )
-                    numbers.append(entry.number)
-            except Exception as exc:
-                errors.append(exc)
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=writer, args=(i,)) for i in range(WRITERS)]
-        start = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.perf_counter() - start
-        with association_scope(association):
-            last = (
-                Entry.objects.filter(fiscal_year=year, journal__code="CAI", status="posted")
-                .order_by("-number")
-                .first()
-                .number
+        if "posting" in PARTS:
+            post_concurrently(
+                association,
+                treasurer,
+                year,
+                writers=1,
+                per_writer=PER_WRITER * 4,
+                processes=False,
+                tag="1 writer",
             )
-        base = last - len(numbers)
-        gap_free = sorted(numbers) == list(range(base + 1, last + 1))
-        print(
-            f"posting: {WRITERS} writers x {PER_WRITER} = {len(numbers)} entries in {elapsed:.2f} s -> {len(numbers) / elapsed:.0f} entries/s; errors {len(errors)}; gap-free {gap_free}"
-        )
+            if os.environ.get("BENCH_THREADS") == "1":
+                post_concurrently(
+                    association, treasurer, year, writers=WRITERS, per_writer=PER_WRITER, processes=False,
+                    tag="threads of one process (as measured before)",
+                )  # fmt: skip
+            post_concurrently(
+                association, treasurer, year, writers=WRITERS, per_writer=PER_WRITER, processes=True,
+                tag="16 processes (as 16 web workers)",
+            )  # fmt: skip
+            print(f"load average: {os.getloadavg()[0]:.1f}")
 
-        start = time.perf_counter()
-        fault = verify_books(association)
-        print(f"ledger_verify of the big association: {time.perf_counter() - start:.1f} s, fault: {fault}")
+        if "verify" in PARTS:
+            start = time.perf_counter()
+            fault = verify_books(association)
+            print(
+                f"ledger_verify of the big association: {time.perf_counter() - start:.1f} s, fault: {fault}"
+            )
 
-        ledger_pdf_job(association, treasurer, year)
+        if "pdf" in PARTS:
+            ledger_pdf_job(association, treasurer, year)
     finally:
         connection.close()
-        teardown_databases(config, verbosity=0)
+        if not KEEP:
+            teardown_databases(config, verbosity=0)
 
 
 if __name__ == "__main__":

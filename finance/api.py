@@ -94,6 +94,10 @@ class EntryCreateSerializer(serializers.Serializer):
         return lines
 
 
+class EntryUpdateSerializer(EntryCreateSerializer):
+    post = None  # posting is its own action (entries/<id>/post/)
+
+
 class ReverseSerializer(serializers.Serializer):
     date = serializers.DateField(required=False, allow_null=True, help_text="Date of the reversal (today).")
     label = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -253,6 +257,47 @@ class EntryDetailView(_FinanceView):
 
     def get(self, request, association_slug: str, entry_id: int):
         return Response(EntrySerializer(self.get_object()).data)
+
+    @extend_schema(
+        operation_id="finance_entries_update_draft",
+        request=EntryUpdateSerializer,
+        responses=EntrySerializer,
+        description="Change a draft: the fields given replace the draft's (the lines, when given, all "
+        "of them). A posted entry never changes: reverse it instead.",
+    )
+    def patch(self, request, association_slug: str, entry_id: int):
+        entry = self.get_object()
+        payload = EntryUpdateSerializer(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        if "lines" in data:
+            lines = [
+                entry_services.LineInput(
+                    account_id=line["account"].pk,  # a partial payload applies no defaults inside lines
+                    debit=line.get("debit") or "0",
+                    credit=line.get("credit") or "0",
+                    label=line.get("label", ""),
+                    project_id=line["project"].pk if line.get("project") else None,
+                )
+                for line in data["lines"]
+            ]
+        else:
+            lines = [
+                entry_services.LineInput(
+                    line.account_id, line.debit, line.credit, line.label, line.project_id
+                )
+                for line in entry.lines.all()
+            ]
+        entry_services.entry_update(
+            actor=request.user,
+            entry_id=entry.pk,
+            journal_id=data["journal"].pk if "journal" in data else entry.journal_id,
+            date=data.get("date", entry.date),
+            label=data.get("label", entry.label),
+            reference=data.get("reference", entry.reference),
+            lines=lines,
+        )
+        return Response(EntrySerializer(_detail(entry.pk)).data)
 
 
 class EntryPostView(_FinanceView):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.entry_list, name="entries"),
     path("entries/new/", views.entry_create, name="entry_create"),
     path("entries/<int:entry_id>/", views.entry_detail, name="entry"),
+    path("entries/<int:entry_id>/edit/", views.entry_edit, name="entry_edit"),
     path("entries/<int:entry_id>/post/", views.entry_post, name="entry_post"),
     path("entries/<int:entry_id>/reverse/", views.entry_reverse, name="entry_reverse"),
     path("entries/<int:entry_id>/delete/", views.entry_delete, name="entry_delete"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, F, Max, Min, Sum
 
 from associations.models import Association
 from associations.tenancy import association_scope
@@ -94,4 +94,18 @@ def _verify_year(association: Association, year: FiscalYear) -> LedgerFault | No
     )
     if (totals["d"] or 0) != (totals["c"] or 0):
         return fault("trial balance", "total debits and credits differ")
+    # The statements read the lines' copies of their entry's year, date, status and kind.
+    stale = (
+        EntryLine.objects.filter(entry__fiscal_year=year)
+        .exclude(
+            fiscal_year=F("entry__fiscal_year"),
+            date=F("entry__date"),
+            entry_status=F("entry__status"),
+            entry_kind=F("entry__kind"),
+        )
+        .values_list("entry_id", flat=True)
+        .first()
+    )
+    if stale is not None:
+        return fault(f"entry id {stale}", "a line's copy of its entry's year, date, status or kind differs")
     return None

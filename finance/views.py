@@ -30,6 +30,7 @@ from finance.forms import (
     ReverseForm,
     ScanForm,
     SubAccountForm,
+    account_choice_label,
 )
 from finance.models import Account, EntryAttachment, EntryStatus, FiscalYear, YearStatus
 from finance.seeding import reference_chart
@@ -117,6 +118,58 @@ def entry_create(request: HttpRequest, association_slug: str) -> HttpResponse:
             messages.success(request, _("Draft saved. Check it, then post it."))
             return redirect("finance:entry", association_slug=association_slug, entry_id=entry.pk)
     return render(request, "finance/entry_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@requires("finance.post")
+@require_http_methods(["GET", "POST"])
+def entry_edit(request: HttpRequest, association_slug: str, entry_id: int) -> HttpResponse:
+    """Change a draft (its header and all its lines); a posted entry is reversed, never edited."""
+    entry = _entry_or_404(entry_id)
+    if entry.status != EntryStatus.DRAFT:
+        messages.error(request, _("A posted entry cannot be changed: reverse it, then write a new one."))
+        return redirect("finance:entry", association_slug=association_slug, entry_id=entry.pk)
+    lines = list(entry.lines.all())
+    initial = {
+        "journal": entry.journal_id,
+        "date": entry.date,
+        "label": entry.label,
+        "reference": entry.reference,
+    }
+    for index, line in enumerate(lines):
+        initial |= {
+            f"account_{index}": account_choice_label(line.account),
+            f"debit_{index}": f"{line.debit:.2f}" if line.debit else "",
+            f"credit_{index}": f"{line.credit:.2f}" if line.credit else "",
+            f"line_label_{index}": line.label,
+            f"project_{index}": line.project_id or "",
+        }
+    line_count = _int(request.POST.get("line_count") or request.GET.get("lines")) or max(
+        len(lines), DEFAULT_LINES
+    )
+    form = EntryForm(request.POST or None, line_count=line_count, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry_services.entry_update(
+                actor=request.user,
+                entry_id=entry.pk,
+                journal_id=int(data["journal"]),
+                date=data["date"],
+                label=data["label"],
+                reference=data["reference"],
+                lines=data["lines"],
+            )
+        except WaslError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Draft saved. Check it, then post it."))
+            return redirect("finance:entry", association_slug=association_slug, entry_id=entry.pk)
+    return render(
+        request,
+        "finance/entry_form.html",
+        {"form": form, "editing": entry},
+        status=400 if form.errors else 200,
+    )
 
 
 @requires("finance.view")
@@ -278,11 +331,12 @@ def entry_reverse(request: HttpRequest, association_slug: str, entry_id: int) ->
 @require_GET
 def trial_balance(request: HttpRequest, association_slug: str) -> HttpResponse:
     year = _chosen_year(request)
+    trial = selectors.trial_balance(year) if year else None
     context = {
         "year": year,
         "years": selectors.fiscal_years(),
-        "trial": selectors.trial_balance(year) if year else None,
-        "result": selectors.year_result(year) if year else None,
+        "trial": trial,
+        "result": trial.result if trial else None,  # from the same sums: no second pass over the lines
     }
     return render(request, "finance/trial_balance.html", context)
 

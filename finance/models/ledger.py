@@ -199,6 +199,20 @@ class EntryLine(TenantModel):
     project = models.ForeignKey(
         "finance.Project", on_delete=models.PROTECT, null=True, blank=True, related_name="lines"
     )
+    # Copies of the entry's fiscal year, date, status and kind, so that balances and ledgers read
+    # the lines alone, through the covering indexes below (no join to the entries). The services
+    # write them with the lines (and `entry_status` when posting); in PostgreSQL the line guard
+    # trigger sets the year, date and kind from the entry and a deferred check refuses at commit
+    # any line whose copy differs from its entry. Lines of a posted entry never change, so a copy
+    # true at posting stays true.
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="+", db_index=False)
+    date = models.DateField()
+    entry_status = models.CharField(
+        max_length=10, choices=EntryStatus.choices, default=EntryStatus.DRAFT, db_default=EntryStatus.DRAFT
+    )
+    entry_kind = models.CharField(
+        max_length=12, choices=EntryKind.choices, default=EntryKind.STANDARD, db_default=EntryKind.STANDARD
+    )
 
     class Meta(TenantModel.Meta):
         ordering = ["entry", "position", "id"]
@@ -213,6 +227,22 @@ class EntryLine(TenantModel):
             models.Index(fields=["association", "entry"], name="finance_line_entry_idx"),
             models.Index(fields=["association", "account"], name="finance_line_account_idx"),
             models.Index(fields=["association", "project"], name="finance_line_project_idx"),
+            # Trial balance, Bilan, CPC: the posted lines of one year summed per account, read from
+            # the index alone (PostgreSQL INCLUDE; elsewhere a plain partial index).
+            models.Index(
+                fields=["association", "fiscal_year", "account"],
+                include=["debit", "credit", "entry_kind"],
+                condition=models.Q(entry_status="posted"),
+                name="finance_line_balance_idx",
+            ),
+            # General ledger of one account in one year, in (date, entry, line) order: a keyset
+            # page and the balance carried into it are range scans of this index.
+            models.Index(
+                fields=["association", "account", "fiscal_year", "date", "entry", "id"],
+                include=["debit", "credit", "entry_kind"],
+                condition=models.Q(entry_status="posted"),
+                name="finance_line_ledger_idx",
+            ),
         ]
 
     @property

@@ -44,6 +44,7 @@ FORMATS = {
 }
 LINES_PER_STEP = 2000  # ~45 pages; a 93-page render peaked at 850 MiB (bench)
 PROGRESS_EVERY = 1000
+LEDGER_TEMPLATE = "finance/pdf/ledger.html"
 
 
 def _int(value) -> int | None:
@@ -123,7 +124,7 @@ def run_report_export(*, job, params: dict, progress):
         if file_format == "pdf":
             content = render_tables_pdf(
                 title=title, subtitle=str(year), association=association, language=job.language,
-                tables=[("", columns, _counted(rows, progress))],
+                tables=[("", columns, _counted(rows, progress))], template=LEDGER_TEMPLATE,
             )  # fmt: skip
         else:
             plain = (
@@ -188,7 +189,7 @@ def report_export_step(*, job, state: dict, index: int, progress) -> dict:
     association = Association.objects.get(pk=current_association_id())
     pdf = render_tables_pdf(
         title=str(REPORTS[params["report"]].label), subtitle=str(year), association=association,
-        language=job.language, tables=[("", columns, rows)],
+        language=job.language, tables=[("", columns, rows)], template=LEDGER_TEMPLATE,
     )  # fmt: skip
     storage = private_storage()
     name = _part_name(job, index)

@@ -63,7 +63,7 @@ def journal_lines(year: FiscalYear, *, journal_id: int | None = None):
     found = selectors.posted_lines(year, include_closing=True)
     if journal_id:
         found = found.filter(entry__journal_id=journal_id)
-    return found.order_by("entry__date", "entry__journal__code", "entry__number", "position", "id")
+    return found.order_by("date", "entry__journal__code", "entry__number", "position", "id")
 
 
 def journal_rows(year: FiscalYear, *, journal_id: int | None = None, lines=None) -> Iterator[Row]:
@@ -120,7 +120,7 @@ def ledger_lines(year: FiscalYear, *, account_id: int | None = None):
     found = selectors.posted_lines(year)
     if account_id:
         found = found.filter(account_id=account_id)
-    return found.order_by("account__code", "entry__date", "entry_id", "position", "id")
+    return found.order_by("account__code", "date", "entry_id", "position", "id")
 
 
 def ledger_rows(year: FiscalYear, *, account_id: int | None = None) -> Iterator[Row]:
@@ -186,8 +186,8 @@ def ledger_report(year: FiscalYear, *, account_id: int | None, page: int = 1, pe
         if page_lines and page > 1:
             first = page_lines[0]
             before = found.filter(
-                Q(entry__date__lt=first["entry__date"])
-                | Q(entry__date=first["entry__date"], entry_id__lt=first["entry_id"])
+                Q(date__lt=first["entry__date"])
+                | Q(date=first["entry__date"], entry_id__lt=first["entry_id"])
                 | Q(entry_id=first["entry_id"], position__lt=first["position"])
                 | Q(entry_id=first["entry_id"], position=first["position"], id__lt=first["id"])
             ).aggregate(d=Sum("debit"), c=Sum("credit"))

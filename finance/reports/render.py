@@ -40,8 +40,18 @@ def shaped_rows(rows: Iterable[Row], columns: list[Column], *, language: str):
         }
 
 
-def render_tables_pdf(*, title: str, subtitle: str, association, tables, language: str, facts=()) -> bytes:
-    """`tables`: (title, columns, rows) triples; rows may be a generator."""
+def render_tables_pdf(
+    *,
+    title: str,
+    subtitle: str,
+    association,
+    tables,
+    language: str,
+    facts=(),
+    template="finance/pdf/report.html",
+) -> bytes:
+    """`tables`: (title, columns, rows) triples; rows may be a generator. The journal and the ledger
+    use `finance/pdf/ledger.html` (fixed column widths, one box per cell)."""
     from documents.pdf import render_pdf
 
     with translation.override(language):
@@ -56,7 +66,7 @@ def render_tables_pdf(*, title: str, subtitle: str, association, tables, languag
                 for t_title, columns, rows in tables
             ],
         }
-        return render_pdf("finance/pdf/report.html", context, language=language)
+        return render_pdf(template, context, language=language)
 
 
 def report_pdf(report: Report, *, association, language: str) -> bytes:

@@ -140,11 +140,25 @@ def _validate_header(*, journal_id: int, day: date, label: str, reference: str) 
     return journal, open_year_for(day)
 
 
-def _write_lines(entry: Entry, checked) -> None:
+def new_line(entry: Entry, *, status: str = EntryStatus.DRAFT, **fields) -> EntryLine:
+    """A line of `entry` with its copies of the entry's year, date, status and kind (the indexes
+    that balances and ledgers read hold those copies; the database checks them at commit)."""
+    return EntryLine(
+        entry=entry,
+        fiscal_year_id=entry.fiscal_year_id,
+        date=entry.date,
+        entry_status=status,
+        entry_kind=entry.kind,
+        **fields,
+    )
+
+
+def _write_lines(entry: Entry, checked, *, status: str = EntryStatus.DRAFT) -> None:
     EntryLine.objects.bulk_create(
         [
-            EntryLine(
-                entry=entry,
+            new_line(
+                entry,
+                status=status,
                 position=position,
                 account_id=line.account_id,
                 debit=line.debit,
@@ -155,6 +169,12 @@ def _write_lines(entry: Entry, checked) -> None:
             for position, (line, _account, _project) in enumerate(checked, start=1)
         ]
     )
+
+
+def _mark_lines_posted(entry: Entry) -> None:
+    """The lines' copy of the entry's status, set before the entry itself is posted (a posted
+    entry's lines are frozen); the deferred check at commit refuses any disagreement."""
+    EntryLine.objects.filter(entry=entry).update(entry_status=EntryStatus.POSTED)
 
 
 @transaction.atomic
@@ -181,11 +201,11 @@ def entry_create(
         kind=kind,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
-    _write_lines(entry, checked)
+    # Posted at once: the lines are written already marked posted (the entry follows before
+    # commit), so the locked part of the posting touches no line.
+    _write_lines(entry, checked, status=EntryStatus.POSTED if post else EntryStatus.DRAFT)
     if post:
-        # Posted at once: the lines were just checked; lock the year and number the entry.
-        locked_year = FiscalYear.objects.select_for_update().get(pk=year.pk)
-        return _post_locked(actor=actor, entry=entry, year=locked_year, checked=checked)
+        return _post_locked(actor=actor, entry=entry, year=None, checked=checked)
     return entry
 
 
@@ -229,11 +249,42 @@ def entry_delete_draft(*, actor, entry_id: int) -> None:
     entry.delete()
 
 
-def _post_locked(*, actor, entry: Entry, year: FiscalYear, audit: bool = True, checked=None) -> Entry:
-    """Post a draft whose year row is locked by the caller: number, chain, freeze. `checked`: the
-    lines as `_check_lines` just returned them (else they are read and checked again)."""
-    if year.status == YearStatus.CLOSED:
-        raise WaslError(_("The fiscal year %(year)s is closed: it accepts no entry.") % {"year": year})
+def _next_number(entry: Entry) -> int:
+    """Take the next number of the entry's journal in its year: one UPDATE … RETURNING locks the
+    counter row (until commit) and increments it; the first entry of a journal in a year creates
+    the row."""
+    from django.db import connection
+
+    table = EntryCounter._meta.db_table
+    sql = (
+        f"UPDATE {table} SET last_number = last_number + 1"  # noqa: S608 (a model's own table name)
+        " WHERE association_id = %s AND journal_id = %s AND fiscal_year_id = %s RETURNING last_number"
+    )
+    params = [entry.association_id, entry.journal_id, entry.fiscal_year_id]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0]
+    counter, _created = EntryCounter.objects.select_for_update().get_or_create(
+        journal_id=entry.journal_id, fiscal_year_id=entry.fiscal_year_id
+    )
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def _post_locked(*, actor, entry: Entry, year: FiscalYear | None, audit: bool = True, checked=None) -> Entry:
+    """Post a draft: check it, then number, chain and freeze it.
+
+    Concurrency: everything that needs no lock (reading and checking the lines, marking them
+    posted) is done first; the serial part comes last and stays short — the year's row (head of
+    its hash chain) is locked, then the journal's counter, then the audit chain's head, and all
+    three are held only for those few statements and the commit. `year`: the year row when the
+    caller already holds its lock (closing, allocation), else None. A closing that locked the year
+    first makes this posting wait, then see the year closed and refuse (the database refuses it
+    too); a posting that locked first is counted by the closing, which waits for it.
+    `checked`: the lines as `_check_lines` just returned them (else they are read and checked)."""
     if checked is None:
         lines = list(entry.lines.select_related("account").order_by("position", "pk"))
         _check_lines(
@@ -242,6 +293,7 @@ def _post_locked(*, actor, entry: Entry, year: FiscalYear, audit: bool = True, c
                 for line in lines
             ]
         )
+        _mark_lines_posted(entry)
     else:
         lines = [
             EntryLine(
@@ -253,12 +305,11 @@ def _post_locked(*, actor, entry: Entry, year: FiscalYear, audit: bool = True, c
             )
             for line, account, _project in checked
         ]
-    counter, _created = EntryCounter.objects.select_for_update().get_or_create(
-        journal_id=entry.journal_id, fiscal_year=year
-    )
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    entry.number = counter.last_number
+    if year is None:
+        year = FiscalYear.objects.select_for_update().get(pk=entry.fiscal_year_id)
+    if year.status == YearStatus.CLOSED:
+        raise WaslError(_("The fiscal year %(year)s is closed: it accepts no entry.") % {"year": year})
+    entry.number = _next_number(entry)
     entry.chain_index = year.chain_length + 1
     entry.prev_hash = year.chain_hash
     entry.status = EntryStatus.POSTED
@@ -286,15 +337,14 @@ def _post_locked(*, actor, entry: Entry, year: FiscalYear, audit: bool = True, c
 def entry_post(*, actor, entry_id: int) -> Entry:
     """Post a draft: the next number of its journal in its year (locked counter row, so numbers are
     unique and gap-free), its hash chained to the year's previous posted entry, and it is frozen."""
-    entry = Entry.objects.filter(pk=entry_id).first()
+    # The entry's row lock keeps two officers from posting it twice; the year is locked only at
+    # the end, for the numbering and the chain (see _post_locked).
+    entry = Entry.objects.select_for_update().filter(pk=entry_id).first()
     if entry is None:
         raise NotFound()
-    # Lock order: the year, then the entry, then the journal's counter (closing takes the year first too).
-    year = FiscalYear.objects.select_for_update().get(pk=entry.fiscal_year_id)
-    entry = Entry.objects.select_for_update().get(pk=entry_id)
     if entry.status != EntryStatus.DRAFT:
         raise WaslError(_("This entry is already posted."))
-    return _post_locked(actor=actor, entry=entry, year=year)
+    return _post_locked(actor=actor, entry=entry, year=None)
 
 
 @transaction.atomic
@@ -326,8 +376,8 @@ def entry_reverse(*, actor, entry_id: int, date: date | None = None, label: str 
     )
     EntryLine.objects.bulk_create(
         [
-            EntryLine(
-                entry=reversal,
+            new_line(
+                reversal,
                 position=line.position,
                 account_id=line.account_id,
                 debit=line.credit,
@@ -338,8 +388,7 @@ def entry_reverse(*, actor, entry_id: int, date: date | None = None, label: str 
             for line in lines
         ]
     )
-    locked_year = FiscalYear.objects.select_for_update().get(pk=year.pk)
-    _post_locked(actor=actor, entry=reversal, year=locked_year, audit=False)
+    _post_locked(actor=actor, entry=reversal, year=None, audit=False)
     audit_record(
         actor=actor,
         action="finance.entry.reversed",

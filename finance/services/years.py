@@ -29,7 +29,7 @@ from finance.models import (
 )
 from finance.models.chart import BALANCE_SHEET_CLASSES, RESULT_CLASSES
 from finance.seeding import add_months, fiscal_year_bounds
-from finance.services.entries import _post_locked, parse_amount
+from finance.services.entries import _post_locked, new_line, parse_amount
 
 ZERO = Decimal("0.00")
 ONE_DAY = timedelta(days=1)
@@ -121,8 +121,8 @@ def _write_posted(
     )
     EntryLine.objects.bulk_create(
         [
-            EntryLine(
-                entry=entry,
+            new_line(
+                entry,
                 position=position,
                 account_id=account_id,
                 debit=amount if amount > 0 else ZERO,

@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.utils import translation
 
 from associations.tenancy import association_scope
 from associations.tests.factories import AssociationFactory, UserFactory
@@ -28,7 +29,8 @@ def sql(statement, params=()):
 
 def _run(statement, params, deferred):
     with transaction.atomic():
-        sql(statement, params)
+        for one in [statement] if isinstance(statement, str) else statement:
+            sql(one, params)
         if deferred:
             sql("SET CONSTRAINTS ALL IMMEDIATE")
 
@@ -54,7 +56,11 @@ def draft(association, year, *lines) -> int:
     return entry_id
 
 
-POST = "UPDATE finance_entry SET status = 'posted', number = 900 + id, chain_index = 900 + id WHERE id = %s"
+# Posting by hand: the lines' copy of the status first (a posted entry's lines are frozen), then the entry.
+POST = [
+    "UPDATE finance_entryline SET entry_status = 'posted' WHERE entry_id = %s",
+    "UPDATE finance_entry SET status = 'posted', number = 900 + id, chain_index = 900 + id WHERE id = %s",
+]
 
 
 @pytest.fixture
@@ -69,10 +75,40 @@ def raw_books(db):
 def test_a_balanced_entry_posts(raw_books):
     association, year = raw_books
     entry_id = draft(association, year, ("5161", 10, 0), ("7152", 0, 10))
-    with transaction.atomic():
-        sql(POST, [entry_id])
-        sql("SET CONSTRAINTS ALL IMMEDIATE")
+    _run(POST, [entry_id], deferred=True)
     assert Entry.objects.get(pk=entry_id).status == "posted"
+
+
+def test_the_line_guard_sets_the_lines_copies_from_their_entry(raw_books):
+    association, year = raw_books
+    entry_id = draft(association, year, ("5161", 10, 0), ("7152", 0, 10))
+    sql(
+        "UPDATE finance_entryline SET fiscal_year_id = NULL, date = '2025-06-30', entry_kind = 'closing'"
+        " WHERE entry_id = %s",
+        [entry_id],
+    )
+    rows = sql(
+        "SELECT DISTINCT fiscal_year_id, date, entry_status, entry_kind FROM finance_entryline WHERE entry_id = %s",
+        [entry_id],
+    )
+    assert rows == [(year.pk, year.start_date, "draft", "standard")]
+
+
+@pytest.mark.parametrize(
+    ("statements", "match"),
+    [
+        # The entry posted without its lines' copy of the status.
+        (POST[1:], "disagree"),
+        # Lines marked posted while their entry stays a draft (they would count in the balances).
+        (POST[:1], "disagree"),
+        # A draft's date changed without its lines.
+        (["UPDATE finance_entry SET date = '2025-03-01' WHERE id = %s"], "disagree"),
+    ],
+)
+def test_the_deferred_trigger_refuses_lines_that_disagree_with_their_entry(raw_books, statements, match):
+    association, year = raw_books
+    entry_id = draft(association, year, ("5161", 10, 0), ("7152", 0, 10))
+    refused(statements, [entry_id], match=match, deferred=True)
 
 
 @pytest.mark.parametrize(
@@ -162,4 +198,79 @@ def test_sixteen_concurrent_posters_get_unique_gap_free_numbers():
         thread.join()
     assert errors == []
     assert sorted(numbers) == list(range(1, 81))
+    assert verify_books(association) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_closing_a_year_while_officers_post_into_it():
+    """Closing and posting race on the year's row lock, taken by posting only for its numbering at
+    the end: every entry is either posted before the closing (and counted in the result and the
+    closed balances) or refused as "closed"; nothing lands in the year after it is closed."""
+    from decimal import Decimal
+
+    from associations.errors import WaslError
+    from finance.selectors import trial_balance
+    from finance.services.years import fiscal_year_close
+
+    association = AssociationFactory(fiscal_year_start_month=1)
+    treasurer = UserFactory()
+    with association_scope(association):
+        year = FiscalYear.objects.create(start_date=date(2025, 1, 1), end_date=date(2025, 12, 31))
+        FiscalYear.objects.get_or_create(
+            start_date=date(2026, 1, 1), defaults={"end_date": date(2026, 12, 31)}
+        )
+    barrier = threading.Barrier(9)
+    posted, refusals, errors = [], [], []
+
+    def poster(i):
+        translation.activate("en")  # a thread starts in the default language (Arabic)
+        try:
+            barrier.wait(timeout=10)
+            for j in range(6):
+                try:
+                    with association_scope(association):
+                        simple_entry(
+                            treasurer, date(2025, 5, 1 + j), "5161", "7152", f"{i + 1}.00", journal_code="CAI"
+                        )
+                    posted.append(Decimal(f"{i + 1}.00"))
+                except WaslError as exc:
+                    refusals.append(str(exc))
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def closer():
+        try:
+            barrier.wait(timeout=10)
+            with association_scope(association):
+                fiscal_year_close(actor=treasurer, year_id=year.pk)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=poster, args=(i,)) for i in range(8)] + [
+        threading.Thread(target=closer)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(posted) + len(refusals) == 48
+    assert all("closed" in reason for reason in refusals)
+    with association_scope(association):
+        year.refresh_from_db()
+        assert year.status == "closed"
+        assert year.result == sum(posted, Decimal("0.00"))
+        # Closed: every class 1-7 account is back to zero once the closing entries are counted.
+        closed = trial_balance(year, include_closing=True)
+        assert all(row.balance == 0 for row in closed.rows if row.account_class in (1, 2, 3, 4, 5, 6, 7))
+        numbers = sorted(
+            FiscalYear.objects.get(pk=year.pk)
+            .entries.filter(journal__code="CAI")
+            .values_list("number", flat=True)
+        )
+        assert numbers == list(range(1, len(posted) + 1))
     assert verify_books(association) is None

@@ -37,6 +37,7 @@ def test_every_page_answers_in_each_language(tenant_a, language):
         url(tenant_a, "finance:entry_create"),
         url(tenant_a, "finance:entry", entry_id=tenant_a.entry.pk),
         url(tenant_a, "finance:entry_post", entry_id=tenant_a.draft_entry.pk),
+        url(tenant_a, "finance:entry_edit", entry_id=tenant_a.draft_entry.pk),
         url(tenant_a, "finance:entry_reverse", entry_id=tenant_a.entry.pk),
         url(tenant_a, "finance:entry_delete", entry_id=tenant_a.draft_entry.pk),
         url(tenant_a, "finance:trial_balance"),
@@ -328,3 +329,75 @@ def test_projects_show_income_expenses_and_budget(tenant_a):
         totals = {p.code: (p.income, p.expenses) for p in selectors.projects_with_totals()}
     assert totals["EDU"] == (0, 100)
     assert totals["PA"] == (0, 0)  # the fixture's project is on a cash line: neither income nor expense
+
+
+def test_a_draft_is_changed_from_its_page_and_a_posted_entry_is_not(tenant_a):
+    client = login(tenant_a.treasurer)
+    page = url(tenant_a, "finance:entry_edit", entry_id=tenant_a.draft_entry.pk)
+    form = client.get(page)
+    assert form.status_code == 200 and b"150.00" in form.content and b"draft-secret-a" in form.content
+    with association_scope(tenant_a.association):
+        journal_id = tenant_a.journal.pk
+        day = tenant_a.fiscal_year.start_date.replace(month=3)
+    base = {"journal": journal_id, "date": day.isoformat(), "label": "Cotisation corrigée", "line_count": 4}
+    before = counts(tenant_a)
+    bad = client.post(
+        page, base | {"account_0": "5161", "debit_0": "120", "account_1": "7152", "credit_1": "100"}
+    )
+    assert bad.status_code == 400 and b"does not balance" in bad.content
+    with association_scope(tenant_a.association):
+        assert Entry.objects.get(pk=tenant_a.draft_entry.pk).label == "draft-secret-a"
+    assert counts(tenant_a) == before
+    good = client.post(
+        page, base | {"account_0": "5161", "debit_0": "120", "account_1": "7152", "credit_1": "120"}
+    )
+    assert good.status_code == 302
+    with association_scope(tenant_a.association):
+        entry = Entry.objects.get(pk=tenant_a.draft_entry.pk)
+        assert (entry.label, entry.date, entry.status) == ("Cotisation corrigée", day, "draft")
+        lines = list(entry.lines.order_by("position"))
+        assert [(line.account.code, line.debit, line.credit) for line in lines] == [
+            ("5161", 120, 0),
+            ("7152", 0, 120),
+        ]
+        assert {(line.date, line.fiscal_year_id, line.entry_status) for line in lines} == {
+            (day, entry.fiscal_year_id, "draft")
+        }
+    posted = url(tenant_a, "finance:entry_edit", entry_id=tenant_a.entry.pk)
+    assert client.get(posted).status_code == 302
+    assert (
+        client.post(
+            posted, base | {"account_0": "5161", "debit_0": "1", "account_1": "7152", "credit_1": "1"}
+        ).status_code
+        == 302
+    )
+    with association_scope(tenant_a.association):
+        assert Entry.objects.get(pk=tenant_a.entry.pk).label == "ledger-secret-a"
+    assert login(tenant_a.member).get(page).status_code == 403
+
+
+def test_api_patch_changes_a_draft_only(tenant_a):
+    api = login(tenant_a.treasurer)
+    base = f"/api/v1/associations/{tenant_a.association.slug}/finance/entries/"
+    with association_scope(tenant_a.association):
+        cash, dues = Account.objects.get(code="5161").pk, Account.objects.get(code="7152").pk
+    draft = f"{base}{tenant_a.draft_entry.pk}/"
+    label_only = api.patch(draft, {"label": "Nouvelle étiquette"}, content_type="application/json")
+    assert label_only.status_code == 200 and label_only.json()["label"] == "Nouvelle étiquette"
+    assert len(label_only.json()["lines"]) == 2
+    unbalanced = api.patch(
+        draft,
+        {"lines": [{"account": cash, "debit": "80"}, {"account": dues, "credit": "70"}]},
+        content_type="application/json",
+    )
+    assert unbalanced.status_code == 400
+    lines = api.patch(
+        draft,
+        {"lines": [{"account": cash, "debit": "80"}, {"account": dues, "credit": "80"}]},
+        content_type="application/json",
+    )
+    assert lines.status_code == 200 and {line["debit"] for line in lines.json()["lines"]} == {"80.00", "0.00"}
+    frozen = api.patch(f"{base}{tenant_a.entry.pk}/", {"label": "x"}, content_type="application/json")
+    assert frozen.status_code == 400
+    with association_scope(tenant_a.association):
+        assert Entry.objects.get(pk=tenant_a.entry.pk).label == "ledger-secret-a"
