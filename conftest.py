@@ -13,7 +13,7 @@ from associations.models import Association, Role
 from associations.tenancy import association_scope
 from associations.tests.factories import AssociationFactory, RoleFactory, UserFactory
 from communication.models import Announcement, Post, PostPhoto
-from documents.files import save_private_file
+from documents.files import save_platform_private_file, save_private_file
 from documents.models import Document
 from jobs.models import Job
 from members import services as member_services
@@ -125,6 +125,7 @@ class Tenant:
     platform_course: object = None
     platform_session: object = None
     lesson: object = None
+    platform_lesson: object = None  # a file lesson of A's platform course (global content)
     secrets: list[str] = field(default_factory=list)  # strings that must never reach another tenant
 
 
@@ -242,6 +243,7 @@ def build_tenant(label: str) -> Tenant:
         f"Coursesecret{label}",
         f"lesson-file-secret-{label}",
         f"Lessonsecret{label}",
+        f"platform-lesson-secret-{label}",
     ]
     return tenant
 
@@ -326,7 +328,7 @@ def _build_training(tenant: Tenant, label: str) -> None:
 
     from accounts.models import User
     from training import services as training_services
-    from training.models import Certificate, Lesson, Module
+    from training.models import Certificate, Lesson, Module, PlatformLesson, PlatformModule
 
     manager, _created = User.objects.get_or_create(
         email="training-manager@example.ma", defaults={"is_training_manager": True}
@@ -338,6 +340,18 @@ def _build_training(tenant: Tenant, label: str) -> None:
     )
     tenant.platform_session = training_services.platform_session_save(
         actor=manager, course_id=tenant.platform_course.pk, dates=dates, capacity=5
+    )
+    tenant.platform_lesson = PlatformLesson.objects.create(
+        module=PlatformModule.objects.create(course=tenant.platform_course, title_ar="وحدة", title_fr="M"),
+        title_ar="درس",
+        title_fr="Platform lesson",
+        kind="file",
+        file=save_platform_private_file(
+            "lessons", "p.pdf", f"%PDF-1.4 platform-lesson-secret-{label}".encode()
+        ),
+        file_kind="pdf",
+        file_mime="application/pdf",
+        file_size=40,
     )
     with association_scope(tenant.association):
         president = tenant.president

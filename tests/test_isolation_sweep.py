@@ -77,6 +77,9 @@ def fillers(tenant, slug: str) -> dict[str, str]:
         "certificate_id": str(tenant.certificate.pk),
         "course_token": tenant.platform_course.public_token,
         "lesson_id": str(tenant.lesson.pk),
+        # A's platform course's lesson: global content, opened only to learners seated in it.
+        "platform_course_id": str(tenant.platform_course.pk),
+        "platform_lesson_id": str(tenant.platform_lesson.pk),
     }
 
 

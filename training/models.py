@@ -371,20 +371,23 @@ class Evaluation(TenantModel):
         constraints = [models.UniqueConstraint(fields=["association", "enrolment"], name="evaluation_once")]
 
 
-# --- Self-paced learning: an association's courses ---------------------------------------------------
+# --- Self-paced learning: what a module, lesson, question and answer say, whoever provides them ---
 
 
-class Module(TenantModel):
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
+def _in_language(ar: str, fr: str) -> str:
+    return ar if (get_language() or "ar").startswith("ar") else fr
+
+
+class ModuleContent(models.Model):
     title_ar = models.CharField(_("title in Arabic"), max_length=200)
     title_fr = models.CharField(_("title in French"), max_length=200)
     position = models.PositiveSmallIntegerField(default=0)
 
-    class Meta(TenantModel.Meta):
-        ordering = ["position", "pk"]
+    class Meta:
+        abstract = True
 
     def __str__(self) -> str:
-        return self.title_ar if (get_language() or "ar").startswith("ar") else self.title_fr
+        return _in_language(self.title_ar, self.title_fr)
 
 
 class LessonKind(models.TextChoices):
@@ -394,10 +397,9 @@ class LessonKind(models.TextChoices):
     QUIZ = "quiz", _("Quiz")
 
 
-class Lesson(TenantModel):
+class LessonContent(models.Model):
     """One step of a module: sanitised rich text (ar/fr), a private file, a link or a quiz."""
 
-    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
     title_ar = models.CharField(_("title in Arabic"), max_length=200)
     title_fr = models.CharField(_("title in French"), max_length=200)
     kind = models.CharField(_("kind"), max_length=8, choices=LessonKind.choices, default=LessonKind.TEXT)
@@ -417,15 +419,15 @@ class Lesson(TenantModel):
     )
     position = models.PositiveSmallIntegerField(default=0)
 
-    class Meta(TenantModel.Meta):
-        ordering = ["position", "pk"]
+    class Meta:
+        abstract = True
 
     def __str__(self) -> str:
-        return self.title_ar if (get_language() or "ar").startswith("ar") else self.title_fr
+        return _in_language(self.title_ar, self.title_fr)
 
     @property
     def body(self) -> str:
-        return self.body_ar if (get_language() or "ar").startswith("ar") else self.body_fr
+        return _in_language(self.body_ar, self.body_fr)
 
     @property
     def media_type(self) -> str:
@@ -437,55 +439,146 @@ class Lesson(TenantModel):
         return "pdf" if self.file else ""
 
 
-class Question(TenantModel):
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="questions")
+class QuestionContent(models.Model):
     text_ar = models.CharField(_("question in Arabic"), max_length=500)
     text_fr = models.CharField(_("question in French"), max_length=500)
     multiple = models.BooleanField(_("several answers may be right"), default=False)
     position = models.PositiveSmallIntegerField(default=0)
 
-    class Meta(TenantModel.Meta):
-        ordering = ["position", "pk"]
+    class Meta:
+        abstract = True
 
     def __str__(self) -> str:
-        return self.text_ar if (get_language() or "ar").startswith("ar") else self.text_fr
+        return _in_language(self.text_ar, self.text_fr)
 
 
-class Choice(TenantModel):
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+class ChoiceContent(models.Model):
     text_ar = models.CharField(_("answer in Arabic"), max_length=300)
     text_fr = models.CharField(_("answer in French"), max_length=300)
     is_correct = models.BooleanField(_("right answer"), default=False)
 
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return _in_language(self.text_ar, self.text_fr)
+
+
+# An association's courses: tenant data.
+
+
+class Module(TenantModel, ModuleContent):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
+
+    class Meta(TenantModel.Meta):
+        ordering = ["position", "pk"]
+
+
+class Lesson(TenantModel, LessonContent):
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
+    is_platform = False
+
+    class Meta(TenantModel.Meta):
+        ordering = ["position", "pk"]
+
+    @property
+    def course(self):
+        return self.module.course
+
+
+class Question(TenantModel, QuestionContent):
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="questions")
+
+    class Meta(TenantModel.Meta):
+        ordering = ["position", "pk"]
+
+
+class Choice(TenantModel, ChoiceContent):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+
     class Meta(TenantModel.Meta):
         ordering = ["pk"]
 
-    def __str__(self) -> str:
-        return self.text_ar if (get_language() or "ar").startswith("ar") else self.text_fr
+
+# The platform's courses: global content rows, written by training managers, read by the learners
+# seated in one of the course's platform sessions (whatever their association). Files live under
+# platform/ in the private storage, outside every association's path.
+
+
+class PlatformModule(ModuleContent):
+    course = models.ForeignKey(PlatformCourse, on_delete=models.CASCADE, related_name="modules")
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+
+class PlatformLesson(LessonContent):
+    module = models.ForeignKey(PlatformModule, on_delete=models.CASCADE, related_name="lessons")
+    is_platform = True
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    @property
+    def course(self):
+        return self.module.course
+
+
+class PlatformQuestion(QuestionContent):
+    lesson = models.ForeignKey(PlatformLesson, on_delete=models.CASCADE, related_name="questions")
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+
+class PlatformChoice(ChoiceContent):
+    question = models.ForeignKey(PlatformQuestion, on_delete=models.CASCADE, related_name="choices")
+
+    class Meta:
+        ordering = ["pk"]
 
 
 class LessonProgress(TenantModel):
     """A learner's passage through one lesson: opened (resume from the last one), then done."""
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="progress")
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
+    # Exactly one of the two: an association's lesson, or a platform lesson.
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    platform_lesson = models.ForeignKey(
+        PlatformLesson, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     opened_at = models.DateTimeField()
     done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(TenantModel.Meta):
         constraints = [
+            models.CheckConstraint(
+                condition=Q(lesson__isnull=False, platform_lesson__isnull=True)
+                | Q(lesson__isnull=True, platform_lesson__isnull=False),
+                name="lesson_progress_one_lesson",
+            ),
             models.UniqueConstraint(
                 fields=["association", "enrolment", "lesson"], name="lesson_progress_once"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["association", "enrolment", "platform_lesson"], name="platform_lesson_progress_once"
+            ),
         ]
         indexes = [
             models.Index(fields=["association", "enrolment", "opened_at"], name="lesson_progress_recent")
         ]
 
+    @property
+    def the_lesson_id(self) -> int:
+        return self.lesson_id or self.platform_lesson_id
+
 
 class QuizAttempt(TenantModel):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="+")
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    platform_lesson = models.ForeignKey(
+        PlatformLesson, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     number = models.PositiveSmallIntegerField()  # 1, 2, … up to the lesson's attempts allowed
     score = models.PositiveSmallIntegerField()  # percentage of questions answered right
     passed = models.BooleanField()
@@ -494,7 +587,20 @@ class QuizAttempt(TenantModel):
 
     class Meta(TenantModel.Meta):
         constraints = [
+            models.CheckConstraint(
+                condition=Q(lesson__isnull=False, platform_lesson__isnull=True)
+                | Q(lesson__isnull=True, platform_lesson__isnull=False),
+                name="quiz_attempt_one_lesson",
+            ),
             models.UniqueConstraint(
                 fields=["association", "enrolment", "lesson", "number"], name="quiz_attempt_once"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["association", "enrolment", "platform_lesson", "number"],
+                name="platform_quiz_attempt_once",
+            ),
         ]
+
+    @property
+    def the_lesson_id(self) -> int:
+        return self.lesson_id or self.platform_lesson_id

@@ -11,4 +11,7 @@ urlpatterns = [
     path("c/<str:course_token>/", views_public.platform_course, name="course"),
     path("manage/", views_public.manage_list, name="manage"),
     path("manage/<int:course_id>/", views_public.manage_course, name="manage_course"),
+    path("manage/<int:course_id>/content/", views_public.manage_content, name="manage_content"),
+    path("manage/lessons/<int:lesson_id>/", views_public.manage_lesson, name="manage_lesson"),
+    path("manage/lessons/<int:lesson_id>/file", views_public.manage_lesson_file, name="manage_lesson_file"),
 ]

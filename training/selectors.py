@@ -371,30 +371,34 @@ def progress_of(*, enrolment: Enrolment) -> dict:
 
 
 def lessons_done_of(*, enrolment: Enrolment) -> tuple[int, int]:
-    """(lessons done, lessons in the course) for an enrolment in an association's course."""
-    from training.models import Lesson, LessonProgress
+    """(lessons done, lessons in the course) for an enrolment, whichever the provider."""
+    from training.models import Lesson, LessonProgress, PlatformLesson
 
     if enrolment.is_platform:
-        return 0, 0
-    total = Lesson.objects.filter(module__course_id=enrolment.session.course_id).count()
+        total = PlatformLesson.objects.filter(module__course_id=enrolment.platform_session.course_id).count()
+    else:
+        total = Lesson.objects.filter(module__course_id=enrolment.session.course_id).count()
     done = LessonProgress.objects.filter(enrolment=enrolment, done_at__isnull=False).count()
     return done, total
 
 
 def course_content(*, course):
-    """The course's modules with their lessons, in order (two queries)."""
-    from training.models import Lesson, Module
+    """The course's modules with their lessons, in order (two queries), whichever the provider."""
+    from training.models import Lesson, Module, PlatformCourse, PlatformLesson, PlatformModule
 
-    return Module.objects.filter(course=course).prefetch_related(
-        Prefetch("lessons", queryset=Lesson.objects.order_by("position", "pk"))
+    platform = isinstance(course, PlatformCourse)
+    modules, lessons = (PlatformModule, PlatformLesson) if platform else (Module, Lesson)
+    return modules.objects.filter(course=course).prefetch_related(
+        Prefetch("lessons", queryset=lessons.objects.order_by("position", "pk"))
     )
 
 
-def lesson_detail(*, lesson_id: int):
-    from training.models import Lesson
+def lesson_detail(*, lesson_id: int, platform: bool = False):
+    from training.models import Lesson, PlatformLesson
 
     return (
-        Lesson.objects.filter(pk=lesson_id)
+        (PlatformLesson if platform else Lesson)
+        .objects.filter(pk=lesson_id)
         .select_related("module__course")
         .prefetch_related("questions__choices")
         .first()
@@ -408,9 +412,9 @@ def learner_progress(*, enrolment: Enrolment) -> dict:
     rows = list(LessonProgress.objects.filter(enrolment=enrolment).order_by("-opened_at"))
     attempts: dict[int, list] = {}
     for attempt in QuizAttempt.objects.filter(enrolment=enrolment).order_by("number"):
-        attempts.setdefault(attempt.lesson_id, []).append(attempt)
+        attempts.setdefault(attempt.the_lesson_id, []).append(attempt)
     return {
-        "done": {row.lesson_id for row in rows if row.done_at},
-        "resume_lesson_id": rows[0].lesson_id if rows else None,
+        "done": {row.the_lesson_id for row in rows if row.done_at},
+        "resume_lesson_id": rows[0].the_lesson_id if rows else None,
         "attempts": attempts,
     }

@@ -433,14 +433,17 @@ def completion_rule_met(enrolment: Enrolment, course) -> bool:
     passed when the course asks for them."""
     if course.min_attendance_percent and attendance_rate(enrolment) < course.min_attendance_percent:
         return False
-    if enrolment.is_platform or not (course.lessons_required or course.quizzes_required):
+    if not (course.lessons_required or course.quizzes_required):
         return True
-    from training.models import Lesson, LessonKind, LessonProgress
+    from training.models import Lesson, LessonKind, LessonProgress, PlatformLesson
 
-    lessons = dict(Lesson.objects.filter(module__course=course).values_list("pk", "kind"))
+    lesson_model, lesson_field = (
+        (PlatformLesson, "platform_lesson_id") if enrolment.is_platform else (Lesson, "lesson_id")
+    )
+    lessons = dict(lesson_model.objects.filter(module__course=course).values_list("pk", "kind"))
     done = set(
         LessonProgress.objects.filter(enrolment=enrolment, done_at__isnull=False).values_list(
-            "lesson_id", flat=True
+            lesson_field, flat=True
         )
     )
     for lesson_id, kind in lessons.items():

@@ -18,6 +18,25 @@ urlpatterns = [
     path("lessons/<int:lesson_id>/file", views_learning.lesson_file, name="lesson_file"),
     path("lessons/<int:lesson_id>/done/", views_learning.lesson_done, name="lesson_done"),
     path("lessons/<int:lesson_id>/quiz/", views_learning.quiz_submit, name="quiz_submit"),
+    path(
+        "platform-courses/<int:platform_course_id>/learn/", views_learning.course_learn, name="platform_learn"
+    ),
+    path("platform-lessons/<int:platform_lesson_id>/", views_learning.lesson_page, name="platform_lesson"),
+    path(
+        "platform-lessons/<int:platform_lesson_id>/file",
+        views_learning.lesson_file,
+        name="platform_lesson_file",
+    ),
+    path(
+        "platform-lessons/<int:platform_lesson_id>/done/",
+        views_learning.lesson_done,
+        name="platform_lesson_done",
+    ),
+    path(
+        "platform-lessons/<int:platform_lesson_id>/quiz/",
+        views_learning.quiz_submit,
+        name="platform_quiz_submit",
+    ),
     path("sessions/<int:session_id>/", views.session_detail, name="session"),
     path("sessions/<int:session_id>/enrol/", views.session_enrol, name="session_enrol"),
     path("sessions/<int:session_id>/attendance/", views.attendance, name="session_attendance"),

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -17,7 +18,9 @@ from associations.errors import NotFound, WaslError
 from associations.forms import add_service_error
 from associations.selectors import memberships_of
 from training import selectors, services
+from training.files import serve_lesson_file
 from training.forms import CatalogueFilterForm, CourseForm, SessionForm
+from training.views_learning import content_page
 
 CATALOGUE_PAGE_SIZE = 30
 
@@ -94,3 +97,61 @@ def manage_course(request: HttpRequest, course_id: int) -> HttpResponse:
     failed = course_form.errors or session_form.errors
     context = {"course": course, "course_form": course_form, "session_form": session_form}
     return render(request, "training/manage_course.html", context, status=400 if failed else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage_content(request: HttpRequest, course_id: int) -> HttpResponse:
+    """A platform course's modules, lessons and quizzes, written by the training managers."""
+    _training_manager_or_404(request)
+    course = selectors.platform_course_detail(course_id=course_id)
+    if course is None:
+        raise Http404
+    return content_page(
+        request,
+        course=course,
+        platform=True,
+        lesson_href=lambda pk: reverse("training_public:manage_lesson", kwargs={"lesson_id": pk}),
+        back_href=reverse("training_public:manage_course", kwargs={"course_id": course.pk}),
+    )
+
+
+def _managed_lesson_or_404(request: HttpRequest, lesson_id: int):
+    _training_manager_or_404(request)
+    lesson = selectors.lesson_detail(lesson_id=lesson_id, platform=True)
+    if lesson is None:
+        raise Http404
+    return lesson
+
+
+@login_required
+@require_GET
+def manage_lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    """A training manager's preview of a platform lesson (no progress is kept)."""
+    lesson = _managed_lesson_or_404(request, lesson_id)
+    file_url = reverse("training_public:manage_lesson_file", kwargs={"lesson_id": lesson.pk})
+    context = {
+        "lesson": lesson,
+        "course": lesson.module.course,
+        "enrolment": None,
+        "show_media": request.GET.get("media") == "1",
+        "file_url": file_url if lesson.file else "",
+        "learn_href": reverse(
+            "training_public:manage_content", kwargs={"course_id": lesson.module.course_id}
+        ),
+    }
+    return render(request, "training/lesson.html", context)
+
+
+@login_required
+@require_GET
+def manage_lesson_file(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    lesson = _managed_lesson_or_404(request, lesson_id)
+    if not lesson.file:
+        raise Http404
+    return serve_lesson_file(
+        lesson.file,
+        content_type=lesson.file_mime or "application/octet-stream",
+        range_header=request.headers.get("Range"),
+        download_name=f"lesson-{lesson.pk}.{lesson.file_kind or 'bin'}",
+    )
