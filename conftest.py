@@ -126,6 +126,7 @@ class Tenant:
     platform_session: object = None
     lesson: object = None
     platform_lesson: object = None  # a file lesson of A's platform course (global content)
+    course_invitation_token: str = ""  # an outside participant's invitation link to A's session
     secrets: list[str] = field(default_factory=list)  # strings that must never reach another tenant
 
 
@@ -244,6 +245,7 @@ def build_tenant(label: str) -> Tenant:
         f"lesson-file-secret-{label}",
         f"Lessonsecret{label}",
         f"platform-lesson-secret-{label}",
+        f"participant-{label}@example.ma",
     ]
     return tenant
 
@@ -373,6 +375,10 @@ def _build_training(tenant: Tenant, label: str) -> None:
             enrolment=tenant.enrolment,
             document=tenant.document,
         )
+        _invitation, tenant.course_invitation_token = training_services.course_invitation_create(
+            actor=president, session_id=tenant.session.pk, full_name=f"Outsider {label}",
+            email=f"participant-{label}@example.ma",
+        )  # fmt: skip
         module = Module.objects.create(course=tenant.course, title_ar="وحدة", title_fr="Module")
         tenant.lesson = Lesson.objects.create(
             module=module,

@@ -212,6 +212,29 @@ class SessionDate(TenantModel, DateRange):
 # --- Learners: tenant data of the learner's association ----------------------------------------
 
 
+class Participant(TenantModel):
+    """A person from outside the association (not a member) whom an officer invited to one of the
+    association's own courses. Kept in the association's scope, like its members."""
+
+    full_name = models.CharField(_("full name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["full_name", "pk"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    # The names a member offers to pages, PDFs and messages: one name, whatever the script.
+    @property
+    def display_name(self) -> str:
+        return self.full_name
+
+    name_ar = name_latin = display_name
+
+
 class EnrolmentStatus(models.TextChoices):
     ENROLLED = "enrolled", _("Enrolled")
     WAITLISTED = "waitlisted", _("On the waiting list")
@@ -232,7 +255,13 @@ class Enrolment(TenantModel):
     platform_session = models.ForeignKey(
         PlatformSession, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    # The learner: a member of the association, or an outside participant invited by an officer.
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, null=True, blank=True, related_name="enrolments"
+    )
     status = models.CharField(max_length=12, choices=EnrolmentStatus.choices)
     position = models.PositiveIntegerField()
     enrolled_by = models.ForeignKey(
@@ -248,6 +277,16 @@ class Enrolment(TenantModel):
                 condition=Q(session__isnull=False, platform_session__isnull=True)
                 | Q(session__isnull=True, platform_session__isnull=False),
                 name="enrolment_one_session",
+            ),
+            models.CheckConstraint(
+                condition=Q(member__isnull=False, participant__isnull=True)
+                | Q(member__isnull=True, participant__isnull=False),
+                name="enrolment_one_learner",
+            ),
+            models.UniqueConstraint(
+                fields=["association", "session", "participant"],
+                condition=Q(status__in=ACTIVE_ENROLMENT, session__isnull=False, participant__isnull=False),
+                name="enrolment_participant_once_per_session",
             ),
             models.UniqueConstraint(
                 fields=["association", "session", "member"],
@@ -273,6 +312,12 @@ class Enrolment(TenantModel):
     def is_platform(self) -> bool:
         return self.platform_session_id is not None
 
+    @property
+    def learner(self):
+        """The member, or the outside participant: both offer display_name, name_ar, name_latin,
+        email and phone."""
+        return self.member if self.member_id else self.participant
+
 
 class EnrolmentStatusChange(TenantModel):
     """Every status an enrolment has had, oldest first: the history is never rewritten."""
@@ -294,7 +339,12 @@ class Certificate(TenantModel):
     """A learner's certificate of one course, with its PDF (documents). Issued once per learner and
     course (constraints); a revocation is recorded on the row, which is never deleted."""
 
-    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     course = models.ForeignKey(Course, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     platform_course = models.ForeignKey(
         PlatformCourse, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -316,6 +366,16 @@ class Certificate(TenantModel):
                 | Q(course__isnull=True, platform_course__isnull=False),
                 name="certificate_one_course",
             ),
+            models.CheckConstraint(
+                condition=Q(member__isnull=False, participant__isnull=True)
+                | Q(member__isnull=True, participant__isnull=False),
+                name="certificate_one_learner",
+            ),
+            models.UniqueConstraint(
+                fields=["association", "participant", "course"],
+                condition=Q(course__isnull=False, participant__isnull=False),
+                name="certificate_participant_once_per_course",
+            ),
             models.UniqueConstraint(
                 fields=["association", "member", "course"],
                 condition=Q(course__isnull=False),
@@ -331,6 +391,36 @@ class Certificate(TenantModel):
     def __str__(self) -> str:
         return f"#{self.pk}"
 
+    @property
+    def learner(self):
+        return self.member if self.member_id else self.participant
+
+
+class CourseInvitation(TenantModel):
+    """An officer's invitation of an outside participant to one session of the association's own
+    courses. The link carries a random token (only its hash is stored); it expires and serves once."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="invitations")
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="invitations")
+    token_hash = models.CharField(max_length=64, editable=False)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "token_hash"], name="course_invitation_token_unique"
+            )
+        ]
+
 
 class AttendanceStatus(models.TextChoices):
     PRESENT = "present", _("Present")
@@ -339,7 +429,30 @@ class AttendanceStatus(models.TextChoices):
     ABSENT = "absent", _("Absent")
 
 
+# The defaults, until an association configures its own statuses (AttendanceStatusOption).
 ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
+
+
+class AttendanceStatusOption(TenantModel):
+    """One attendance status an association uses (present, late, excused, absent by default), and
+    whether it counts as attended for the completion rule. Retired, never deleted: recorded
+    attendance keeps its code and its meaning."""
+
+    code = models.SlugField(_("code"), max_length=20)
+    label_ar = models.CharField(_("label in Arabic"), max_length=60)
+    label_fr = models.CharField(_("label in French"), max_length=60)
+    counts_as_attended = models.BooleanField(_("counts as attended"), default=False)
+    is_active = models.BooleanField(_("offered at check-in"), default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["association", "code"], name="attendance_status_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return _in_language(self.label_ar, self.label_fr)
 
 
 class Attendance(TenantModel):
@@ -347,7 +460,7 @@ class Attendance(TenantModel):
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendance")
     day = models.DateField()
-    status = models.CharField(max_length=10, choices=AttendanceStatus.choices)
+    status = models.CharField(max_length=20)  # a code of the association's statuses
     taken_at = models.DateTimeField(auto_now=True)
     taken_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

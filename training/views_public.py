@@ -17,9 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from associations.errors import NotFound, WaslError
 from associations.forms import add_service_error
 from associations.selectors import memberships_of
+from associations.tenancy import association_scope_of_slug
 from training import selectors, services
 from training.files import serve_lesson_file
-from training.forms import CatalogueFilterForm, CourseForm, SessionForm
+from training.forms import CatalogueFilterForm, CourseForm, JoinForm, SessionForm
 from training.views_learning import content_page
 
 CATALOGUE_PAGE_SIZE = 30
@@ -155,3 +156,37 @@ def manage_lesson_file(request: HttpRequest, lesson_id: int) -> HttpResponse:
         range_header=request.headers.get("Range"),
         download_name=f"lesson-{lesson.pk}.{lesson.file_kind or 'bin'}",
     )
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, association_slug: str, invitation_token: str) -> HttpResponse:
+    """An outside participant's invitation link: no account needed, the random token is the key. It
+    opens the association's scope itself (the link lives outside /a/, which needs a role)."""
+    with association_scope_of_slug(association_slug) as association:
+        if association is None:
+            raise Http404
+        try:
+            invitation = services.course_invitation_for_token(raw_token=invitation_token)
+        except NotFound as exc:
+            raise Http404 from exc
+        except WaslError as exc:
+            context = {"message": exc.message, "association": association}
+            return render(request, "training/join_problem.html", context, status=410)
+        form = JoinForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                enrolment = services.course_invitation_accept(raw_token=invitation_token)
+            except NotFound as exc:
+                raise Http404 from exc
+            except WaslError as exc:
+                context = {"message": exc.message, "association": association}
+                return render(request, "training/join_problem.html", context, status=409)
+            context = {"association": association, "enrolment": enrolment, "session": invitation.session}
+            return render(request, "training/join_done.html", context)
+        context = {
+            "association": association,
+            "invitation": invitation,
+            "session": invitation.session,
+            "form": form,
+        }
+        return render(request, "training/join.html", context, status=400 if form.errors else 200)
