@@ -42,6 +42,8 @@ CROSS_TENANT_MODULES = frozenset(
         # the first learner waiting for a platform session's seat (ids only); a person's own enrolments (/me/)
         "training/selectors.py",
         "training/figures.py",  # aggregate counts for the ministry's view, cells under 5 suppressed
+        # a training manager's list of one platform session's learners: association, name, attendance
+        "training/platform_learners.py",
     }
 )
 

@@ -179,6 +179,16 @@ def platform_session_detail(*, platform_session_id: int) -> PlatformSession | No
     )
 
 
+def platform_session_managed(*, platform_session_id: int) -> PlatformSession | None:
+    """A platform session as its training managers see it (public row, no association scope)."""
+    return (
+        PlatformSession.objects.filter(pk=platform_session_id)
+        .select_related("course", "region")
+        .prefetch_related(Prefetch("dates", queryset=PlatformSessionDate.objects.order_by("starts_at")))
+        .first()
+    )
+
+
 def enrolment_detail(*, enrolment_id: int) -> Enrolment | None:
     return (
         Enrolment.objects.filter(pk=enrolment_id)

@@ -38,6 +38,12 @@ urlpatterns = [
         name="platform_quiz_submit",
     ),
     path("sessions/<int:session_id>/", views.session_detail, name="session"),
+    path("sessions/<int:session_id>/certificates/", views.session_certificates, name="session_certificates"),
+    path(
+        "platform/<int:platform_session_id>/certificates/",
+        views.session_certificates,
+        name="platform_session_certificates",
+    ),
     path("sessions/<int:session_id>/invite/", views.session_invite, name="session_invite"),
     path("sessions/<int:session_id>/enrol/", views.session_enrol, name="session_enrol"),
     path("sessions/<int:session_id>/attendance/", views.attendance, name="session_attendance"),

@@ -20,8 +20,9 @@ from associations.errors import NotFound, WaslError
 from associations.forms import add_service_error
 from documents.files import serve_private_file
 from documents.pdf import qr_svg, render_pdf
+from jobs.services import job_start
 from members.selectors import member_of_request
-from training import selectors, services
+from training import bulk_certificates, selectors, services
 from training.forms import (
     AttendanceStatusForm,
     CatalogueFilterForm,
@@ -211,6 +212,9 @@ def session_detail(
             request, f"{name}_attendance", **_session_kwargs(session_id, platform_session_id)
         ),
         "sheet_url": _ws(request, f"{name}_sheet", **_session_kwargs(session_id, platform_session_id)),
+        "certificates_url": _ws(
+            request, f"{name}_certificates", **_session_kwargs(session_id, platform_session_id)
+        ),
     }
     return render(request, "training/session_detail.html", context, status=400 if form.errors else 200)
 
@@ -575,3 +579,27 @@ def attendance_statuses(request: HttpRequest, association_slug: str) -> HttpResp
             return redirect(request.path)
     context = {"form": form, "statuses": selectors.attendance_statuses(include_retired=True)}
     return render(request, "training/attendance_statuses.html", context, status=400 if form.errors else 200)
+
+
+@requires("training.manage")
+@require_POST
+def session_certificates(
+    request: HttpRequest,
+    association_slug: str,
+    session_id: int | None = None,
+    platform_session_id: int | None = None,
+) -> HttpResponse:
+    """Issue the certificates of every learner of the session who meets the rule, as a job."""
+    session = _session_or_404(session_id, platform_session_id)
+    params = {"platform_session_id": session.pk} if platform_session_id else {"session_id": session.pk}
+    try:
+        job = job_start(
+            actor=request.user,
+            role_kind=request.role.kind if request.role else None,
+            kind=bulk_certificates.KIND,
+            params=params,
+        )
+    except WaslError as exc:
+        messages.error(request, exc.message)
+        return redirect(request.META.get("HTTP_REFERER") or _ws(request, "courses"))
+    return redirect("jobs:detail", association_slug=association_slug, job_id=job.pk)

@@ -21,6 +21,7 @@ from associations.tenancy import association_scope_of_slug
 from training import selectors, services
 from training.files import serve_lesson_file
 from training.forms import CatalogueFilterForm, CourseForm, JoinForm, SessionForm
+from training.platform_learners import platform_session_learners
 from training.views_learning import content_page
 
 CATALOGUE_PAGE_SIZE = 30
@@ -190,3 +191,23 @@ def join(request: HttpRequest, association_slug: str, invitation_token: str) -> 
             "form": form,
         }
         return render(request, "training/join.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def manage_session_learners(request: HttpRequest, platform_session_id: int) -> HttpResponse:
+    """A training manager's list of a platform session's learners, whatever their association:
+    association, name, status, days attended, certificate — and nothing else of theirs."""
+    _training_manager_or_404(request)
+    session = selectors.platform_session_managed(platform_session_id=platform_session_id)
+    if session is None:
+        raise Http404
+    days = services.session_days(session)
+    learners = platform_session_learners(platform_session=session, days_total=len(days))
+    context = {
+        "session": session,
+        "days_total": len(days),
+        "learners": learners,
+        "completed": sum(1 for row in learners if row.status == "completed"),
+    }
+    return render(request, "training/manage_learners.html", context)
