@@ -173,7 +173,7 @@ def join(request: HttpRequest, association_slug: str, invitation_token: str) -> 
         except WaslError as exc:
             context = {"message": exc.message, "association": association}
             return render(request, "training/join_problem.html", context, status=410)
-        form = JoinForm(request.POST or None)
+        form = JoinForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 enrolment = services.course_invitation_accept(raw_token=invitation_token)

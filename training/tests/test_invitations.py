@@ -112,11 +112,13 @@ def test_without_confirmation_nothing_is_taken(tenant_a):
 )
 def test_an_invitation_needs_a_name_and_an_address(tenant_a, values, field):
     _course, session = course_with_session(tenant_a, capacity=3)
+    with association_scope(tenant_a.association):
+        before = (Participant.objects.count(), CourseInvitation.objects.count())
     with association_scope(tenant_a.association), pytest.raises(WaslError) as caught:
         services.course_invitation_create(actor=tenant_a.president, session_id=session.pk, **values)
     assert caught.value.field == field
     with association_scope(tenant_a.association):
-        assert not Participant.objects.exists() and not CourseInvitation.objects.exists()
+        assert (Participant.objects.count(), CourseInvitation.objects.count()) == before
 
 
 def test_officers_invite_from_the_page_and_see_the_link_once(tenant_a):
