@@ -365,7 +365,12 @@ def progress_of(*, enrolment: Enrolment) -> dict:
     course = enrolment.the_session.course
     course_kwargs = {"platform_course": course} if enrolment.is_platform else {"course": course}
     certificate = (
-        Certificate.objects.filter(member_id=enrolment.member_id, revoked_at=None, **course_kwargs)
+        Certificate.objects.filter(
+            member_id=enrolment.member_id,
+            participant_id=enrolment.participant_id,
+            revoked_at=None,
+            **course_kwargs,
+        )
         .select_related("document")
         .first()
     )
