@@ -13,7 +13,7 @@ from associations.models import Association, Role
 from associations.tenancy import association_scope
 from associations.tests.factories import AssociationFactory, RoleFactory, UserFactory
 from communication.models import Announcement, Post, PostPhoto
-from documents.files import save_private_file
+from documents.files import save_platform_private_file, save_private_file
 from documents.models import Document
 from jobs.models import Job
 from members import services as member_services
@@ -136,6 +136,8 @@ class Tenant:
     assembly: object = None  # governance: a convened assembly in session, a poll, a document
     poll: object = None
     assembly_document: object = None
+    platform_lesson: object = None  # a file lesson of A's platform course (global content)
+    course_invitation_token: str = ""  # an outside participant's invitation link to A's session
     secrets: list[str] = field(default_factory=list)  # strings that must never reach another tenant
 
 
@@ -271,6 +273,8 @@ def build_tenant(label: str) -> Tenant:
         f"Assemblysecret{label}",
         f"assembly-document-secret-{label}",
         f"Pollsecret{label}",
+        f"platform-lesson-secret-{label}",
+        f"participant-{label}@example.ma",
     ]
     return tenant
 
@@ -442,7 +446,7 @@ def _build_training(tenant: Tenant, label: str) -> None:
 
     from accounts.models import User
     from training import services as training_services
-    from training.models import Certificate, Lesson, Module
+    from training.models import Certificate, Lesson, Module, PlatformLesson, PlatformModule
 
     manager, _created = User.objects.get_or_create(
         email="training-manager@example.ma", defaults={"is_training_manager": True}
@@ -454,6 +458,18 @@ def _build_training(tenant: Tenant, label: str) -> None:
     )
     tenant.platform_session = training_services.platform_session_save(
         actor=manager, course_id=tenant.platform_course.pk, dates=dates, capacity=5
+    )
+    tenant.platform_lesson = PlatformLesson.objects.create(
+        module=PlatformModule.objects.create(course=tenant.platform_course, title_ar="وحدة", title_fr="M"),
+        title_ar="درس",
+        title_fr="Platform lesson",
+        kind="file",
+        file=save_platform_private_file(
+            "lessons", "p.pdf", f"%PDF-1.4 platform-lesson-secret-{label}".encode()
+        ),
+        file_kind="pdf",
+        file_mime="application/pdf",
+        file_size=40,
     )
     with association_scope(tenant.association):
         president = tenant.president
@@ -475,6 +491,10 @@ def _build_training(tenant: Tenant, label: str) -> None:
             enrolment=tenant.enrolment,
             document=tenant.document,
         )
+        _invitation, tenant.course_invitation_token = training_services.course_invitation_create(
+            actor=president, session_id=tenant.session.pk, full_name=f"Outsider {label}",
+            email=f"participant-{label}@example.ma",
+        )  # fmt: skip
         module = Module.objects.create(course=tenant.course, title_ar="وحدة", title_fr="Module")
         tenant.lesson = Lesson.objects.create(
             module=module,

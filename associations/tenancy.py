@@ -43,6 +43,8 @@ CROSS_TENANT_MODULES = frozenset(
         "training/selectors.py",
         "training/figures.py",  # aggregate counts for the ministry's view, cells under 5 suppressed
         "governance/compliance.py",  # compliance aggregates for the ministry (counts only)
+        # a training manager's list of one platform session's learners: association, name, attendance
+        "training/platform_learners.py",
     }
 )
 

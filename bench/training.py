@@ -5,12 +5,15 @@ Creates a throwaway database (Django's test-database machinery), one association
 course (one module: a text lesson, a PDF lesson, a five-question quiz) with one session seating
 every learner. Learners and enrolments are bulk-created (setup is not measured). Then, per
 learner, in the association's scope as a request would be: open the lesson list, open a lesson
-(progress recorded, resume point moved) and submit the quiz. Then certificates for the first
-BENCH_CERTIFICATES learners in one transaction (documents snapshotted; rendering is deferred as in
-production, where it runs after commit on the `bulk` queue), and BENCH_RENDER certificate PDFs
-rendered to give the per-PDF cost.
+(progress recorded, resume point moved) and submit the quiz. Then the certificates of a session of
+BENCH_CERTIFICATES learners issued as the bulk job (`training.certificates`: started, claimed, run in
+steps of WASL_CERTIFICATES_PER_STEP learners, each its own transaction, exactly as a worker runs it,
+Celery eager); documents are snapshotted and their rendering deferred as in production (after
+commit, on the `bulk` queue); then the job is run again to show a rerun issues nothing; and
+BENCH_RENDER certificate PDFs rendered to give the per-PDF cost.
 
-    DATABASE_URL=postgres://wasl_app:wasl_app@127.0.0.1:5432/wasl_bench .venv/bin/python bench/training.py
+    DATABASE_URL=postgres://wasl_app:wasl_app@127.0.0.1:5432/wasl_bench REDIS_URL=redis://127.0.0.1:6379/6 \
+        .venv/bin/python bench/training.py
     BENCH_LEARNERS=500 BENCH_CERTIFICATES=100 .venv/bin/python bench/training.py    # SQLite, quick
 """
 
@@ -32,6 +35,8 @@ django.setup()
 from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
 
 LEARNERS = int(os.environ.get("BENCH_LEARNERS", "5000"))
+# Which parts run: "learners", "certificates" or both (the default), e.g. to measure one on a busy machine.
+PHASES = set(os.environ.get("BENCH_PHASES", "learners,certificates").split(","))
 CERTIFICATES = int(os.environ.get("BENCH_CERTIFICATES", "1000"))
 RENDER = int(os.environ.get("BENCH_RENDER", "10"))
 
@@ -53,17 +58,19 @@ def main() -> None:
         from datetime import timedelta
 
         from django.core.files.uploadedfile import SimpleUploadedFile
-        from django.db import connection, transaction
-        from django.utils import timezone
+        from django.db import connection
+        from django.utils import timezone, translation
 
         from associations.tenancy import association_scope
         from associations.tests.factories import AssociationFactory, RoleFactory
         from documents import tasks as document_tasks
         from documents.models import Document
         from documents.services import document_render
+        from jobs.models import Job
+        from jobs.services import job_start
         from members.models import Member, MemberStatus
         from training import lessons, selectors, services
-        from training.models import Enrolment, EnrolmentStatus
+        from training.models import Certificate, Enrolment, EnrolmentStatus
 
         association = AssociationFactory()
         officer = RoleFactory(association=association, kind="president").user
@@ -126,7 +133,7 @@ def main() -> None:
         print(f"{connection.vendor}: {LEARNERS} learners, {len(questions)}-question quiz")
 
         open_list, open_lesson, submit = [], [], []
-        for enrolment in enrolments:
+        for enrolment in enrolments if "learners" in PHASES else []:
             with association_scope(association):
                 t0 = time.perf_counter()
                 list(selectors.course_content(course=course))
@@ -140,26 +147,63 @@ def main() -> None:
             open_list.append((t1 - t0) * 1000)
             open_lesson.append((t2 - t1) * 1000)
             submit.append((t3 - t2) * 1000)
-        report("open the lesson list", open_list)
-        report("open a lesson (progress saved)", open_lesson)
-        report("submit a quiz (scored, saved)", submit)
+        if open_list:
+            report("open the lesson list", open_list)
+            report("open a lesson (progress saved)", open_lesson)
+            report("submit a quiz (scored, saved)", submit)
+        if "certificates" not in PHASES:
+            return
 
-        # Certificates: snapshots and rows in one transaction; the PDFs render after commit in
-        # production (documents.render on the bulk queue), so the render is counted apart.
+        # Certificates: a session of CERTIFICATES learners (seated, rule met), issued by the job.
+        cert_session = None
+        with association_scope(association):
+            cert_session = services.session_save(
+                actor=officer, course_id=course.pk, dates=[(start, start + timedelta(hours=2))],
+                capacity=max(CERTIFICATES, 1),
+            )  # fmt: skip
+            Enrolment.objects.bulk_create(
+                [
+                    Enrolment(
+                        session=cert_session, member_id=pk, status=EnrolmentStatus.ENROLLED, position=n + 1
+                    )
+                    for n, pk in enumerate(ids[:CERTIFICATES])
+                ],
+                batch_size=1000,
+            )
+        # The PDFs render after commit in production (documents.render on the bulk queue): counted apart.
         deferred = []
         document_tasks.document_render.delay = lambda **kwargs: deferred.append(kwargs["document_id"])
+
+        def run_job():
+            with translation.override("fr"), association_scope(association):
+                job = job_start(
+                    actor=officer, role_kind="president", kind="training.certificates",
+                    params={"session_id": cert_session.pk},
+                )  # fmt: skip
+            # job_start enqueued the run on commit; with Celery eager the whole job (its steps
+            # included) ran by now, in its own transactions.
+            with association_scope(association):
+                return Job.objects.get(pk=job.pk)
+
         tracemalloc.start()
         t0 = time.perf_counter()
-        with association_scope(association), transaction.atomic():
-            for enrolment in enrolments[:CERTIFICATES]:
-                services.certificate_issue(actor=officer, enrolment=enrolment)
+        job = run_job()
         elapsed = time.perf_counter() - t0
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         print(
-            f"{'issue certificates (one transaction)':34} n={CERTIFICATES:5}  {elapsed:7.2f} s"
+            f"{'issue certificates (bulk job)':34} n={CERTIFICATES:5}  {elapsed:7.2f} s"
             f"  ({CERTIFICATES / elapsed:6.1f}/s)  peak Python memory {peak / 2**20:6.1f} MiB"
+            f"  steps {job.steps_total}  status {job.status}: {job.summary}"
         )
+        t0 = time.perf_counter()
+        again = run_job()
+        print(
+            f"{'the same job again (a rerun)':34} {time.perf_counter() - t0:7.2f} s  {again.status}: {again.summary}"
+        )
+        with association_scope(association):
+            certificates = Certificate.objects.filter(enrolment__session=cert_session).count()
+        assert certificates == CERTIFICATES, certificates
         samples = []
         for document_id in deferred[:RENDER]:
             t0 = time.perf_counter()

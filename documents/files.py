@@ -35,6 +35,14 @@ def save_private_file(folder: str, filename: str, content: bytes) -> str:
     return private_storage().save(tenant_file_path(folder, filename), ContentFile(content))
 
 
+def save_platform_private_file(folder: str, filename: str, content: bytes) -> str:
+    """platform/<folder>/<random>-<name>: a private file that belongs to no association (the
+    platform's own content). Served, like every private file, only by a view that checked access."""
+    safe = get_valid_filename(filename)[-80:] or "file"
+    name = f"platform/{folder}/{uuid.uuid4().hex}-{safe}"
+    return private_storage().save(name, ContentFile(content))
+
+
 def serve_private_file(name: str, *, download_name: str, content_type: str | None = None) -> FileResponse:
     """Stream a private file as an attachment. Call only after checking scope and capability."""
     response = FileResponse(

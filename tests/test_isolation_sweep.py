@@ -95,6 +95,12 @@ def fillers(tenant, slug: str) -> dict[str, str]:
         "assembly_document_id": str(tenant.assembly_document.pk),
         "rules_id": str(tenant.assembly.rules_id),
         "step": "quorum",
+        # A's platform course's lesson: global content, opened only to learners seated in it.
+        "platform_course_id": str(tenant.platform_course.pk),
+        "platform_lesson_id": str(tenant.platform_lesson.pk),
+        # The outside participant's link (public: the token is the key; it shows no address and
+        # takes a place only with the invitee's confirmation).
+        "invitation_token": tenant.course_invitation_token,
     }
 
 

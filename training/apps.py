@@ -6,4 +6,4 @@ class TrainingConfig(AppConfig):
 
     def ready(self) -> None:
         # The certificate's document kind, the reminder rules and the module's seam entries.
-        from training import certificates, contributions  # noqa: F401
+        from training import bulk_certificates, certificates, contributions  # noqa: F401

@@ -37,6 +37,16 @@ for key, label, sentence in (
         _("%(actor)s issued training certificate %(target)s"),
     ),
     (
+        "training.attendance_status.saved",
+        _("Attendance status saved"),
+        _("%(actor)s saved the attendance status %(code)s"),
+    ),
+    (
+        "training.invitation.created",
+        _("Outside participant invited"),
+        _("%(actor)s invited an outside participant to course %(target)s"),
+    ),
+    (
         "training.certificate.revoked",
         _("Certificate revoked"),
         _("%(actor)s revoked training certificate %(target)s"),
@@ -49,6 +59,15 @@ for key, label, sentence in (
             sentence=sentence,
             field_labels={"status": _("status"), "fields": _("fields recorded"), "day": _("day")},
             values={"status": STATUS_WORDS | dict(AttendanceStatus.choices)},
-            hidden=("session", "platform", "was", "capacity", "module", "lesson"),
+            hidden=(
+                "session",
+                "platform",
+                "was",
+                "capacity",
+                "module",
+                "lesson",
+                "participant",
+                "invitation",
+            ),
         )
     )

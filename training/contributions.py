@@ -122,7 +122,7 @@ def _learners(value: str):
         enrolments = enrolments.filter(platform_session__course_id=int(pk))
     elif value != "any":
         enrolments = enrolments.none()
-    return enrolments.values("member_id")
+    return enrolments.filter(member__isnull=False).values("member_id")  # outside participants are no members
 
 
 def _learner_choices():

@@ -15,7 +15,7 @@ from associations.demo import demo_user
 from associations.models import Association, Region
 from associations.tenancy import association_scope
 from members.models import Member, MemberStatus
-from training import services
+from training import lessons, services
 from training.models import Course, Format, PlatformCourse, Theme
 
 MANAGER_EMAIL = "training@demo.wasl.ma"
@@ -71,6 +71,41 @@ def seed_training() -> list[str]:
                 actor=manager, course_id=course.pk, dates=_days(10, 2), capacity=30, region=casablanca,
                 place="Casablanca", trainers="Nadia Training",
             )  # fmt: skip
+    finances = PlatformCourse.objects.filter(title_fr="Gérer les finances d'une association").first()
+    if finances is not None and not finances.modules.exists():
+        # The platform course's self-paced part: a module with a lesson and a short quiz.
+        module = lessons.module_save(
+            actor=manager, course_id=finances.pk, title_ar="الميزانية", title_fr="Le budget", platform=True
+        )
+        lessons.lesson_save(
+            actor=manager,
+            module_id=module.pk,
+            title_ar="ما هي الميزانية؟",
+            title_fr="Qu'est-ce qu'un budget ?",
+            kind="text",
+            body_ar="<p>الميزانية توقع للمداخيل والمصاريف لسنة.</p>",
+            body_fr="<p>Le budget prévoit les recettes et les dépenses d'une année.</p>",
+            platform=True,
+        )
+        quiz = lessons.lesson_save(
+            actor=manager,
+            module_id=module.pk,
+            title_ar="اختبار قصير",
+            title_fr="Petit quiz",
+            kind="quiz",
+            pass_mark=100,
+            max_attempts=3,
+            platform=True,
+        )
+        lessons.question_add(
+            actor=manager,
+            lesson_id=quiz.pk,
+            text_ar="هل الميزانية توقع؟",
+            text_fr="Le budget est-il une prévision ?",
+            multiple=False,
+            choices=[("نعم", "Oui", True), ("لا", "Non", False)],
+            platform=True,
+        )
     association = Association.objects.get(acronym="AADE")
     president = demo_user("president@demo.wasl.ma")
     with association_scope(association):

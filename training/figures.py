@@ -9,13 +9,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from associations.models import Association
 from associations.tenancy import cross_tenant_read
 from training.models import (
     ATTENDED,
     Attendance,
+    AttendanceStatusOption,
     Certificate,
     Course,
     Enrolment,
@@ -79,7 +80,9 @@ def training_figures(*, today: date | None = None) -> TrainingFigures:
         figures.association_sessions = Session.objects.filter(is_cancelled=False).count()
         learners = list(
             Enrolment.objects.filter(status__in=learning)
-            .values_list("association_id", "member_id", "member__gender", "member__birth_date")
+            .values_list(
+                "association_id", "member_id", "participant_id", "member__gender", "member__birth_date"
+            )
             .distinct()
         )
         by_status = dict(
@@ -88,11 +91,15 @@ def training_figures(*, today: date | None = None) -> TrainingFigures:
             .annotate(n=Count("id"))
             .order_by()
         )
-        attendance = Attendance.objects.aggregate(
-            total=Count("id"), attended=Count("id", filter=Q(status__in=ATTENDED))
+        # What counts as attended is each association's own setting, or the defaults without one.
+        configured = AttendanceStatusOption.objects.filter(association_id=OuterRef("association_id"))
+        counted = Q(Exists(configured.filter(code=OuterRef("status"), counts_as_attended=True))) | (
+            Q(status__in=ATTENDED) & ~Q(Exists(configured))
         )
+        attendance = Attendance.objects.aggregate(total=Count("id"), attended=Count("id", filter=counted))
         certificates = Certificate.objects.filter(revoked_at=None).count()
-    people = {(a, m): (sex, born) for a, m, sex, born in learners}
+    # A person is a member, or an outside participant (whose sex and age are not asked: "unknown").
+    people = {(a, (m, p)): (sex, born) for a, m, p, sex, born in learners}
     places = dict(
         Association.objects.filter(pk__in={a for a, _m in people}).values_list("pk", "region__code")
     )

@@ -258,3 +258,40 @@ class QuestionForm(forms.Form):
         return [
             (data[f"answer_{i}_ar"], data[f"answer_{i}_fr"], data[f"answer_{i}_right"]) for i in range(1, 5)
         ]
+
+
+class CourseInvitationForm(forms.Form):
+    """Officers: invite a person who is not a member to one session of the association's course."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    email = forms.EmailField(label=_("E-mail address"), required=False)
+    days_valid = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=60, initial=14)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
+class JoinForm(forms.Form):
+    """The invited person confirms that they take the place."""
+
+    confirm = forms.BooleanField(label=_("I take this place in the training"), required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
+class AttendanceStatusForm(forms.Form):
+    """Add a status, or change one by its code."""
+
+    code = forms.SlugField(label=_("Code"), max_length=20, help_text=_("e.g. present, late, online"))
+    label_ar = forms.CharField(label=_("Label in Arabic"), max_length=60)
+    label_fr = forms.CharField(label=_("Label in French"), max_length=60)
+    counts_as_attended = forms.BooleanField(label=_("Counts as attended for completion"), required=False)
+    is_active = forms.BooleanField(label=_("Offered at check-in"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)

@@ -212,6 +212,29 @@ class SessionDate(TenantModel, DateRange):
 # --- Learners: tenant data of the learner's association ----------------------------------------
 
 
+class Participant(TenantModel):
+    """A person from outside the association (not a member) whom an officer invited to one of the
+    association's own courses. Kept in the association's scope, like its members."""
+
+    full_name = models.CharField(_("full name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["full_name", "pk"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    # The names a member offers to pages, PDFs and messages: one name, whatever the script.
+    @property
+    def display_name(self) -> str:
+        return self.full_name
+
+    name_ar = name_latin = display_name
+
+
 class EnrolmentStatus(models.TextChoices):
     ENROLLED = "enrolled", _("Enrolled")
     WAITLISTED = "waitlisted", _("On the waiting list")
@@ -232,7 +255,13 @@ class Enrolment(TenantModel):
     platform_session = models.ForeignKey(
         PlatformSession, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    # The learner: a member of the association, or an outside participant invited by an officer.
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, null=True, blank=True, related_name="enrolments"
+    )
     status = models.CharField(max_length=12, choices=EnrolmentStatus.choices)
     position = models.PositiveIntegerField()
     enrolled_by = models.ForeignKey(
@@ -248,6 +277,16 @@ class Enrolment(TenantModel):
                 condition=Q(session__isnull=False, platform_session__isnull=True)
                 | Q(session__isnull=True, platform_session__isnull=False),
                 name="enrolment_one_session",
+            ),
+            models.CheckConstraint(
+                condition=Q(member__isnull=False, participant__isnull=True)
+                | Q(member__isnull=True, participant__isnull=False),
+                name="enrolment_one_learner",
+            ),
+            models.UniqueConstraint(
+                fields=["association", "session", "participant"],
+                condition=Q(status__in=ACTIVE_ENROLMENT, session__isnull=False, participant__isnull=False),
+                name="enrolment_participant_once_per_session",
             ),
             models.UniqueConstraint(
                 fields=["association", "session", "member"],
@@ -273,6 +312,12 @@ class Enrolment(TenantModel):
     def is_platform(self) -> bool:
         return self.platform_session_id is not None
 
+    @property
+    def learner(self):
+        """The member, or the outside participant: both offer display_name, name_ar, name_latin,
+        email and phone."""
+        return self.member if self.member_id else self.participant
+
 
 class EnrolmentStatusChange(TenantModel):
     """Every status an enrolment has had, oldest first: the history is never rewritten."""
@@ -294,7 +339,12 @@ class Certificate(TenantModel):
     """A learner's certificate of one course, with its PDF (documents). Issued once per learner and
     course (constraints); a revocation is recorded on the row, which is never deleted."""
 
-    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     course = models.ForeignKey(Course, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     platform_course = models.ForeignKey(
         PlatformCourse, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -316,6 +366,16 @@ class Certificate(TenantModel):
                 | Q(course__isnull=True, platform_course__isnull=False),
                 name="certificate_one_course",
             ),
+            models.CheckConstraint(
+                condition=Q(member__isnull=False, participant__isnull=True)
+                | Q(member__isnull=True, participant__isnull=False),
+                name="certificate_one_learner",
+            ),
+            models.UniqueConstraint(
+                fields=["association", "participant", "course"],
+                condition=Q(course__isnull=False, participant__isnull=False),
+                name="certificate_participant_once_per_course",
+            ),
             models.UniqueConstraint(
                 fields=["association", "member", "course"],
                 condition=Q(course__isnull=False),
@@ -331,6 +391,36 @@ class Certificate(TenantModel):
     def __str__(self) -> str:
         return f"#{self.pk}"
 
+    @property
+    def learner(self):
+        return self.member if self.member_id else self.participant
+
+
+class CourseInvitation(TenantModel):
+    """An officer's invitation of an outside participant to one session of the association's own
+    courses. The link carries a random token (only its hash is stored); it expires and serves once."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="invitations")
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="invitations")
+    token_hash = models.CharField(max_length=64, editable=False)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "token_hash"], name="course_invitation_token_unique"
+            )
+        ]
+
 
 class AttendanceStatus(models.TextChoices):
     PRESENT = "present", _("Present")
@@ -339,7 +429,30 @@ class AttendanceStatus(models.TextChoices):
     ABSENT = "absent", _("Absent")
 
 
+# The defaults, until an association configures its own statuses (AttendanceStatusOption).
 ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
+
+
+class AttendanceStatusOption(TenantModel):
+    """One attendance status an association uses (present, late, excused, absent by default), and
+    whether it counts as attended for the completion rule. Retired, never deleted: recorded
+    attendance keeps its code and its meaning."""
+
+    code = models.SlugField(_("code"), max_length=20)
+    label_ar = models.CharField(_("label in Arabic"), max_length=60)
+    label_fr = models.CharField(_("label in French"), max_length=60)
+    counts_as_attended = models.BooleanField(_("counts as attended"), default=False)
+    is_active = models.BooleanField(_("offered at check-in"), default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["association", "code"], name="attendance_status_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return _in_language(self.label_ar, self.label_fr)
 
 
 class Attendance(TenantModel):
@@ -347,7 +460,7 @@ class Attendance(TenantModel):
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendance")
     day = models.DateField()
-    status = models.CharField(max_length=10, choices=AttendanceStatus.choices)
+    status = models.CharField(max_length=20)  # a code of the association's statuses
     taken_at = models.DateTimeField(auto_now=True)
     taken_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -371,20 +484,23 @@ class Evaluation(TenantModel):
         constraints = [models.UniqueConstraint(fields=["association", "enrolment"], name="evaluation_once")]
 
 
-# --- Self-paced learning: an association's courses ---------------------------------------------------
+# --- Self-paced learning: what a module, lesson, question and answer say, whoever provides them ---
 
 
-class Module(TenantModel):
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
+def _in_language(ar: str, fr: str) -> str:
+    return ar if (get_language() or "ar").startswith("ar") else fr
+
+
+class ModuleContent(models.Model):
     title_ar = models.CharField(_("title in Arabic"), max_length=200)
     title_fr = models.CharField(_("title in French"), max_length=200)
     position = models.PositiveSmallIntegerField(default=0)
 
-    class Meta(TenantModel.Meta):
-        ordering = ["position", "pk"]
+    class Meta:
+        abstract = True
 
     def __str__(self) -> str:
-        return self.title_ar if (get_language() or "ar").startswith("ar") else self.title_fr
+        return _in_language(self.title_ar, self.title_fr)
 
 
 class LessonKind(models.TextChoices):
@@ -394,10 +510,9 @@ class LessonKind(models.TextChoices):
     QUIZ = "quiz", _("Quiz")
 
 
-class Lesson(TenantModel):
+class LessonContent(models.Model):
     """One step of a module: sanitised rich text (ar/fr), a private file, a link or a quiz."""
 
-    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
     title_ar = models.CharField(_("title in Arabic"), max_length=200)
     title_fr = models.CharField(_("title in French"), max_length=200)
     kind = models.CharField(_("kind"), max_length=8, choices=LessonKind.choices, default=LessonKind.TEXT)
@@ -417,15 +532,15 @@ class Lesson(TenantModel):
     )
     position = models.PositiveSmallIntegerField(default=0)
 
-    class Meta(TenantModel.Meta):
-        ordering = ["position", "pk"]
+    class Meta:
+        abstract = True
 
     def __str__(self) -> str:
-        return self.title_ar if (get_language() or "ar").startswith("ar") else self.title_fr
+        return _in_language(self.title_ar, self.title_fr)
 
     @property
     def body(self) -> str:
-        return self.body_ar if (get_language() or "ar").startswith("ar") else self.body_fr
+        return _in_language(self.body_ar, self.body_fr)
 
     @property
     def media_type(self) -> str:
@@ -437,55 +552,146 @@ class Lesson(TenantModel):
         return "pdf" if self.file else ""
 
 
-class Question(TenantModel):
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="questions")
+class QuestionContent(models.Model):
     text_ar = models.CharField(_("question in Arabic"), max_length=500)
     text_fr = models.CharField(_("question in French"), max_length=500)
     multiple = models.BooleanField(_("several answers may be right"), default=False)
     position = models.PositiveSmallIntegerField(default=0)
 
-    class Meta(TenantModel.Meta):
-        ordering = ["position", "pk"]
+    class Meta:
+        abstract = True
 
     def __str__(self) -> str:
-        return self.text_ar if (get_language() or "ar").startswith("ar") else self.text_fr
+        return _in_language(self.text_ar, self.text_fr)
 
 
-class Choice(TenantModel):
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+class ChoiceContent(models.Model):
     text_ar = models.CharField(_("answer in Arabic"), max_length=300)
     text_fr = models.CharField(_("answer in French"), max_length=300)
     is_correct = models.BooleanField(_("right answer"), default=False)
 
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return _in_language(self.text_ar, self.text_fr)
+
+
+# An association's courses: tenant data.
+
+
+class Module(TenantModel, ModuleContent):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
+
+    class Meta(TenantModel.Meta):
+        ordering = ["position", "pk"]
+
+
+class Lesson(TenantModel, LessonContent):
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
+    is_platform = False
+
+    class Meta(TenantModel.Meta):
+        ordering = ["position", "pk"]
+
+    @property
+    def course(self):
+        return self.module.course
+
+
+class Question(TenantModel, QuestionContent):
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="questions")
+
+    class Meta(TenantModel.Meta):
+        ordering = ["position", "pk"]
+
+
+class Choice(TenantModel, ChoiceContent):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+
     class Meta(TenantModel.Meta):
         ordering = ["pk"]
 
-    def __str__(self) -> str:
-        return self.text_ar if (get_language() or "ar").startswith("ar") else self.text_fr
+
+# The platform's courses: global content rows, written by training managers, read by the learners
+# seated in one of the course's platform sessions (whatever their association). Files live under
+# platform/ in the private storage, outside every association's path.
+
+
+class PlatformModule(ModuleContent):
+    course = models.ForeignKey(PlatformCourse, on_delete=models.CASCADE, related_name="modules")
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+
+class PlatformLesson(LessonContent):
+    module = models.ForeignKey(PlatformModule, on_delete=models.CASCADE, related_name="lessons")
+    is_platform = True
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    @property
+    def course(self):
+        return self.module.course
+
+
+class PlatformQuestion(QuestionContent):
+    lesson = models.ForeignKey(PlatformLesson, on_delete=models.CASCADE, related_name="questions")
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+
+class PlatformChoice(ChoiceContent):
+    question = models.ForeignKey(PlatformQuestion, on_delete=models.CASCADE, related_name="choices")
+
+    class Meta:
+        ordering = ["pk"]
 
 
 class LessonProgress(TenantModel):
     """A learner's passage through one lesson: opened (resume from the last one), then done."""
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="progress")
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
+    # Exactly one of the two: an association's lesson, or a platform lesson.
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    platform_lesson = models.ForeignKey(
+        PlatformLesson, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     opened_at = models.DateTimeField()
     done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(TenantModel.Meta):
         constraints = [
+            models.CheckConstraint(
+                condition=Q(lesson__isnull=False, platform_lesson__isnull=True)
+                | Q(lesson__isnull=True, platform_lesson__isnull=False),
+                name="lesson_progress_one_lesson",
+            ),
             models.UniqueConstraint(
                 fields=["association", "enrolment", "lesson"], name="lesson_progress_once"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["association", "enrolment", "platform_lesson"], name="platform_lesson_progress_once"
+            ),
         ]
         indexes = [
             models.Index(fields=["association", "enrolment", "opened_at"], name="lesson_progress_recent")
         ]
 
+    @property
+    def the_lesson_id(self) -> int:
+        return self.lesson_id or self.platform_lesson_id
+
 
 class QuizAttempt(TenantModel):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="+")
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    platform_lesson = models.ForeignKey(
+        PlatformLesson, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     number = models.PositiveSmallIntegerField()  # 1, 2, … up to the lesson's attempts allowed
     score = models.PositiveSmallIntegerField()  # percentage of questions answered right
     passed = models.BooleanField()
@@ -494,7 +700,20 @@ class QuizAttempt(TenantModel):
 
     class Meta(TenantModel.Meta):
         constraints = [
+            models.CheckConstraint(
+                condition=Q(lesson__isnull=False, platform_lesson__isnull=True)
+                | Q(lesson__isnull=True, platform_lesson__isnull=False),
+                name="quiz_attempt_one_lesson",
+            ),
             models.UniqueConstraint(
                 fields=["association", "enrolment", "lesson", "number"], name="quiz_attempt_once"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["association", "enrolment", "platform_lesson", "number"],
+                name="platform_quiz_attempt_once",
+            ),
         ]
+
+    @property
+    def the_lesson_id(self) -> int:
+        return self.lesson_id or self.platform_lesson_id

@@ -9,6 +9,15 @@ app_name = "training_public"
 urlpatterns = [
     path("", views_public.catalogue, name="catalogue"),
     path("c/<str:course_token>/", views_public.platform_course, name="course"),
+    path("join/<slug:association_slug>/<str:invitation_token>/", views_public.join, name="join"),
     path("manage/", views_public.manage_list, name="manage"),
     path("manage/<int:course_id>/", views_public.manage_course, name="manage_course"),
+    path("manage/<int:course_id>/content/", views_public.manage_content, name="manage_content"),
+    path(
+        "manage/sessions/<int:platform_session_id>/learners/",
+        views_public.manage_session_learners,
+        name="manage_session_learners",
+    ),
+    path("manage/lessons/<int:lesson_id>/", views_public.manage_lesson, name="manage_lesson"),
+    path("manage/lessons/<int:lesson_id>/file", views_public.manage_lesson_file, name="manage_lesson_file"),
 ]

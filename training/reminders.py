@@ -16,7 +16,7 @@ from training.models import Enrolment, EnrolmentStatus, Format
 
 
 def _recipient(enrolment: Enrolment) -> Recipient:
-    member = enrolment.member
+    member = enrolment.learner
     return Recipient(
         address=member.email or member.phone,
         channel="email" if member.email else "sms",
@@ -39,9 +39,11 @@ def _context(enrolment: Enrolment) -> dict:
 
 
 def _reachable(enrolments):
-    return enrolments.exclude(member__email="", member__phone="").select_related(
-        "member", "session__course", "platform_session__course"
-    )
+    # Members and outside participants alike, when they left an address.
+    return enrolments.filter(
+        Q(member__isnull=False) & ~Q(member__email="", member__phone="")
+        | Q(participant__isnull=False) & ~Q(participant__email="", participant__phone="")
+    ).select_related("member", "participant", "session__course", "platform_session__course")
 
 
 def _starting_soon():

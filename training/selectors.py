@@ -150,7 +150,7 @@ def session_detail(*, session_id: int) -> Session | None:
 def session_enrolments(*, session=None, platform_session=None) -> QuerySet[Enrolment]:
     """This association's enrolments in one session, in arrival order."""
     kwargs = {"session": session} if session is not None else {"platform_session": platform_session}
-    return Enrolment.objects.filter(**kwargs).select_related("member").order_by("position")
+    return Enrolment.objects.filter(**kwargs).select_related("member", "participant").order_by("position")
 
 
 def platform_sessions_used() -> QuerySet[PlatformSession]:
@@ -179,10 +179,20 @@ def platform_session_detail(*, platform_session_id: int) -> PlatformSession | No
     )
 
 
+def platform_session_managed(*, platform_session_id: int) -> PlatformSession | None:
+    """A platform session as its training managers see it (public row, no association scope)."""
+    return (
+        PlatformSession.objects.filter(pk=platform_session_id)
+        .select_related("course", "region")
+        .prefetch_related(Prefetch("dates", queryset=PlatformSessionDate.objects.order_by("starts_at")))
+        .first()
+    )
+
+
 def enrolment_detail(*, enrolment_id: int) -> Enrolment | None:
     return (
         Enrolment.objects.filter(pk=enrolment_id)
-        .select_related("member", "session__course", "platform_session__course")
+        .select_related("member", "participant", "session__course", "platform_session__course")
         .first()
     )
 
@@ -215,13 +225,13 @@ def member_certificates(*, member) -> QuerySet[Certificate]:
 def certificate_detail(*, certificate_id: int) -> Certificate | None:
     return (
         Certificate.objects.filter(pk=certificate_id)
-        .select_related("member", "course", "platform_course", "document")
+        .select_related("member", "participant", "course", "platform_course", "document")
         .first()
     )
 
 
 def certificates_of_course(*, course) -> QuerySet[Certificate]:
-    return Certificate.objects.filter(course=course).select_related("member", "document")
+    return Certificate.objects.filter(course=course).select_related("member", "participant", "document")
 
 
 def session_evaluation_summary(*, session=None, platform_session=None) -> dict:
@@ -282,7 +292,7 @@ def attendance_rows(*, day, query: str = "", session=None, platform_session=None
     kwargs = {"session": session} if session is not None else {"platform_session": platform_session}
     enrolments = list(
         Enrolment.objects.filter(status__in=(EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED), **kwargs)
-        .select_related("member")
+        .select_related("member", "participant")
         .order_by("position")
     )
     words = normalise_for_search(query).split()
@@ -290,7 +300,7 @@ def attendance_rows(*, day, query: str = "", session=None, platform_session=None
         enrolments = [
             e
             for e in enrolments
-            if all(w in normalise_for_search(f"{e.member.name_ar} {e.member.name_latin}") for w in words)
+            if all(w in normalise_for_search(f"{e.learner.name_ar} {e.learner.name_latin}") for w in words)
         ]
     taken = (
         dict(
@@ -355,7 +365,12 @@ def progress_of(*, enrolment: Enrolment) -> dict:
     course = enrolment.the_session.course
     course_kwargs = {"platform_course": course} if enrolment.is_platform else {"course": course}
     certificate = (
-        Certificate.objects.filter(member_id=enrolment.member_id, revoked_at=None, **course_kwargs)
+        Certificate.objects.filter(
+            member_id=enrolment.member_id,
+            participant_id=enrolment.participant_id,
+            revoked_at=None,
+            **course_kwargs,
+        )
         .select_related("document")
         .first()
     )
@@ -371,30 +386,34 @@ def progress_of(*, enrolment: Enrolment) -> dict:
 
 
 def lessons_done_of(*, enrolment: Enrolment) -> tuple[int, int]:
-    """(lessons done, lessons in the course) for an enrolment in an association's course."""
-    from training.models import Lesson, LessonProgress
+    """(lessons done, lessons in the course) for an enrolment, whichever the provider."""
+    from training.models import Lesson, LessonProgress, PlatformLesson
 
     if enrolment.is_platform:
-        return 0, 0
-    total = Lesson.objects.filter(module__course_id=enrolment.session.course_id).count()
+        total = PlatformLesson.objects.filter(module__course_id=enrolment.platform_session.course_id).count()
+    else:
+        total = Lesson.objects.filter(module__course_id=enrolment.session.course_id).count()
     done = LessonProgress.objects.filter(enrolment=enrolment, done_at__isnull=False).count()
     return done, total
 
 
 def course_content(*, course):
-    """The course's modules with their lessons, in order (two queries)."""
-    from training.models import Lesson, Module
+    """The course's modules with their lessons, in order (two queries), whichever the provider."""
+    from training.models import Lesson, Module, PlatformCourse, PlatformLesson, PlatformModule
 
-    return Module.objects.filter(course=course).prefetch_related(
-        Prefetch("lessons", queryset=Lesson.objects.order_by("position", "pk"))
+    platform = isinstance(course, PlatformCourse)
+    modules, lessons = (PlatformModule, PlatformLesson) if platform else (Module, Lesson)
+    return modules.objects.filter(course=course).prefetch_related(
+        Prefetch("lessons", queryset=lessons.objects.order_by("position", "pk"))
     )
 
 
-def lesson_detail(*, lesson_id: int):
-    from training.models import Lesson
+def lesson_detail(*, lesson_id: int, platform: bool = False):
+    from training.models import Lesson, PlatformLesson
 
     return (
-        Lesson.objects.filter(pk=lesson_id)
+        (PlatformLesson if platform else Lesson)
+        .objects.filter(pk=lesson_id)
         .select_related("module__course")
         .prefetch_related("questions__choices")
         .first()
@@ -408,9 +427,54 @@ def learner_progress(*, enrolment: Enrolment) -> dict:
     rows = list(LessonProgress.objects.filter(enrolment=enrolment).order_by("-opened_at"))
     attempts: dict[int, list] = {}
     for attempt in QuizAttempt.objects.filter(enrolment=enrolment).order_by("number"):
-        attempts.setdefault(attempt.lesson_id, []).append(attempt)
+        attempts.setdefault(attempt.the_lesson_id, []).append(attempt)
     return {
-        "done": {row.lesson_id for row in rows if row.done_at},
-        "resume_lesson_id": rows[0].lesson_id if rows else None,
+        "done": {row.the_lesson_id for row in rows if row.done_at},
+        "resume_lesson_id": rows[0].the_lesson_id if rows else None,
         "attempts": attempts,
     }
+
+
+def session_invitations(*, session):
+    """The outside participants invited to a session, newest first, with the enrolment they took."""
+    from training.models import CourseInvitation
+
+    return CourseInvitation.objects.filter(session=session).select_related("participant", "enrolment")
+
+
+@dataclass(frozen=True)
+class StatusChoice:
+    code: str
+    label: str
+    counts_as_attended: bool
+    is_active: bool = True
+
+
+def attendance_statuses(*, include_retired: bool = False) -> list[StatusChoice]:
+    """The association's attendance statuses in order, in the reader's language: its own when it
+    configured them, else the four defaults (present and late count as attended)."""
+    from training.models import ATTENDED, AttendanceStatus, AttendanceStatusOption
+
+    rows = list(AttendanceStatusOption.objects.all())
+    if not rows:
+        return [StatusChoice(code, str(label), code in ATTENDED) for code, label in AttendanceStatus.choices]
+    return [
+        StatusChoice(row.code, str(row), row.counts_as_attended, row.is_active)
+        for row in rows
+        if include_retired or row.is_active
+    ]
+
+
+def attended_codes() -> set[str]:
+    """Codes that count as attended, retired ones included (recorded attendance keeps its meaning)."""
+    return {s.code for s in attendance_statuses(include_retired=True) if s.counts_as_attended}
+
+
+def attendance_by_enrolment_and_day(*, enrolments) -> dict:
+    """{(enrolment id, day): status code} for the given enrolments (one query)."""
+    from training.models import Attendance
+
+    rows = Attendance.objects.filter(enrolment__in=[e.pk for e in enrolments]).values_list(
+        "enrolment_id", "day", "status"
+    )
+    return {(enrolment_id, day): status for enrolment_id, day, status in rows}

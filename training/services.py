@@ -10,15 +10,19 @@ same lock serialises learners of every association.
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+import secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from associations.audit import audit_record
 from associations.errors import NotFound, WaslError
+from associations.links import absolute_url
 from associations.models import Association
 from associations.tenancy import association_scope, current_association_id
 from associations.text import normalise_for_search, strip_bidi_controls
@@ -29,12 +33,15 @@ from training.models import (
     ATTENDED,
     Attendance,
     AttendanceStatus,
+    AttendanceStatusOption,
     Certificate,
     Course,
+    CourseInvitation,
     Enrolment,
     EnrolmentStatus,
     EnrolmentStatusChange,
     Evaluation,
+    Participant,
     PlatformCourse,
     PlatformSession,
     PlatformSessionDate,
@@ -253,16 +260,29 @@ def enrolment_create(
     (when the session keeps one). Refused, with nothing changed: past the deadline, twice, into a
     full session without a waiting list, into an unpublished course or a cancelled session."""
     session = _locked_session(session_id=session_id, platform_session_id=platform_session_id)
-    if not session.course.is_published or session.is_cancelled:
-        raise WaslError(_("This session is not open for enrolment."), code="closed")
-    if session.enrolment_deadline is not None and timezone.now() > session.enrolment_deadline:
-        raise WaslError(_("The enrolment deadline for this session has passed."), code="deadline")
+    _check_open(session)
     member = Member.objects.filter(pk=member_id).first()
     if member is None:
         raise NotFound()
     if member.status != MemberStatus.ACTIVE:
         raise WaslError(_("Only an active member can be enrolled."), field="member", code="inactive")
-    already = Enrolment.objects.filter(member=member, status__in=ACTIVE_ENROLMENT, **_session_kwargs(session))
+    return _seat(actor=actor, session=session, member=member)
+
+
+def _check_open(session) -> None:
+    if not session.course.is_published or session.is_cancelled:
+        raise WaslError(_("This session is not open for enrolment."), code="closed")
+    if session.enrolment_deadline is not None and timezone.now() > session.enrolment_deadline:
+        raise WaslError(_("The enrolment deadline for this session has passed."), code="deadline")
+
+
+def _seat(
+    *, actor, session, member: Member | None = None, participant: Participant | None = None
+) -> Enrolment:
+    """A seat, or a place on the waiting list, for a member or an outside participant: the same
+    counters under the session row's lock, so both count alike in capacity and waiting list."""
+    learner = {"member": member} if member is not None else {"participant": participant}
+    already = Enrolment.objects.filter(status__in=ACTIVE_ENROLMENT, **learner, **_session_kwargs(session))
     if already.exists():
         raise WaslError(
             _("This person is already enrolled in this session."), field="member", code="duplicate"
@@ -277,7 +297,7 @@ def enrolment_create(
     session.last_position += 1
     session.save(update_fields=["enrolled_count", "last_position"])
     enrolment = Enrolment.objects.create(
-        member=member,
+        **learner,
         status=status,
         position=session.last_position,
         enrolled_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -288,8 +308,116 @@ def enrolment_create(
         actor=actor,
         action="training.enrolment.created",
         target=enrolment,
-        changes={"status": status, "session": session.pk, "platform": enrolment.is_platform},
+        changes={
+            "status": status,
+            "session": session.pk,
+            "platform": enrolment.is_platform,
+            **({"participant": participant.pk} if participant is not None else {}),
+        },
     )
+    return enrolment
+
+
+# --- Outside participants, by invitation --------------------------------------------------------
+
+INVITATION_DAYS = 14
+
+
+@transaction.atomic
+def course_invitation_create(
+    *,
+    actor,
+    session_id: int,
+    full_name: str,
+    phone: str = "",
+    email: str = "",
+    days_valid: int = INVITATION_DAYS,
+) -> tuple[CourseInvitation, str]:
+    """Invite a person who is not a member to a session of the association's own course. Returns the
+    invitation and its raw token (shown once to the officer, and sent by e-mail or SMS)."""
+    from associations.services import hash_secret
+
+    session = Session.objects.select_related("course").filter(pk=session_id).first()
+    if session is None:
+        raise NotFound()
+    _check_open(session)
+    full_name = strip_bidi_controls(full_name or "").strip()
+    phone, email = (phone or "").strip(), (email or "").strip().lower()
+    if not full_name:
+        raise WaslError(_("Give the invited person's name."), field="full_name")
+    if not (phone or email):
+        raise WaslError(
+            _("Give a phone number or an e-mail address to send the invitation to."), field="phone"
+        )
+    if not 1 <= days_valid <= 60:
+        raise WaslError(_("An invitation is valid for 1 to 60 days."), field="days_valid")
+    participant = Participant.objects.create(full_name=full_name[:200], phone=phone[:30], email=email)
+    raw = secrets.token_urlsafe(32)
+    invitation = CourseInvitation.objects.create(
+        session=session,
+        participant=participant,
+        token_hash=hash_secret(raw),
+        expires_at=timezone.now() + timedelta(days=days_valid),
+        invited_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="training.invitation.created",
+        target=session.course,
+        changes={"session": session.pk, "invitation": invitation.pk},
+    )
+    association = Association.objects.get(pk=current_association_id())
+    link = absolute_url(
+        reverse(
+            "training_public:join", kwargs={"association_slug": association.slug, "invitation_token": raw}
+        )
+    )
+    # The outbox row is written in this transaction (the outbox sends after commit).
+    _tell_member(
+        participant,
+        template_key="training.invited",
+        dedup_key=f"training:invited:{invitation.pk}",
+        context={
+            "course_title_ar": session.course.title_ar,
+            "course_title_fr": session.course.title_fr,
+            "link": link,
+        },
+    )
+    return invitation, raw
+
+
+def course_invitation_for_token(*, raw_token: str, lock: bool = False) -> CourseInvitation:
+    """The invitation behind a link in the current association: NotFound for an unknown token, a
+    translated refusal for one already used or expired."""
+    from associations.services import hash_secret
+
+    found = CourseInvitation.objects.filter(token_hash=hash_secret(raw_token or ""))
+    if lock:
+        found = found.select_for_update(of=("self",))
+    invitation = found.select_related("session__course", "participant").first()
+    if invitation is None:
+        raise NotFound(_("This invitation does not exist."))
+    if invitation.used_at is not None:
+        raise WaslError(_("This invitation has already been used."), code="invitation_used")
+    if invitation.expires_at <= timezone.now():
+        raise WaslError(
+            _("This invitation has expired. Ask the association for a new one."), code="invitation_expired"
+        )
+    return invitation
+
+
+@transaction.atomic
+def course_invitation_accept(*, raw_token: str) -> Enrolment:
+    """The invited person takes their place through the link: a seat, or the waiting list, like a
+    member. The link then serves no more (the invitation row's lock makes a second use wait, then
+    fail)."""
+    invitation = course_invitation_for_token(raw_token=raw_token, lock=True)
+    session = _locked_session(session_id=invitation.session_id, platform_session_id=None)
+    _check_open(session)
+    enrolment = _seat(actor=None, session=session, participant=invitation.participant)
+    invitation.used_at = timezone.now()
+    invitation.enrolment = enrolment
+    invitation.save(update_fields=["used_at", "enrolment"])
     return enrolment
 
 
@@ -343,7 +471,9 @@ def _promote_first_waiting(session) -> Enrolment | None:
 
 def _promote(session, enrolment_id: int) -> Enrolment:
     enrolment = (
-        Enrolment.objects.select_for_update(of=("self",)).select_related("member").get(pk=enrolment_id)
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("member", "participant")
+        .get(pk=enrolment_id)
     )
     enrolment.status = EnrolmentStatus.ENROLLED
     enrolment.save(update_fields=["status", "updated_at"])
@@ -352,7 +482,7 @@ def _promote(session, enrolment_id: int) -> Enrolment:
     _record_status(enrolment, from_status=EnrolmentStatus.WAITLISTED, actor=None, reason="promoted")
     audit_record(actor=None, action="training.enrolment.promoted", target=enrolment, changes={})
     _tell_member(
-        enrolment.member,
+        enrolment.learner,
         template_key="training.promoted",
         dedup_key=f"training:promoted:{enrolment.pk}",
         context={"course_title_ar": session.course.title_ar, "course_title_fr": session.course.title_fr},
@@ -360,7 +490,7 @@ def _promote(session, enrolment_id: int) -> Enrolment:
     return enrolment
 
 
-def _tell_member(member: Member, *, template_key: str, dedup_key: str, context: dict) -> None:
+def _tell_member(member: Member | Participant, *, template_key: str, dedup_key: str, context: dict) -> None:
     """Queue a message to a member through the outbox: by e-mail, else by SMS, else not at all."""
     from notifications.services import message_enqueue
 
@@ -385,6 +515,54 @@ def _tell_member(member: Member, *, template_key: str, dedup_key: str, context: 
 # --- Attendance, completion and certificates ----------------------------------------------------
 
 
+@transaction.atomic
+def attendance_status_save(
+    *, actor, code: str, label_ar: str, label_fr: str, counts_as_attended: bool, is_active: bool = True
+) -> AttendanceStatusOption:
+    """Add or change one of the association's attendance statuses. The first change writes the four
+    defaults first, so the association's list starts from them. A status is retired, never deleted,
+    and at least one offered status must count as attended."""
+    code = (code or "").strip().lower()
+    if not re.fullmatch(r"[a-z0-9_-]{1,20}", code):
+        raise WaslError(_("A code is 1 to 20 letters, digits, - or _ (no spaces)."), field="code")
+    label_ar, label_fr = (
+        strip_bidi_controls(label_ar or "").strip(),
+        strip_bidi_controls(label_fr or "").strip(),
+    )
+    if not (label_ar and label_fr):
+        raise WaslError(_("A status needs a label in Arabic and in French."), field="label_fr")
+    if not AttendanceStatusOption.objects.exists():
+        with translation.override("ar"):
+            arabic = [str(label) for _code, label in AttendanceStatus.choices]
+        with translation.override("fr"):
+            french = [str(label) for _code, label in AttendanceStatus.choices]
+        AttendanceStatusOption.objects.bulk_create(
+            AttendanceStatusOption(
+                code=value, label_ar=ar, label_fr=fr, counts_as_attended=value in ATTENDED, position=i
+            )
+            for i, ((value, _label), ar, fr) in enumerate(
+                zip(AttendanceStatus.choices, arabic, french, strict=True)
+            )
+        )
+    option = AttendanceStatusOption.objects.select_for_update().filter(code=code).first()
+    if option is None:
+        option = AttendanceStatusOption(code=code, position=AttendanceStatusOption.objects.count())
+    option.label_ar, option.label_fr = label_ar[:60], label_fr[:60]
+    option.counts_as_attended, option.is_active = counts_as_attended, is_active
+    option.save()
+    if not AttendanceStatusOption.objects.filter(is_active=True, counts_as_attended=True).exists():
+        raise WaslError(
+            _("At least one status offered at check-in must count as attended."), field="counts_as_attended"
+        )
+    audit_record(
+        actor=actor,
+        action="training.attendance_status.saved",
+        target=option,
+        changes={"code": code, "counts": counts_as_attended, "active": is_active},
+    )
+    return option
+
+
 def session_days(session) -> list:
     return sorted({timezone.localtime(d.starts_at).date() for d in session.dates.all()})
 
@@ -392,8 +570,12 @@ def session_days(session) -> list:
 @transaction.atomic
 def attendance_record(*, actor, enrolment_id: int, day, status: str) -> Attendance:
     """Record (or correct) whether an enrolled learner was there on one day of the session."""
-    if status not in AttendanceStatus.values:
-        raise WaslError(_("Unknown attendance status."), field="status")
+    if status not in {s.code for s in selectors.attendance_statuses()}:
+        raise WaslError(
+            _("This attendance status is not configured in the association."),
+            field="status",
+            code="status_not_configured",
+        )
     enrolment = (
         Enrolment.objects.select_related("session", "platform_session").filter(pk=enrolment_id).first()
     )
@@ -420,11 +602,14 @@ def attendance_record(*, actor, enrolment_id: int, day, status: str) -> Attendan
 
 
 def attendance_rate(enrolment: Enrolment) -> int:
-    """Percentage of the session's days the learner attended (present or late)."""
+    """Percentage of the session's days the learner attended (the statuses that count as attended:
+    present and late, unless the association configured otherwise)."""
     days = session_days(enrolment.the_session)
     if not days:
         return 0
-    attended = Attendance.objects.filter(enrolment=enrolment, status__in=ATTENDED, day__in=days).count()
+    attended = Attendance.objects.filter(
+        enrolment=enrolment, status__in=selectors.attended_codes(), day__in=days
+    ).count()
     return round(100 * attended / len(days))
 
 
@@ -433,14 +618,17 @@ def completion_rule_met(enrolment: Enrolment, course) -> bool:
     passed when the course asks for them."""
     if course.min_attendance_percent and attendance_rate(enrolment) < course.min_attendance_percent:
         return False
-    if enrolment.is_platform or not (course.lessons_required or course.quizzes_required):
+    if not (course.lessons_required or course.quizzes_required):
         return True
-    from training.models import Lesson, LessonKind, LessonProgress
+    from training.models import Lesson, LessonKind, LessonProgress, PlatformLesson
 
-    lessons = dict(Lesson.objects.filter(module__course=course).values_list("pk", "kind"))
+    lesson_model, lesson_field = (
+        (PlatformLesson, "platform_lesson_id") if enrolment.is_platform else (Lesson, "lesson_id")
+    )
+    lessons = dict(lesson_model.objects.filter(module__course=course).values_list("pk", "kind"))
     done = set(
         LessonProgress.objects.filter(enrolment=enrolment, done_at__isnull=False).values_list(
-            "lesson_id", flat=True
+            lesson_field, flat=True
         )
     )
     for lesson_id, kind in lessons.items():
@@ -456,7 +644,7 @@ def enrolment_complete_if_due(*, actor, enrolment_id: int) -> Certificate | None
     certificate (once per learner and course). Returns the certificate, or None if not due."""
     enrolment = (
         Enrolment.objects.select_for_update(of=("self",))
-        .select_related("member", "session__course", "platform_session__course")
+        .select_related("member", "participant", "session__course", "platform_session__course")
         .filter(pk=enrolment_id)
         .first()
     )
@@ -481,10 +669,13 @@ def certificate_issue(*, actor, enrolment: Enrolment) -> Certificate:
 
     course = enrolment.the_session.course
     course_kwargs = {"platform_course": course} if enrolment.is_platform else {"course": course}
-    existing = Certificate.objects.filter(member=enrolment.member, **course_kwargs).first()
+    learner_kwargs = (
+        {"member": enrolment.member} if enrolment.member_id else {"participant": enrolment.participant}
+    )
+    existing = Certificate.objects.filter(**learner_kwargs, **course_kwargs).first()
     if existing is not None:
         return existing
-    member = enrolment.member
+    member = enrolment.learner
     association = Association.objects.get(pk=current_association_id())
     dates = [timezone.localtime(d.starts_at).date().isoformat() for d in enrolment.the_session.dates.all()]
     snapshot = {
@@ -506,7 +697,7 @@ def certificate_issue(*, actor, enrolment: Enrolment) -> Certificate:
         actor=actor, kind="training_certificate", title=f"{course.title_fr}"[:200], snapshot=snapshot
     )
     certificate = Certificate.objects.create(
-        member=member, enrolment=enrolment, document=document, **course_kwargs
+        **learner_kwargs, enrolment=enrolment, document=document, **course_kwargs
     )
     audit_record(actor=actor, action="training.certificate.issued", target=certificate, changes={})
     return certificate

@@ -18,10 +18,37 @@ urlpatterns = [
     path("lessons/<int:lesson_id>/file", views_learning.lesson_file, name="lesson_file"),
     path("lessons/<int:lesson_id>/done/", views_learning.lesson_done, name="lesson_done"),
     path("lessons/<int:lesson_id>/quiz/", views_learning.quiz_submit, name="quiz_submit"),
+    path(
+        "platform-courses/<int:platform_course_id>/learn/", views_learning.course_learn, name="platform_learn"
+    ),
+    path("platform-lessons/<int:platform_lesson_id>/", views_learning.lesson_page, name="platform_lesson"),
+    path(
+        "platform-lessons/<int:platform_lesson_id>/file",
+        views_learning.lesson_file,
+        name="platform_lesson_file",
+    ),
+    path(
+        "platform-lessons/<int:platform_lesson_id>/done/",
+        views_learning.lesson_done,
+        name="platform_lesson_done",
+    ),
+    path(
+        "platform-lessons/<int:platform_lesson_id>/quiz/",
+        views_learning.quiz_submit,
+        name="platform_quiz_submit",
+    ),
     path("sessions/<int:session_id>/", views.session_detail, name="session"),
+    path("sessions/<int:session_id>/certificates/", views.session_certificates, name="session_certificates"),
+    path(
+        "platform/<int:platform_session_id>/certificates/",
+        views.session_certificates,
+        name="platform_session_certificates",
+    ),
+    path("sessions/<int:session_id>/invite/", views.session_invite, name="session_invite"),
     path("sessions/<int:session_id>/enrol/", views.session_enrol, name="session_enrol"),
     path("sessions/<int:session_id>/attendance/", views.attendance, name="session_attendance"),
     path("sessions/<int:session_id>/attendance.pdf", views.attendance_sheet, name="session_sheet"),
+    path("attendance-statuses/", views.attendance_statuses, name="attendance_statuses"),
     path("platform/enrol/", views.platform_enrol_member, name="platform_enrol_member"),
     path("platform/<int:platform_session_id>/", views.session_detail, name="platform_session"),
     path("platform/<int:platform_session_id>/enrol/", views.platform_enrol, name="platform_enrol"),

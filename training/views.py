@@ -20,18 +20,21 @@ from associations.errors import NotFound, WaslError
 from associations.forms import add_service_error
 from documents.files import serve_private_file
 from documents.pdf import qr_svg, render_pdf
+from jobs.services import job_start
 from members.selectors import member_of_request
-from training import selectors, services
+from training import bulk_certificates, selectors, services
 from training.forms import (
+    AttendanceStatusForm,
     CatalogueFilterForm,
     CourseForm,
+    CourseInvitationForm,
     EnrolMemberForm,
     EvaluationForm,
     PlatformEnrolForm,
     RevokeForm,
     SessionForm,
 )
-from training.models import AttendanceStatus, EnrolmentStatus
+from training.models import EnrolmentStatus
 
 
 def _ws(request, name: str, **kwargs) -> str:
@@ -209,6 +212,9 @@ def session_detail(
             request, f"{name}_attendance", **_session_kwargs(session_id, platform_session_id)
         ),
         "sheet_url": _ws(request, f"{name}_sheet", **_session_kwargs(session_id, platform_session_id)),
+        "certificates_url": _ws(
+            request, f"{name}_certificates", **_session_kwargs(session_id, platform_session_id)
+        ),
     }
     return render(request, "training/session_detail.html", context, status=400 if form.errors else 200)
 
@@ -377,7 +383,7 @@ def attendance(
         "day": day,
         "query": query,
         "rows": rows,
-        "statuses": AttendanceStatus.choices,
+        "statuses": [(s.code, s.label) for s in selectors.attendance_statuses()],
     }
     return render(request, "training/attendance.html", context)
 
@@ -396,11 +402,21 @@ def attendance_sheet(
     enrolments = selectors.session_enrolments(**_enrolment_filter(session, is_platform)).filter(
         status__in=(EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
     )
+    days = services.session_days(session)
+    statuses = selectors.attendance_statuses(include_retired=True)
+    labels = {s.code: s.label for s in statuses}
+    taken = selectors.attendance_by_enrolment_and_day(enrolments=enrolments)
     context = {
         "session": session,
         "association": request.association,
-        "days": services.session_days(session),
-        "enrolments": enrolments,
+        "days": days,
+        # Each learner's line: the status recorded for each day (in the association's words), or
+        # an empty cell to sign on paper.
+        "lines": [
+            (enrolment, [labels.get(taken.get((enrolment.pk, day)), "") for day in days])
+            for enrolment in enrolments
+        ],
+        "statuses": [s for s in statuses if s.is_active],
     }
     pdf = render_pdf("training/pdf/attendance_sheet.html", context, language=request.LANGUAGE_CODE)
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -435,7 +451,7 @@ def checkin(request: HttpRequest, association_slug: str, enrolment_id: int) -> H
         "enrolment": enrolment,
         "session": session,
         "today": today,
-        "statuses": AttendanceStatus.choices,
+        "statuses": [(s.code, s.label) for s in selectors.attendance_statuses()],
     }
     return render(request, "training/checkin.html", context)
 
@@ -511,3 +527,79 @@ def enrolment_qr(request, enrolment) -> str:
     """The learner's check-in QR code: it opens the officers' check-in page for this enrolment."""
     url = request.build_absolute_uri(_ws(request, "checkin", enrolment_id=enrolment.pk))
     return qr_svg(url)
+
+
+@requires("training.manage")
+@require_http_methods(["GET", "POST"])
+def session_invite(request: HttpRequest, association_slug: str, session_id: int) -> HttpResponse:
+    """Invite an outside participant (not a member) to a session of the association's own course.
+    The link is shown once here (only its hash is kept) and sent by e-mail or SMS."""
+    session = _session_or_404(session_id, None)
+    form = CourseInvitationForm(request.POST or None)
+    link = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            _invitation, raw = services.course_invitation_create(
+                actor=request.user, session_id=session.pk, **form.cleaned_data
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except WaslError as exc:
+            add_service_error(form, exc)
+        else:
+            join = {"association_slug": association_slug, "invitation_token": raw}
+            link = request.build_absolute_uri(reverse("training_public:join", kwargs=join))
+            messages.success(
+                request, _("Invitation created and sent. Copy the link now: it is shown only once.")
+            )
+            form = CourseInvitationForm()
+    context = {
+        "session": session,
+        "form": form,
+        "link": link,
+        "invitations": selectors.session_invitations(session=session),
+        "back_url": _ws(request, "session", session_id=session.pk),
+        "now": timezone.now(),
+    }
+    return render(request, "training/session_invite.html", context, status=400 if form.errors else 200)
+
+
+@requires("training.manage")
+@require_http_methods(["GET", "POST"])
+def attendance_statuses(request: HttpRequest, association_slug: str) -> HttpResponse:
+    """The association's attendance statuses: labels, which count as attended, which are offered."""
+    form = AttendanceStatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attendance_status_save(actor=request.user, **form.cleaned_data)
+        except WaslError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Attendance status saved."))
+            return redirect(request.path)
+    context = {"form": form, "statuses": selectors.attendance_statuses(include_retired=True)}
+    return render(request, "training/attendance_statuses.html", context, status=400 if form.errors else 200)
+
+
+@requires("training.manage")
+@require_POST
+def session_certificates(
+    request: HttpRequest,
+    association_slug: str,
+    session_id: int | None = None,
+    platform_session_id: int | None = None,
+) -> HttpResponse:
+    """Issue the certificates of every learner of the session who meets the rule, as a job."""
+    session = _session_or_404(session_id, platform_session_id)
+    params = {"platform_session_id": session.pk} if platform_session_id else {"session_id": session.pk}
+    try:
+        job = job_start(
+            actor=request.user,
+            role_kind=request.role.kind if request.role else None,
+            kind=bulk_certificates.KIND,
+            params=params,
+        )
+    except WaslError as exc:
+        messages.error(request, exc.message)
+        return redirect(request.META.get("HTTP_REFERER") or _ws(request, "courses"))
+    return redirect("jobs:detail", association_slug=association_slug, job_id=job.pk)

@@ -10,14 +10,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from associations.errors import NotFound, WaslError
 from associations.forms import add_service_error
 from associations.selectors import memberships_of
+from associations.tenancy import association_scope_of_slug
 from training import selectors, services
-from training.forms import CatalogueFilterForm, CourseForm, SessionForm
+from training.files import serve_lesson_file
+from training.forms import CatalogueFilterForm, CourseForm, JoinForm, SessionForm
+from training.platform_learners import platform_session_learners
+from training.views_learning import content_page
 
 CATALOGUE_PAGE_SIZE = 30
 
@@ -94,3 +99,115 @@ def manage_course(request: HttpRequest, course_id: int) -> HttpResponse:
     failed = course_form.errors or session_form.errors
     context = {"course": course, "course_form": course_form, "session_form": session_form}
     return render(request, "training/manage_course.html", context, status=400 if failed else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage_content(request: HttpRequest, course_id: int) -> HttpResponse:
+    """A platform course's modules, lessons and quizzes, written by the training managers."""
+    _training_manager_or_404(request)
+    course = selectors.platform_course_detail(course_id=course_id)
+    if course is None:
+        raise Http404
+    return content_page(
+        request,
+        course=course,
+        platform=True,
+        lesson_href=lambda pk: reverse("training_public:manage_lesson", kwargs={"lesson_id": pk}),
+        back_href=reverse("training_public:manage_course", kwargs={"course_id": course.pk}),
+    )
+
+
+def _managed_lesson_or_404(request: HttpRequest, lesson_id: int):
+    _training_manager_or_404(request)
+    lesson = selectors.lesson_detail(lesson_id=lesson_id, platform=True)
+    if lesson is None:
+        raise Http404
+    return lesson
+
+
+@login_required
+@require_GET
+def manage_lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    """A training manager's preview of a platform lesson (no progress is kept)."""
+    lesson = _managed_lesson_or_404(request, lesson_id)
+    file_url = reverse("training_public:manage_lesson_file", kwargs={"lesson_id": lesson.pk})
+    context = {
+        "lesson": lesson,
+        "course": lesson.module.course,
+        "enrolment": None,
+        "show_media": request.GET.get("media") == "1",
+        "file_url": file_url if lesson.file else "",
+        "learn_href": reverse(
+            "training_public:manage_content", kwargs={"course_id": lesson.module.course_id}
+        ),
+    }
+    return render(request, "training/lesson.html", context)
+
+
+@login_required
+@require_GET
+def manage_lesson_file(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    lesson = _managed_lesson_or_404(request, lesson_id)
+    if not lesson.file:
+        raise Http404
+    return serve_lesson_file(
+        lesson.file,
+        content_type=lesson.file_mime or "application/octet-stream",
+        range_header=request.headers.get("Range"),
+        download_name=f"lesson-{lesson.pk}.{lesson.file_kind or 'bin'}",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, association_slug: str, invitation_token: str) -> HttpResponse:
+    """An outside participant's invitation link: no account needed, the random token is the key. It
+    opens the association's scope itself (the link lives outside /a/, which needs a role)."""
+    with association_scope_of_slug(association_slug) as association:
+        if association is None:
+            raise Http404
+        try:
+            invitation = services.course_invitation_for_token(raw_token=invitation_token)
+        except NotFound as exc:
+            raise Http404 from exc
+        except WaslError as exc:
+            context = {"message": exc.message, "association": association}
+            return render(request, "training/join_problem.html", context, status=410)
+        form = JoinForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                enrolment = services.course_invitation_accept(raw_token=invitation_token)
+            except NotFound as exc:
+                raise Http404 from exc
+            except WaslError as exc:
+                context = {"message": exc.message, "association": association}
+                return render(request, "training/join_problem.html", context, status=409)
+            context = {"association": association, "enrolment": enrolment, "session": invitation.session}
+            return render(request, "training/join_done.html", context)
+        context = {
+            "association": association,
+            "invitation": invitation,
+            "session": invitation.session,
+            "form": form,
+        }
+        return render(request, "training/join.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def manage_session_learners(request: HttpRequest, platform_session_id: int) -> HttpResponse:
+    """A training manager's list of a platform session's learners, whatever their association:
+    association, name, status, days attended, certificate — and nothing else of theirs."""
+    _training_manager_or_404(request)
+    session = selectors.platform_session_managed(platform_session_id=platform_session_id)
+    if session is None:
+        raise Http404
+    days = services.session_days(session)
+    learners = platform_session_learners(platform_session=session, days_total=len(days))
+    context = {
+        "session": session,
+        "days_total": len(days),
+        "learners": learners,
+        "completed": sum(1 for row in learners if row.status == "completed"),
+    }
+    return render(request, "training/manage_learners.html", context)
