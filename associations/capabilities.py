@@ -57,6 +57,8 @@ CAPABILITIES: dict[str, Promise] = {
     "governance.view": _("See assemblies, minutes and elections."),
     "governance.convene": _("Convene general assemblies and run elections."),
     "training.manage": _("Manage trainings and enrolments."),
+    "resources.view": _("See volunteers, staff, equipment and premises."),
+    "resources.manage": _("Record volunteers and their hours, staff, equipment and premises."),
     "api.tokens": _("Create personal API tokens for this association."),
     "notifications.view": _("See the association's outbox: what was sent, what failed and why."),
     "notifications.manage": _("Resend failed messages and record objections to a channel."),
@@ -81,6 +83,7 @@ _OFFICER_COMMON = {
     "governance.view",
     "api.tokens",
     "communication.view",
+    "resources.view",
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -97,6 +100,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "documents.issue",
             "communication.manage",
             "finance.close",
+            "resources.manage",
         }
     ),
     RoleKind.VICE_PRESIDENT: frozenset(_OFFICER_COMMON | {"members.manage", "governance.convene"}),
@@ -111,16 +115,19 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "notifications.manage",
             "documents.issue",
             "communication.manage",
+            "resources.manage",
         }
     ),
     RoleKind.TREASURER: frozenset(
-        _OFFICER_COMMON | {"finance.post", "finance.close", "members.view_sensitive", "documents.issue"}
+        _OFFICER_COMMON
+        | {"finance.post", "finance.close", "members.view_sensitive", "documents.issue", "resources.manage"}
     ),
     RoleKind.DEPUTY: frozenset(_OFFICER_COMMON | {"members.manage"}),
     RoleKind.BOARD_MEMBER: frozenset(_OFFICER_COMMON),
     RoleKind.STAFF: frozenset(
         # jobs.view: staff start imports, card sheets and exports, and follow them.
         {"association.view", "members.view", "members.manage", "training.manage", "api.tokens", "jobs.view"}
+        | {"resources.view", "resources.manage"}
     ),
     RoleKind.MEMBER: frozenset({"association.view"}),
 }

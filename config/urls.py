@@ -35,6 +35,7 @@ urlpatterns = [
                 path("finance/", include("finance.urls")),
                 path("finance/", include("finance.money_urls")),
                 path("training/", include("training.urls")),
+                path("resources/", include("resources.urls")),
                 path("", include("members.urls")),
             ]
         ),

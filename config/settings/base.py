@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "finance",
     "governance",
     "training",
+    "resources",
     "notifications",
     "documents",
     "jobs",
