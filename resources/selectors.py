@@ -20,6 +20,7 @@ from resources.models import (
     VolunteerHours,
 )
 
+CENT = Decimal("0.01")
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
@@ -187,6 +188,6 @@ def member_volunteering(*, member) -> dict | None:
     )
     return {
         "volunteer": volunteer,
-        "hours_total": totals["total"] or Decimal("0"),
-        "hours_this_year": totals["this_year"] or Decimal("0"),
+        "hours_total": (totals["total"] or Decimal("0")).quantize(CENT),
+        "hours_this_year": (totals["this_year"] or Decimal("0")).quantize(CENT),
     }
