@@ -4,11 +4,13 @@ resources.manage; a refused input is a 400 with the field at fault and changes n
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from associations.api_base import TenantAPIView, query_filters
+from associations.api_base import StrictBooleanField, TenantAPIView, query_filters
 from resources import selectors, services
 from resources.models import (
     Acquisition,
@@ -23,9 +25,7 @@ from resources.models import (
     VolunteerHours,
 )
 
-# Numbers are taken as strings or numbers and parsed by the services (a negative, too many decimals
-# or not a number: the service's translated message, on the field).
-Number = serializers.CharField
+MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class VolunteerSerializer(serializers.ModelSerializer):
@@ -58,7 +58,7 @@ class VolunteerWriteSerializer(serializers.Serializer):
     skills = serializers.CharField(required=False, allow_blank=True, max_length=300)
     availability = serializers.CharField(required=False, allow_blank=True, max_length=200)
     since = serializers.DateField(required=False, allow_null=True)
-    is_active = serializers.BooleanField(required=False, default=True)
+    is_active = StrictBooleanField(required=False, default=True)
 
 
 class VolunteerFilterSerializer(serializers.Serializer):
@@ -155,8 +155,13 @@ class HoursSerializer(serializers.ModelSerializer):
 class HoursWriteSerializer(serializers.Serializer):
     volunteer = serializers.IntegerField(min_value=1)
     date = serializers.DateField()
-    hours = Number(max_length=20, help_text='Hours given that day, above 0 and at most 24, e.g. "2.5".')
-    activity = serializers.CharField(max_length=200)
+    hours = serializers.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("24"),
+        help_text="Hours given that day, above 0 and at most 24.",
+    )
 
 
 class HoursFilterSerializer(serializers.Serializer):
@@ -226,7 +231,9 @@ class StaffWriteSerializer(serializers.Serializer):
     contract = serializers.ChoiceField(choices=ContractKind.choices)
     starts_on = serializers.DateField()
     ends_on = serializers.DateField(required=False, allow_null=True)
-    weekly_hours = Number(required=False, allow_null=True, allow_blank=True, max_length=10)
+    weekly_hours = serializers.DecimalField(
+        max_digits=3, decimal_places=1, min_value=0, max_value=80, required=False, allow_null=True
+    )
 
 
 class StaffListView(TenantAPIView):
@@ -282,9 +289,7 @@ class AssetWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     category = serializers.ChoiceField(choices=AssetCategory.choices, required=False, default="other")
     reference = serializers.CharField(required=False, allow_blank=True, max_length=80)
-    value = Number(max_length=20, help_text='MAD, not negative, at most two decimals, e.g. "1500.00".')
-    acquired_on = serializers.DateField()
-    acquisition = serializers.ChoiceField(choices=Acquisition.choices)
+    value = serializers.DecimalField(**MONEY, min_value=0, help_text="MAD, not negative.")
     source = serializers.CharField(required=False, allow_blank=True, max_length=200)
     lent_until = serializers.DateField(required=False, allow_null=True)
     location = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -373,8 +378,8 @@ class PremisesWriteSerializer(serializers.Serializer):
     address = serializers.CharField(required=False, allow_blank=True, max_length=300)
     commune = serializers.CharField(required=False, allow_blank=True, max_length=120)
     owner = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    area_m2 = serializers.IntegerField(required=False, allow_null=True)
-    monthly_rent = Number(required=False, allow_blank=True, max_length=20)
+    area_m2 = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=1_000_000)
+    monthly_rent = serializers.DecimalField(**MONEY, min_value=0, required=False, default=Decimal("0.00"))
     starts_on = serializers.DateField(required=False, allow_null=True)
     ends_on = serializers.DateField(required=False, allow_null=True)
 
