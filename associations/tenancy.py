@@ -42,7 +42,7 @@ CROSS_TENANT_MODULES = frozenset(
         # the first learner waiting for a platform session's seat (ids only); a person's own enrolments (/me/)
         "training/selectors.py",
         "training/figures.py",  # aggregate counts for the ministry's view, cells under 5 suppressed
-        "resources/figures.py",  # volunteers, hours and staff for the ministry's view, cells under 5 suppressed
+        "resources/figures.py",  # volunteers, hours and staff for the ministry, cells under 5 suppressed
     }
 )
 
