@@ -28,6 +28,33 @@ from resources.models import (
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
+class _TextOnly:
+    """A value of the type the schema says: a JSON string (DRF would also take a number and turn
+    it into text, so a client's mistake would pass unseen)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class TextField(_TextOnly, serializers.CharField):
+    default_error_messages = {"invalid": serializers.CharField.default_error_messages["invalid"]}
+
+
+class WholeNumberField(serializers.IntegerField):
+    """A JSON integer, as the schema says (DRF would also take "12" or 12.0)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class DecimalTextField(_TextOnly, serializers.DecimalField):
+    """A decimal given as a string, e.g. "2.50" (the schema's type for decimals)."""
+
+
 class VolunteerSerializer(serializers.ModelSerializer):
     member = serializers.IntegerField(source="member_id", allow_null=True, required=False)
 
@@ -50,19 +77,19 @@ class VolunteerSerializer(serializers.ModelSerializer):
 
 
 class VolunteerWriteSerializer(serializers.Serializer):
-    member = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    name_ar = serializers.CharField(required=False, allow_blank=True, max_length=120)
-    name_latin = serializers.CharField(required=False, allow_blank=True, max_length=120)
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
+    member = WholeNumberField(required=False, allow_null=True, min_value=1)
+    name_ar = TextField(required=False, allow_blank=True, max_length=120)
+    name_latin = TextField(required=False, allow_blank=True, max_length=120)
+    phone = TextField(required=False, allow_blank=True, max_length=30)
     email = serializers.EmailField(required=False, allow_blank=True)
-    skills = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    availability = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    skills = TextField(required=False, allow_blank=True, max_length=300)
+    availability = TextField(required=False, allow_blank=True, max_length=200)
     since = serializers.DateField(required=False, allow_null=True)
     is_active = StrictBooleanField(required=False, default=True)
 
 
 class VolunteerFilterSerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    q = TextField(required=False, allow_blank=True, max_length=100)
 
 
 class VolunteerListView(TenantAPIView):
@@ -153,9 +180,9 @@ class HoursSerializer(serializers.ModelSerializer):
 
 
 class HoursWriteSerializer(serializers.Serializer):
-    volunteer = serializers.IntegerField(min_value=1)
+    volunteer = WholeNumberField(min_value=1)
     date = serializers.DateField()
-    hours = serializers.DecimalField(
+    hours = DecimalTextField(
         max_digits=4,
         decimal_places=2,
         min_value=Decimal("0.01"),
@@ -224,14 +251,14 @@ class StaffSerializer(serializers.ModelSerializer):
 
 
 class StaffWriteSerializer(serializers.Serializer):
-    member = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    name_ar = serializers.CharField(required=False, allow_blank=True, max_length=120)
-    name_latin = serializers.CharField(required=False, allow_blank=True, max_length=120)
-    job_title = serializers.CharField(max_length=120)
+    member = WholeNumberField(required=False, allow_null=True, min_value=1)
+    name_ar = TextField(required=False, allow_blank=True, max_length=120)
+    name_latin = TextField(required=False, allow_blank=True, max_length=120)
+    job_title = TextField(max_length=120)
     contract = serializers.ChoiceField(choices=ContractKind.choices)
     starts_on = serializers.DateField()
     ends_on = serializers.DateField(required=False, allow_null=True)
-    weekly_hours = serializers.DecimalField(
+    weekly_hours = DecimalTextField(
         max_digits=3, decimal_places=1, min_value=0, max_value=80, required=False, allow_null=True
     )
 
@@ -262,7 +289,7 @@ class StaffListView(TenantAPIView):
 
 
 class AssetSerializer(serializers.ModelSerializer):
-    account = serializers.CharField(source="account.code", allow_null=True, default=None, read_only=True)
+    account = TextField(source="account.code", allow_null=True, default=None, read_only=True)
     entry_line = serializers.IntegerField(source="entry_line_id", allow_null=True, read_only=True)
 
     class Meta:
@@ -286,21 +313,23 @@ class AssetSerializer(serializers.ModelSerializer):
 
 
 class AssetWriteSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = TextField(max_length=200)
     category = serializers.ChoiceField(choices=AssetCategory.choices, required=False, default="other")
-    reference = serializers.CharField(required=False, allow_blank=True, max_length=80)
-    value = serializers.DecimalField(**MONEY, min_value=0, help_text="MAD, not negative.")
-    source = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    reference = TextField(required=False, allow_blank=True, max_length=80)
+    value = DecimalTextField(**MONEY, min_value=0, help_text="MAD, not negative.")
+    acquired_on = serializers.DateField()
+    acquisition = serializers.ChoiceField(choices=Acquisition.choices)
+    source = TextField(required=False, allow_blank=True, max_length=200)
     lent_until = serializers.DateField(required=False, allow_null=True)
-    location = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    location = TextField(required=False, allow_blank=True, max_length=200)
     state = serializers.ChoiceField(choices=AssetState.choices, required=False, default="good")
-    account = serializers.IntegerField(
+    account = WholeNumberField(
         required=False,
         allow_null=True,
         min_value=1,
         help_text="A fixed-asset account (class 2) of the books.",
     )
-    entry_line = serializers.IntegerField(
+    entry_line = WholeNumberField(
         required=False,
         allow_null=True,
         min_value=1,
@@ -311,7 +340,7 @@ class AssetWriteSerializer(serializers.Serializer):
 class AssetFilterSerializer(serializers.Serializer):
     acquisition = serializers.ChoiceField(choices=Acquisition.choices, required=False)
     state = serializers.ChoiceField(choices=AssetState.choices, required=False)
-    q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    q = TextField(required=False, allow_blank=True, max_length=100)
 
 
 class AssetListView(TenantAPIView):
@@ -373,13 +402,13 @@ class PremisesSerializer(serializers.ModelSerializer):
 
 
 class PremisesWriteSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = TextField(max_length=200)
     kind = serializers.ChoiceField(choices=PremisesKind.choices)
-    address = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    commune = serializers.CharField(required=False, allow_blank=True, max_length=120)
-    owner = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    area_m2 = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=1_000_000)
-    monthly_rent = serializers.DecimalField(**MONEY, min_value=0, required=False, default=Decimal("0.00"))
+    address = TextField(required=False, allow_blank=True, max_length=300)
+    commune = TextField(required=False, allow_blank=True, max_length=120)
+    owner = TextField(required=False, allow_blank=True, max_length=200)
+    area_m2 = WholeNumberField(required=False, allow_null=True, min_value=0, max_value=1_000_000)
+    monthly_rent = DecimalTextField(**MONEY, min_value=0, required=False, default=Decimal("0.00"))
     starts_on = serializers.DateField(required=False, allow_null=True)
     ends_on = serializers.DateField(required=False, allow_null=True)
 
