@@ -164,7 +164,7 @@ def premises_document_detail(*, document_id: int) -> PremisesDocument | None:
 
 
 def association_figures() -> dict:
-    """The home card's figures in one query per table."""
+    """The home card's figures: one query."""
     year_start = timezone.localdate().replace(month=1, day=1)
     hours = VolunteerHours.objects.filter(date__gte=year_start).aggregate(
         hours=Sum("hours"), people=Count("volunteer", distinct=True)
@@ -172,7 +172,6 @@ def association_figures() -> dict:
     return {
         "volunteers": hours["people"] or 0,
         "hours": hours["hours"] or Decimal("0"),
-        "assets": Asset.objects.exclude(state="gone").count(),
     }
 
 
