@@ -189,6 +189,7 @@ class HoursWriteSerializer(serializers.Serializer):
         max_value=Decimal("24"),
         help_text="Hours given that day, above 0 and at most 24.",
     )
+    activity = TextField(max_length=200)
 
 
 class HoursFilterSerializer(serializers.Serializer):
