@@ -300,6 +300,7 @@ SPECTACULAR_SETTINGS = {
         "MemberStatusEnum": "members.models.MemberStatus",
         "MemberImportStatusEnum": "members.models.MemberImport.Status",
         "RoleKindEnum": "associations.capabilities.RoleKind",
+        "PremisesKindEnum": "resources.models.PremisesKind",
     },
 }
 
