@@ -41,6 +41,7 @@ urlpatterns = [
         ),
     ),
     path("training/", include("training.public_urls")),
+    path("ministry/", include("ministry.urls")),
     path("verify/<str:document_token>", documents_views.verify, name="verify"),
     path("join/<slug:association_slug>/", members_views.join, name="join"),
     path("p/<slug:association_slug>/", include("communication.public_urls")),

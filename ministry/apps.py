@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class MinistryConfig(AppConfig):
     name = "ministry"
+
+    def ready(self) -> None:
+        from ministry import contributions, signals  # noqa: F401 - registers its seams
+
+        signals.connect()

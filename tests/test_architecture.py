@@ -187,3 +187,45 @@ def test_tenant_api_views_cannot_override_the_scope():
         class Sneaky(TenantAPIView):
             def get_queryset(self):
                 return Association.objects.all()
+
+
+# --- The ministry's roll-ups: counts and sums only (issue 14) -----------------------------------
+
+ROLLUP_COLUMNS = {
+    "AssociationFigure": {
+        "id", "association_ref", "year", "indicator", "value", "region_code", "province_ref", "sector_code",
+        "size_band",
+    },
+    "AreaFigure": {
+        "id", "level", "area", "sector_code", "size_band", "year", "indicator", "value", "associations", "hidden",
+    },
+    "DirtyAssociation": {"id", "association_ref", "marked_at"},
+    "RollupState": {"id", "rebuilt_at", "refreshed_at", "seconds"},
+}  # fmt: skip
+
+
+def test_rollup_tables_hold_counts_and_sums_only():
+    """No roll-up column can identify a person: a new column must be added here, on purpose."""
+    from ministry import models as ministry_models
+
+    for name, expected in ROLLUP_COLUMNS.items():
+        model = getattr(ministry_models, name)
+        columns = {field.name for field in model._meta.concrete_fields}
+        assert columns == expected, f"ministry.{name} columns changed: {sorted(columns ^ expected)}"
+        assert not any(field.is_relation for field in model._meta.concrete_fields), name
+
+
+def test_the_ministry_pages_read_only_the_rollups():
+    """The dashboard, exports and API import no module that holds people's rows."""
+    forbidden = re.compile(r"^\s*(from|import)\s+(members|finance|training|governance|communication)\b", re.M)
+    for module in (
+        "selectors.py",
+        "tables.py",
+        "views.py",
+        "api.py",
+        "charts.py",
+        "reports.py",
+        "compliance.py",
+    ):
+        source = (Path(settings.BASE_DIR) / "ministry" / module).read_text(encoding="utf-8")
+        assert not forbidden.search(source), f"ministry/{module} imports a module with people's data"

@@ -27,6 +27,10 @@ QUEUES = {
     "associations.audit_chain_verify": "celery",
     "members.anonymise_former_members": "celery",
     "members.anonymise_association": "celery",
+    # The ministry's roll-ups: the minute sweep is short; the nightly rebuild and PDF reports are bulk.
+    "ministry.refresh_dirty": "celery",
+    "ministry.rebuild": "bulk",
+    "ministry.render_report": "bulk",
 }
 
 

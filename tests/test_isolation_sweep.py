@@ -83,6 +83,10 @@ def fillers(tenant, slug: str) -> dict[str, str]:
         "asset_id": str(tenant.asset.pk),
         "premises_id": str(tenant.premises.pk),
         "premises_document_id": str(tenant.premises_document.pk),
+        # The ministry's own pages (aggregates, outside any association): a table, a format, a report.
+        "key": "areas",
+        "fmt": "csv",
+        "report_id": "1",
     }
 
 
@@ -143,9 +147,22 @@ def test_the_sweep_finds_the_tenant_urls():
     assert len(routes) >= 15
 
 
+def ministry_reviewer():
+    """A ministry reviewer (platform role, aggregates only) who holds no role in any association."""
+    from accounts.models import User
+
+    return User.objects.get_or_create(
+        email="reviewer@sweep.gov.ma", defaults={"full_name": "Reviewer", "is_ministry_reviewer": True}
+    )[0]
+
+
 def attacker_clients(tenant_b, attacker: str, api: bool) -> list[tuple[Client, dict]]:
     if attacker == "anonymous":
         return [(Client(), {})]
+    if attacker == "reviewer":
+        session = Client()
+        session.force_login(ministry_reviewer())
+        return [(session, {})]
     session = Client()
     session.force_login(getattr(tenant_b, attacker))
     clients = [(session, {})]
@@ -155,7 +172,7 @@ def attacker_clients(tenant_b, attacker: str, api: bool) -> list[tuple[Client, d
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("attacker", ["president", "member", "anonymous"])
+@pytest.mark.parametrize("attacker", ["president", "member", "anonymous", "reviewer"])
 def test_b_gets_nothing_of_a(tenant_a, tenant_b, attacker):
     before = snapshot(tenant_a.association)
     checked = 0
@@ -204,7 +221,7 @@ def test_person_and_public_pages_show_b_nothing_of_a(tenant_a, tenant_b):
     before = snapshot(tenant_a.association)
     routes = person_and_public_patterns()
     assert {"", "me/", "associations/new/", "p/<slug:association_slug>/"} <= {route for route, _ in routes}
-    for attacker in ("president", "anonymous"):
+    for attacker in ("president", "anonymous", "reviewer"):
         for route, _pattern in routes:
             path = fill(route, fillers(tenant_a, tenant_a.association.slug))
             for client, headers in attacker_clients(tenant_b, attacker, api=False):
@@ -214,6 +231,30 @@ def test_person_and_public_pages_show_b_nothing_of_a(tenant_a, tenant_b):
                     assert response.status_code < 500, f"{where}: {response.status_code}"
                     assert_no_leak(response, tenant_a, where)
     assert snapshot(tenant_a.association) == before
+
+
+@pytest.mark.django_db
+def test_a_ministry_reviewer_gets_404_on_every_workspace_url(tenant_a):
+    """Reviewers see aggregates only: every /a/<slug>/ URL of an association they hold no role in
+    is a 404, whatever the method (issue 14)."""
+    from ministry.rollup import rebuild
+
+    rebuild()
+    client = Client()
+    client.force_login(ministry_reviewer())
+    checked = not_found = 0
+    for route, _pattern in swept_patterns():
+        if not route.startswith("a/"):
+            continue
+        path = fill(route, fillers(tenant_a, tenant_a.association.slug))
+        for method in METHODS:
+            response = request(client, method, path, api=False)
+            # A view refuses a method it does not take (405) before any lookup: that reveals nothing.
+            assert response.status_code in {404, 405}, f"reviewer {method} {path}: {response.status_code}"
+            checked += 1
+            not_found += response.status_code == 404
+    assert checked > 100 and not_found > checked // 2
+    assert client.get("/ministry/").status_code == 200  # the sweep can fail: their own page opens
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ Every variable read here is documented in `.env.example`.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -151,6 +152,8 @@ CELERY_TASK_ROUTES = {
     "jobs.run": {"queue": "bulk"},
     "jobs.run_step": {"queue": "bulk"},
     "documents.render": {"queue": "bulk"},
+    "ministry.rebuild": {"queue": "bulk"},
+    "ministry.render_report": {"queue": "bulk"},
 }
 CELERY_BEAT_SCHEDULE: dict = {
     # Every 30 s: a message waits at most that for its association's dispatch task, then at most one
@@ -161,6 +164,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-reminders": {"task": "notifications.sweep_reminders", "schedule": 3600.0},
     "members-anonymise": {"task": "members.anonymise_former_members", "schedule": 24 * 3600.0},
     "jobs-expire-results": {"task": "jobs.expire_results", "schedule": 3600.0},
+    # The ministry's roll-ups: associations marked dirty by a change every minute (a change shows
+    # within five), and a full rebuild every night (logins, the year turning).
+    "ministry-refresh": {"task": "ministry.refresh_dirty", "schedule": 60.0},
+    "ministry-rebuild": {"task": "ministry.rebuild", "schedule": crontab(hour=3, minute=15)},
 }
 
 # --- Internationalisation ------------------------------------------------------------------
@@ -214,6 +221,9 @@ WASL_LESSON_UPLOAD_MAX_BYTES = env.int("WASL_LESSON_UPLOAD_MAX_BYTES", default=1
 # A background job's result file (an export, a sheet of cards) is deleted this many days after the
 # job started (swept hourly by beat): exports hold personal data, and copies must not pile up.
 WASL_JOB_RESULT_RETENTION_DAYS = env.int("WASL_JOB_RESULT_RETENTION_DAYS", default=30)
+# The ministry's compliance list "above the public-funding line": public grants of a year above this
+# many dirhams (to be confirmed against the text in force).
+WASL_MINISTRY_PUBLIC_FUNDING_LINE = env("WASL_MINISTRY_PUBLIC_FUNDING_LINE", default="500000")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Request limits: bad input gets a clear 400, never a 500 --------------------------------

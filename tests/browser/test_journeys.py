@@ -293,3 +293,30 @@ def test_keyboard_skip_link_and_focus_ring_on_the_green_bar(browser, site, reque
     assert len(stops) >= 2, stops  # the brand and the menu button or links at least
     faint = [stop for stop in stops if stop[2] < 3]
     assert not faint, f"focus not visible on the green bar (ring contrast under 3:1): {faint}"
+
+
+@tasks
+def test_a_ministry_reviewer_reads_the_figures(browser, site, request, lang, size):
+    """The ministry's dashboard: the map, a region's provinces, the compliance lists (issue 14)."""
+    from ministry.rollup import rebuild
+
+    for i in range(6):  # enough associations in one region for figures to show beside "<5" cells
+        other = AssociationFactory(
+            slug=f"jam-{i}", region=site["association"].region, province=site["association"].province
+        )
+        with association_scope(other):
+            for j in range(6):
+                Member.objects.create(
+                    number=j + 1, first_name_latin="X", last_name_latin="Y", gender="FM"[j % 2]
+                )
+    rebuild()
+    reviewer = UserFactory(email="reviewer@interieur.gov.ma", full_name="Reviewer", is_ministry_reviewer=True)
+    visit = open_visit(browser, site["server"], request, lang, size, session_user=reviewer)
+    visit.goto("/ministry/?indicator=members")
+    visit.check("dashboard")
+    region = site["association"].region.code
+    visit.page.locator(f"a[href*='region={region}']").first.click()
+    visit.page.wait_for_url(re.compile(rf"region={region}"))
+    visit.check("provinces")
+    visit.goto("/ministry/compliance/")
+    visit.check("compliance")

@@ -1,0 +1,296 @@
+"""What each module contributes to the roll-ups: one function per module, listed in one place.
+
+A provider is `fn(association_ids, *, today) -> iterable of (association_id, year, indicator, value)`:
+counts and sums for the given associations, read inside the `cross_tenant_read` block that
+`ministry.rollup` opens (the one cross-tenant read path). It never yields a row about a person; the
+indicators it may yield are declared in `INDICATORS` with their kind, which decides how a cell is
+suppressed (`ministry.suppression`). A module that lands later (governance, foreign funding) adds
+one function with `@provider(...)` and its indicators, nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Max, Sum, Value
+from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext_lazy as _
+
+PEOPLE = "people"  # a number of people: suppressed under 5 people or 5 associations
+MONEY = "money"  # a sum in dirhams: suppressed under 5 associations
+COUNT = "count"  # a number of things (courses, assemblies): suppressed under 5 associations
+ASSOCIATIONS = "associations"  # a number of associations: suppressed under 5
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    label: object
+    kind: str
+    group: str  # the breakdown it belongs to (a table of the dashboard)
+
+
+Row = tuple[int, int, str, Decimal | int]
+Provider = Callable[..., Iterable[Row]]
+
+PROVIDERS: dict[str, Provider] = {}
+INDICATORS: dict[str, Indicator] = {}
+
+
+def provider(name: str, indicators: Iterable[Indicator]):
+    def register(fn: Provider) -> Provider:
+        PROVIDERS[name] = fn
+        for indicator in indicators:
+            INDICATORS[indicator.code] = indicator
+        return fn
+
+    return register
+
+
+# --- Associations and activity ---------------------------------------------------------------
+
+ACTIVE_DAYS = 365
+
+
+@provider(
+    "associations",
+    [
+        Indicator("associations", _("Associations on Wasl"), ASSOCIATIONS, "stock"),
+        Indicator("associations_active", _("Active associations"), ASSOCIATIONS, "stock"),
+    ],
+)
+def associations_provider(association_ids, *, today: date):
+    """Every association counts in the current year; it is active in a year with a posted entry or
+    an officer's login in it, and in the current year also when its last one is under a year old."""
+    from associations.models import Role
+    from finance.models import Entry, EntryStatus
+
+    year = today.year
+    active: set[tuple[int, int]] = set()
+    last: dict[int, date] = {}
+    entries = (
+        Entry.objects.filter(association_id__in=association_ids, status=EntryStatus.POSTED)
+        .annotate(y=ExtractYear("date"))
+        .values_list("association_id", "y")
+        .annotate(last=Max("date"))
+        .order_by()
+    )
+    for association_id, entry_year, last_date in entries:
+        active.add((association_id, entry_year))
+        last[association_id] = max(last.get(association_id, last_date), last_date)
+    logins = (
+        Role.objects.filter(association_id__in=association_ids, user__last_login__isnull=False)
+        .values_list("association_id")
+        .annotate(last=Max("user__last_login"))
+        .order_by()
+    )
+    for association_id, last_login in logins:
+        login_day = last_login.date()
+        active.add((association_id, login_day.year))
+        last[association_id] = max(last.get(association_id, login_day), login_day)
+    for association_id, assembly_day in assembly_dates(association_ids):
+        active.add((association_id, assembly_day.year))
+        last[association_id] = max(last.get(association_id, assembly_day), assembly_day)
+    for association_id in association_ids:
+        yield association_id, year, "associations", 1
+        if last.get(association_id, date.min) >= today - timedelta(days=ACTIVE_DAYS):
+            active.add((association_id, year))
+    for association_id, active_year in active:
+        if active_year <= year:
+            yield association_id, active_year, "associations_active", 1
+
+
+# Providers of assembly dates (governance, when it lands) feed the activity above.
+ASSEMBLY_DATE_SOURCES: list[Callable[[list[int]], Iterable[tuple[int, date]]]] = []
+
+
+def assembly_dates(association_ids) -> Iterable[tuple[int, date]]:
+    for source in ASSEMBLY_DATE_SOURCES:
+        yield from source(association_ids)
+
+
+# --- Members: status, sex, age band (current snapshot, counted in the current year) -------------
+
+AGE_BANDS = (
+    (0, 17, "lt18"),
+    (18, 24, "18_24"),
+    (25, 34, "25_34"),
+    (35, 49, "35_49"),
+    (50, 64, "50_64"),
+    (65, 200, "65plus"),
+)
+AGE_LABELS = {
+    "lt18": "<18",
+    "18_24": "18-24",
+    "25_34": "25-34",
+    "35_49": "35-49",
+    "50_64": "50-64",
+    "65plus": "65+",
+    "unknown": _("unknown"),
+}
+
+
+def _member_indicators():
+    from members.models import Gender, MemberStatus
+
+    found = [Indicator("members", _("Members"), PEOPLE, "stock")]
+    found += [Indicator(f"members_status_{s.value}", s.label, PEOPLE, "members_status") for s in MemberStatus]
+    found += [Indicator(f"members_sex_{g.value}", g.label, PEOPLE, "members_sex") for g in Gender]
+    found.append(Indicator("members_sex_unknown", _("not given"), PEOPLE, "members_sex"))
+    found += [
+        Indicator(f"members_age_{code}", label, PEOPLE, "members_age") for code, label in AGE_LABELS.items()
+    ]
+    return found
+
+
+CURRENT_STATUSES = ("active", "suspended")
+
+
+def _birth_cutoff(today: date, age: int) -> date:
+    """The latest birth date of someone aged `age` or more today."""
+    try:
+        return today.replace(year=today.year - age)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - age, day=28)
+
+
+@provider("members", _member_indicators())
+def members_provider(association_ids, *, today: date):
+    from django.db.models import Case, CharField, When
+
+    from members.models import Member
+
+    year = today.year
+    members = Member.objects.filter(association_id__in=association_ids)
+    for association_id, status, n in (
+        members.values_list("association_id", "status").annotate(n=Count("id")).order_by()
+    ):
+        yield association_id, year, f"members_status_{status}", n
+    current = members.filter(status__in=CURRENT_STATUSES)
+    for association_id, n in current.values_list("association_id").annotate(n=Count("id")).order_by():
+        yield association_id, year, "members", n
+    for association_id, gender, n in (
+        current.values_list("association_id", "gender").annotate(n=Count("id")).order_by()
+    ):
+        yield association_id, year, f"members_sex_{gender or 'unknown'}", n
+    # Age band in the database: born after the cut-off of the band's upper age + 1.
+    whens = [
+        When(birth_date__gt=_birth_cutoff(today, high + 1), then=Value(code))
+        for _low, high, code in AGE_BANDS[:-1]
+    ]
+    band = Case(
+        When(birth_date__isnull=True, then=Value("unknown")),
+        *whens,
+        default=Value("65plus"),
+        output_field=CharField(),
+    )
+    for association_id, code, n in (
+        current.annotate(band=band).values_list("association_id", "band").annotate(n=Count("id")).order_by()
+    ):
+        yield association_id, year, f"members_age_{code}", n
+
+
+# --- Resources by origin, from the books: posted lines of income accounts, by chart role -------
+
+RESOURCE_ROLES = {
+    "dues": ("resources_dues", "7152", _("Dues")),
+    "donations": ("resources_donations", "7171", _("Donations")),
+    "grant_state": ("grants_state", "71611", _("Grants: State")),
+    "grant_commune": ("grants_commune", "71612", _("Grants: local authorities")),
+    "grant_indh": ("grants_indh", "71613", _("Grants: INDH")),
+    "grant_public_body": ("grants_public_body", "71614", _("Grants: public bodies")),
+    "grant_international": ("grants_international", "71615", _("Grants: international")),
+}
+PUBLIC_GRANTS = ("grants_state", "grants_commune", "grants_indh", "grants_public_body")
+
+
+@provider(
+    "finance",
+    [Indicator(code, label, MONEY, "resources") for code, _ref, label in RESOURCE_ROLES.values()]
+    + [Indicator("grants_public", _("Public grants (all)"), MONEY, "public")],
+)
+def finance_provider(association_ids, *, today: date):
+    """Credits minus debits of posted lines (closing entries excluded) on the accounts carrying a
+    resource role, or a sub-account of the reference account of that role (e.g. 715201)."""
+    from finance.models import Account, EntryLine, EntryStatus
+    from finance.models.ledger import EntryKind
+
+    accounts = Account.objects.filter(association_id__in=association_ids)
+    role_of: dict[int, str] = {}
+    by_code = sorted(((ref, code) for code, ref, _label in RESOURCE_ROLES.values()), key=lambda p: -len(p[0]))
+    for account_id, role, code in accounts.values_list("id", "role", "code"):
+        if role in RESOURCE_ROLES:
+            role_of[account_id] = RESOURCE_ROLES[role][0]
+            continue
+        for ref, indicator in by_code:
+            if code.startswith(ref):
+                role_of[account_id] = indicator
+                break
+    if not role_of:
+        return
+    lines = (
+        EntryLine.objects.filter(
+            association_id__in=association_ids, account_id__in=list(role_of), entry__status=EntryStatus.POSTED
+        )
+        .exclude(entry__kind=EntryKind.CLOSING)
+        .annotate(y=ExtractYear("entry__date"))
+        .values_list("association_id", "y", "account_id")
+        .annotate(credit=Sum("credit"), debit=Sum("debit"))
+        .order_by()
+    )
+    totals: dict[tuple[int, int, str], Decimal] = {}
+    for association_id, year, account_id, credit, debit in lines:
+        key = (association_id, year, role_of[account_id])
+        totals[key] = totals.get(key, Decimal("0")) + (credit or 0) - (debit or 0)
+    public: dict[tuple[int, int], Decimal] = {}
+    for (association_id, year, indicator), amount in totals.items():
+        yield association_id, year, indicator, amount
+        if indicator in PUBLIC_GRANTS:
+            public[(association_id, year)] = public.get((association_id, year), Decimal("0")) + amount
+    for (association_id, year), amount in public.items():
+        yield association_id, year, "grants_public", amount
+
+
+# --- Training: courses and participants (training/figures.py's definitions) ------------------
+
+
+@provider(
+    "training",
+    [
+        Indicator("training_courses", _("Courses"), COUNT, "training"),
+        Indicator("training_participants", _("Participants"), PEOPLE, "training"),
+    ],
+)
+def training_provider(association_ids, *, today: date):
+    from training.models import Course, Enrolment, EnrolmentStatus
+
+    courses = (
+        Course.objects.filter(association_id__in=association_ids)
+        .annotate(y=ExtractYear("created_at"))
+        .values_list("association_id", "y")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for association_id, year, n in courses:
+        yield association_id, year, "training_courses", n
+    learning = (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
+    participants = (
+        Enrolment.objects.filter(association_id__in=association_ids, status__in=learning)
+        .annotate(y=ExtractYear("created_at"))
+        .values_list("association_id", "y")
+        .annotate(n=Count("member_id", distinct=True))
+        .order_by()
+    )
+    for association_id, year, n in participants:
+        yield association_id, year, "training_participants", n
+
+
+# Size bands by current members (the dashboard's "size" filter).
+SIZE_BANDS = (("0", 0, 0), ("1-10", 1, 10), ("11-50", 11, 50), ("51-200", 51, 200), ("201+", 201, 10**12))
+
+
+def size_band(members: int) -> str:
+    return next(code for code, low, high in SIZE_BANDS if low <= members <= high)

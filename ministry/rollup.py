@@ -1,0 +1,218 @@
+"""Build the roll-ups: per association (through the providers), then per area × sector × size × year.
+
+Every read of tenant data happens in `cross_tenant_read` blocks here (ministry/ is in
+CROSS_TENANT_MODULES); what is written is counts and sums (ministry.models).
+
+- `rebuild()`: every association, in chunks; then the area table. The management command
+  `ministry_rebuild` and a nightly beat entry call it.
+- `refresh_dirty()`: the associations marked dirty since the last sweep (signals, ministry.signals),
+  then the area table; beat runs it every minute, so a change shows within five minutes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from associations.models import Association, Province
+from associations.tenancy import cross_tenant_read
+from ministry.models import ALL, AreaFigure, AreaLevel, AssociationFigure, DirtyAssociation, RollupState
+from ministry.providers import CURRENT_STATUSES, INDICATORS, PEOPLE, PROVIDERS, PUBLIC_GRANTS, size_band
+from ministry.suppression import protect
+
+CHUNK = 2000
+
+
+def _places(association_ids: Sequence[int]) -> dict[int, tuple[str, int, str]]:
+    return {
+        pk: (region, province, sector)
+        for pk, region, province, sector in Association.objects.filter(
+            pk__in=association_ids, is_active=True
+        ).values_list("pk", "region__code", "province_id", "sector__code")
+    }
+
+
+def association_rows(association_ids: Sequence[int], *, today: date) -> list[AssociationFigure]:
+    """The figures of these associations from every provider (non-zero values only)."""
+    places = _places(association_ids)
+    ids = list(places)
+    if not ids:
+        return []
+    values: dict[tuple[int, int, str], Decimal] = defaultdict(Decimal)
+    with cross_tenant_read(reason="ministry roll-ups: counts and sums per association"):
+        for fn in PROVIDERS.values():
+            for association_id, year, indicator, value in fn(ids, today=today):
+                values[(association_id, year, indicator)] += Decimal(value)
+    members = {a: int(v) for (a, y, i), v in values.items() if i == "members" and y == today.year}
+    rows = []
+    for (association_id, year, indicator), value in values.items():
+        if not value:
+            continue
+        region, province, sector = places[association_id]
+        rows.append(
+            AssociationFigure(
+                association_ref=association_id,
+                year=year,
+                indicator=indicator,
+                value=value,
+                region_code=region,
+                province_ref=province,
+                sector_code=sector,
+                size_band=size_band(members.get(association_id, 0)),
+            )
+        )
+    return rows
+
+
+def _replace_association_rows(association_ids: Sequence[int], rows: list[AssociationFigure]) -> None:
+    with transaction.atomic():
+        AssociationFigure.objects.filter(association_ref__in=association_ids).delete()
+        AssociationFigure.objects.bulk_create(rows, batch_size=5000)
+
+
+def rebuild_areas() -> int:
+    """Recompute every area cell from the association table (one GROUP BY, then roll-ups in memory)."""
+    fine = (
+        AssociationFigure.objects.values_list(
+            "region_code", "province_ref", "sector_code", "size_band", "year", "indicator"
+        )
+        .annotate(total=Sum("value"), n=Count("id"))
+        .order_by()
+    )
+    cells: dict[tuple, list] = defaultdict(lambda: [Decimal("0"), 0])
+    for region, province, sector, size, year, indicator, total, n in fine.iterator(chunk_size=20000):
+        for level, area in (
+            (AreaLevel.NATION, ""),
+            (AreaLevel.REGION, region),
+            (AreaLevel.PROVINCE, str(province)),
+        ):
+            for sector_key in (ALL, sector):
+                for size_key in (ALL, size):
+                    cell = cells[(level, area, sector_key, size_key, year, indicator)]
+                    cell[0] += total
+                    cell[1] += n
+    hidden = protect(
+        {key: (total, n, _kind(key[5])) for key, (total, n) in cells.items()}, relations_of(cells)
+    )
+    objects = [
+        AreaFigure(
+            level=level,
+            area=area,
+            sector_code=sector,
+            size_band=size,
+            year=year,
+            indicator=indicator,
+            value=total,
+            associations=n,
+            hidden=(level, area, sector, size, year, indicator) in hidden,
+        )
+        for (level, area, sector, size, year, indicator), (total, n) in cells.items()
+    ]
+    with transaction.atomic():
+        AreaFigure.objects.all().delete()
+        AreaFigure.objects.bulk_create(objects, batch_size=5000)
+    return len(objects)
+
+
+def _kind(indicator: str) -> str:
+    found = INDICATORS.get(indicator)
+    return found.kind if found else PEOPLE
+
+
+# Additions between indicators of one cell (the total first): see ministry.suppression.
+INDICATOR_SUMS = {
+    "sex": ("members", [i for i in INDICATORS if i.startswith("members_sex_")]),
+    "age": ("members", [i for i in INDICATORS if i.startswith("members_age_")]),
+    "status": ("members", [f"members_status_{s}" for s in CURRENT_STATUSES]),
+    "public": ("grants_public", list(PUBLIC_GRANTS)),
+}
+
+
+def relations_of(cells) -> list[tuple[tuple, list[tuple]]]:
+    """Every addition that ties the published cells (ministry.suppression)."""
+    region_of = {str(pk): code for pk, code in Province.objects.values_list("pk", "region__code")}
+    groups: dict[tuple, list[tuple]] = defaultdict(list)
+    for key in cells:
+        level, area, sector, size, year, indicator = key
+        if level == AreaLevel.PROVINCE:
+            groups[
+                ((AreaLevel.REGION, region_of.get(area, ""), sector, size, year, indicator), "geo")
+            ].append(key)
+        elif level == AreaLevel.REGION:
+            groups[((AreaLevel.NATION, "", sector, size, year, indicator), "geo")].append(key)
+        if sector != ALL:
+            groups[((level, area, ALL, size, year, indicator), "sector")].append(key)
+        if size != ALL:
+            groups[((level, area, sector, ALL, year, indicator), "size")].append(key)
+        for name, (total, parts) in INDICATOR_SUMS.items():
+            if indicator in parts:
+                groups[((level, area, sector, size, year, total), name)].append(key)
+    return [(total, parts) for (total, _name), parts in groups.items()]
+
+
+def _chunks(ids: Sequence[int], size: int = CHUNK) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def rebuild(*, today: date | None = None, progress=None) -> dict:
+    """Every association from scratch, then the area table."""
+    started = time.monotonic()
+    today = today or timezone.localdate()
+    ids = list(Association.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
+    DirtyAssociation.objects.filter(marked_at__lte=timezone.now()).delete()
+    AssociationFigure.objects.all().delete()
+    rows_written = 0
+    for done, chunk in enumerate(_chunks(ids), 1):
+        rows = association_rows(chunk, today=today)
+        AssociationFigure.objects.bulk_create(rows, batch_size=5000)
+        rows_written += len(rows)
+        if progress:
+            progress(done * CHUNK, len(ids))
+    cells = rebuild_areas()
+    seconds = time.monotonic() - started
+    _state(rebuilt=True, seconds=seconds)
+    return {"associations": len(ids), "rows": rows_written, "cells": cells, "seconds": round(seconds, 1)}
+
+
+def refresh_dirty(*, today: date | None = None, limit: int = 20000) -> dict:
+    """The associations marked since the last sweep; then the area table. Idempotent."""
+    started = time.monotonic()
+    today = today or timezone.localdate()
+    sweep_started = timezone.now()
+    ids = sorted(
+        DirtyAssociation.objects.filter(marked_at__lte=sweep_started)
+        .order_by("marked_at")
+        .values_list("association_ref", flat=True)[:limit]
+    )
+    if not ids:
+        return {"associations": 0}
+    for chunk in _chunks(ids):
+        _replace_association_rows(chunk, association_rows(chunk, today=today))
+    # Only marks older than the sweep: a change made during it keeps its mark for the next one.
+    DirtyAssociation.objects.filter(association_ref__in=ids, marked_at__lte=sweep_started).delete()
+    cells = rebuild_areas()
+    seconds = time.monotonic() - started
+    _state(rebuilt=False, seconds=seconds)
+    return {"associations": len(ids), "cells": cells, "seconds": round(seconds, 1)}
+
+
+def mark_dirty(association_id: int) -> None:
+    DirtyAssociation.objects.update_or_create(association_ref=association_id)
+
+
+def _state(*, rebuilt: bool, seconds: float) -> None:
+    state, _created = RollupState.objects.get_or_create(pk=1)
+    now = timezone.now()
+    state.refreshed_at = now
+    if rebuilt:
+        state.rebuilt_at = now
+    state.seconds = seconds
+    state.save()

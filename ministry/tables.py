@@ -1,0 +1,58 @@
+"""The tables of the ministry's view, built once for the page, the spreadsheets and the PDF report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from ministry import selectors
+from ministry.models import AreaLevel
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    first_column: str
+    rows: list
+    total: object = None
+    money: bool = False
+
+
+def area_table(f) -> Table:
+    rows, total, level = selectors.area_table(f)
+    label = selectors.indicator_label(f.indicator)
+    column = _("Province") if level == AreaLevel.PROVINCE else _("Region")
+    return Table("areas", label, column, rows, total, selectors.is_money(f.indicator))
+
+
+def trend_table(f) -> Table:
+    points = selectors.national_trend(f, indicators=[f.indicator])[f.indicator]
+    title = _("%(indicator)s by year (Morocco)") % {"indicator": selectors.indicator_label(f.indicator)}
+    return Table(
+        "trend", title, _("Year"), [figure for _year, figure in points], None, selectors.is_money(f.indicator)
+    )
+
+
+def breakdown_tables(f) -> list[Table]:
+    titles = {
+        "members_sex": _("Members by sex"),
+        "members_age": _("Members by age band"),
+        "members_status": _("Member records by status"),
+        "resources": _("Resources by origin (MAD)"),
+        "training": _("Training"),
+    }
+    found = []
+    for group, title in titles.items():
+        rows, total = selectors.breakdown(f, group)
+        found.append(Table(group, title, _("Indicator"), rows, total, group == "resources"))
+    return found
+
+
+def all_tables(f) -> list[Table]:
+    return [area_table(f), trend_table(f), *breakdown_tables(f)]
+
+
+def table_by_key(f, key: str) -> Table | None:
+    return next((t for t in all_tables(f) if t.key == key), None)
