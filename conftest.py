@@ -138,6 +138,12 @@ class Tenant:
     assembly_document: object = None
     platform_lesson: object = None  # a file lesson of A's platform course (global content)
     course_invitation_token: str = ""  # an outside participant's invitation link to A's session
+    volunteer: object = None  # resources: a volunteer with hours, staff, an item, premises with a document
+    volunteer_hours: object = None
+    staff: object = None
+    asset: object = None
+    premises: object = None
+    premises_document: object = None
     secrets: list[str] = field(default_factory=list)  # strings that must never reach another tenant
 
 
@@ -235,6 +241,7 @@ def build_tenant(label: str) -> Tenant:
     _build_funding(tenant, label)
     _build_bureau(tenant, label)
     _build_governance(tenant, label)
+    _build_resources(tenant, label)
     tenant.secrets = [
         president.email,
         treasurer.email,
@@ -275,6 +282,12 @@ def build_tenant(label: str) -> Tenant:
         f"Pollsecret{label}",
         f"platform-lesson-secret-{label}",
         f"participant-{label}@example.ma",
+        f"Volunteersecret{label}",
+        f"hours-secret-{label}",
+        f"Staffsecret{label}",
+        f"asset-secret-{label}",
+        f"premises-secret-{label}",
+        f"premises-file-secret-{label}",
     ]
     return tenant
 
@@ -555,6 +568,51 @@ def _build_governance(tenant: Tenant, label: str) -> None:
         governance_services.poll_open(actor=president, poll_id=tenant.poll.pk)
         assembly.refresh_from_db()
         tenant.assembly = assembly
+def _build_resources(tenant: Tenant, label: str) -> None:
+    """A volunteer with hours, a staff member, an inventory item and premises with a document."""
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from resources import services as resource_services
+
+    today = timezone.localdate()
+    with association_scope(tenant.association):
+        actor = tenant.president
+        resource_services.hourly_value_set(actor=actor, hourly_value="20.00")
+        tenant.volunteer = resource_services.volunteer_save(
+            actor=actor, name_latin=f"Volunteersecret{label}", skills="Cooking"
+        )
+        tenant.volunteer_hours = resource_services.hours_record(
+            actor=actor,
+            volunteer_id=tenant.volunteer.pk,
+            day=today - timedelta(days=1),
+            hours="3",
+            activity=f"hours-secret-{label}",
+        )
+        tenant.staff = resource_services.staff_save(
+            actor=actor,
+            name_latin=f"Staffsecret{label}",
+            job_title="Coordinator",
+            contract="permanent",
+            starts_on=today - timedelta(days=100),
+        )
+        tenant.asset = resource_services.asset_save(
+            actor=actor,
+            name=f"asset-secret-{label}",
+            value="100.00",
+            acquired_on=today,
+            acquisition="donated",
+        )
+        tenant.premises = resource_services.premises_save(
+            actor=actor, name=f"premises-secret-{label}", kind="lent_commune"
+        )
+        tenant.premises_document = resource_services.premises_document_add(
+            actor=actor, premises_id=tenant.premises.pk, title="Lease",
+            uploaded=SimpleUploadedFile("lease.pdf", f"%PDF-1.4 premises-file-secret-{label}".encode(),
+                                        "application/pdf"),
+        )  # fmt: skip
 
 
 @pytest.fixture

@@ -58,6 +58,8 @@ CAPABILITIES: dict[str, Promise] = {
     "governance.convene": _("Convene general assemblies and run elections."),
     "governance.checkin": _("Check members in at an assembly's door and record their proxies."),
     "training.manage": _("Manage trainings and enrolments."),
+    "resources.view": _("See volunteers, staff, equipment and premises."),
+    "resources.manage": _("Record volunteers and their hours, staff, equipment and premises."),
     "api.tokens": _("Create personal API tokens for this association."),
     "notifications.view": _("See the association's outbox: what was sent, what failed and why."),
     "notifications.manage": _("Resend failed messages and record objections to a channel."),
@@ -82,6 +84,7 @@ _OFFICER_COMMON = {
     "governance.view",
     "api.tokens",
     "communication.view",
+    "resources.view",
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -99,6 +102,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "documents.issue",
             "communication.manage",
             "finance.close",
+            "resources.manage",
         }
     ),
     RoleKind.VICE_PRESIDENT: frozenset(
@@ -116,10 +120,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "notifications.manage",
             "documents.issue",
             "communication.manage",
+            "resources.manage",
         }
     ),
     RoleKind.TREASURER: frozenset(
-        _OFFICER_COMMON | {"finance.post", "finance.close", "members.view_sensitive", "documents.issue"}
+        _OFFICER_COMMON
+        | {"finance.post", "finance.close", "members.view_sensitive", "documents.issue", "resources.manage"}
     ),
     RoleKind.DEPUTY: frozenset(_OFFICER_COMMON | {"members.manage", "governance.checkin"}),
     RoleKind.BOARD_MEMBER: frozenset(_OFFICER_COMMON | {"governance.checkin"}),
@@ -133,6 +139,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "api.tokens",
             "jobs.view",
             "governance.checkin",
+            "resources.view",
+            "resources.manage",
         }
     ),
     RoleKind.MEMBER: frozenset({"association.view"}),

@@ -45,6 +45,7 @@ CROSS_TENANT_MODULES = frozenset(
         "governance/compliance.py",  # compliance aggregates for the ministry (counts only)
         # a training manager's list of one platform session's learners: association, name, attendance
         "training/platform_learners.py",
+        "resources/figures.py",  # volunteers, hours and staff for the ministry, cells under 5 suppressed
     }
 )
 

@@ -38,6 +38,7 @@ urlpatterns = [
                 path("finance/", include("finance.dues_urls")),
                 path("training/", include("training.urls")),
                 path("governance/", include("governance.urls")),
+                path("resources/", include("resources.urls")),
                 path("", include("members.urls")),
             ]
         ),

@@ -77,6 +77,12 @@ def fillers(tenant, slug: str) -> dict[str, str]:
         "certificate_id": str(tenant.certificate.pk),
         "course_token": tenant.platform_course.public_token,
         "lesson_id": str(tenant.lesson.pk),
+        "volunteer_id": str(tenant.volunteer.pk),
+        "hours_id": str(tenant.volunteer_hours.pk),
+        "staff_id": str(tenant.staff.pk),
+        "asset_id": str(tenant.asset.pk),
+        "premises_id": str(tenant.premises.pk),
+        "premises_document_id": str(tenant.premises_document.pk),
         # The ministry's own pages (aggregates, outside any association): a table, a format, a report.
         "key": "areas",
         "fmt": "csv",
@@ -216,6 +222,7 @@ def test_b_gets_nothing_of_a(tenant_a, tenant_b, attacker):
 PROJECT_MODULES = {
     *("accounts", "associations", "members", "finance", "governance"),
     *("training", "notifications", "ministry", "config", "documents", "jobs", "communication"),
+    "resources",
 }
 
 

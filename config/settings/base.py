@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "finance",
     "governance",
     "training",
+    "resources",
     "notifications",
     "documents",
     "jobs",
@@ -312,6 +313,7 @@ SPECTACULAR_SETTINGS = {
         "DeclarationKindEnum": "governance.models.DeclarationKind",
         "AssemblyKindEnum": "governance.models.rules.AssemblyKind",
         "AgendaItemKindEnum": "governance.models.assemblies.AgendaItemKind",
+        "PremisesKindEnum": "resources.models.PremisesKind",
     },
 }
 

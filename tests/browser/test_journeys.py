@@ -163,6 +163,56 @@ def test_a_job_page(browser, site, request, lang, size):
     visit.check("jobs")
 
 
+@tasks
+def test_volunteers_hours_and_the_inventory(browser, site, request, lang, size):
+    """Resources: add a volunteer, refuse negative hours with a translated error, record hours,
+    add an item to the inventory and see the premises page."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from resources.models import Asset, VolunteerHours
+
+    days_ago = (timezone.localdate() - timedelta(days=2)).isoformat()
+
+    visit = open_visit(browser, site["server"], request, lang, size, session_user=site["president"])
+    page = visit.page
+    visit.goto("/a/tilila/resources/")
+    visit.check("volunteers")
+    page.locator("a[href='/a/tilila/resources/volunteers/new/']").first.click()
+    page.wait_for_url(re.compile(r"/resources/volunteers/new/$"))
+    visit.check("new-volunteer")
+    page.fill("#id_name_ar", "سعاد المرابط")
+    page.fill("#id_skills", "محو الأمية")
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_url(re.compile(r"/resources/volunteers/\d+/$"))
+    visit.check("volunteer")
+    page.fill("#id_date", days_ago)
+    page.fill("#id_hours", "-2")
+    page.fill("#id_activity", "دروس محو الأمية")
+    page.locator("main form [type=submit]").first.click()
+    page.locator(".invalid-feedback, .alert-danger").first.wait_for()
+    visit.check("hours-refused")
+    page.fill("#id_hours", "3")
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_url(re.compile(r"/resources/volunteers/\d+/$"))
+    with association_scope(site["association"]):
+        assert list(VolunteerHours.objects.values_list("hours", flat=True)) == [3]
+    visit.goto("/a/tilila/resources/inventory/new/")
+    visit.check("new-item")
+    page.fill("#id_name", "حاسوب محمول")
+    page.fill("#id_value", "4500")
+    page.fill("#id_acquired_on", days_ago)
+    page.select_option("#id_acquisition", "donated")
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_url(re.compile(r"/resources/inventory/$"))
+    visit.check("inventory")
+    with association_scope(site["association"]):
+        assert Asset.objects.filter(acquisition="donated").count() == 1
+    visit.goto("/a/tilila/resources/premises/")
+    visit.check("premises")
+
+
 FOCUS_JS = """() => {
   const el = document.activeElement;
   const style = getComputedStyle(el);
