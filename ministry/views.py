@@ -209,7 +209,9 @@ def reports(request):
 @require_GET
 @reviewer_required
 def report_download(request, national_report_id: int):
-    report = get_object_or_404(Report, pk=national_report_id, requested_by=request.user, status=Report.Status.DONE)
+    report = get_object_or_404(
+        Report, pk=national_report_id, requested_by=request.user, status=Report.Status.DONE
+    )
     record_export(
         request.user, "report", {"report": report.pk, "region": report.region_code, "year": report.year}
     )
