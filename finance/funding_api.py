@@ -173,7 +173,7 @@ class DonationCreateSerializer(serializers.Serializer):
     bank_name = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
 
 
-class DeclarationSerializer(serializers.ModelSerializer):
+class ForeignDeclarationSerializer(serializers.ModelSerializer):
     class Meta:
         model = ForeignDeclaration
         fields = [
@@ -404,18 +404,18 @@ class DonationListView(_FundingView):
 
 
 class DeclarationListView(_FundingView):
-    serializer_class = DeclarationSerializer
+    serializer_class = ForeignDeclarationSerializer
 
     def scoped_queryset(self):
         return ForeignDeclaration.objects.all()
 
-    @extend_schema(operation_id="finance_declarations_list", responses=DeclarationSerializer(many=True))
+    @extend_schema(operation_id="finance_declarations_list", responses=ForeignDeclarationSerializer(many=True))
     def get(self, request, association_slug: str):
-        return self._list(DeclarationSerializer)
+        return self._list(ForeignDeclarationSerializer)
 
 
 class DeclarationDeclareView(_FundingView):
-    serializer_class = DeclarationSerializer
+    serializer_class = ForeignDeclarationSerializer
     lookup_url_kwarg = "foreign_declaration_id"
 
     def scoped_queryset(self):
@@ -424,7 +424,7 @@ class DeclarationDeclareView(_FundingView):
     @extend_schema(
         operation_id="finance_declarations_declare",
         request=DeclareSerializer,
-        responses={200: DeclarationSerializer},
+        responses={200: ForeignDeclarationSerializer},
     )
     def post(self, request, association_slug: str, foreign_declaration_id: int):
         declaration = self.get_object()
@@ -433,4 +433,4 @@ class DeclarationDeclareView(_FundingView):
         declaration = services.declaration_mark_declared(
             actor=request.user, declaration_id=declaration.pk, **payload.validated_data
         )
-        return Response(DeclarationSerializer(declaration).data)
+        return Response(ForeignDeclarationSerializer(declaration).data)

@@ -328,21 +328,21 @@ class BallotSerializer(serializers.Serializer):
     )
 
 
-class ReceiptSerializer(serializers.Serializer):
+class BallotReceiptSerializer(serializers.Serializer):
     receipt = serializers.CharField(help_text="Keep it: it lets you check that your ballot was counted.")
 
 
 class BallotView(TenantAPIView):
     """Cast a secret ballot (the caller's own vote, or one they hold by proxy)."""
 
-    serializer_class = ReceiptSerializer
+    serializer_class = BallotReceiptSerializer
     write_capability = "association.view"  # any member on the poll's roll; the service checks the roll
     lookup_url_kwarg = "poll_id"
 
     def scoped_queryset(self):
         return Poll.objects.all()
 
-    @extend_schema(request=BallotSerializer, responses={201: ReceiptSerializer})
+    @extend_schema(request=BallotSerializer, responses={201: BallotReceiptSerializer})
     def post(self, request, association_slug: str, poll_id: int):
         poll = self.get_object()
         member = member_of_user(user=request.user)

@@ -314,6 +314,9 @@ SPECTACULAR_SETTINGS = {
         "AssemblyKindEnum": "governance.models.rules.AssemblyKind",
         "AgendaItemKindEnum": "governance.models.assemblies.AgendaItemKind",
         "PremisesKindEnum": "resources.models.PremisesKind",
+        "PaymentMethodEnum": "finance.models.dues.PaymentMethod",
+        "DonorKindEnum": "finance.models.funding.DonorKind",
+        "DonationNatureEnum": "finance.models.funding.DonationNature",
     },
 }
 
