@@ -409,7 +409,9 @@ class DeclarationListView(_FundingView):
     def scoped_queryset(self):
         return ForeignDeclaration.objects.all()
 
-    @extend_schema(operation_id="finance_declarations_list", responses=ForeignDeclarationSerializer(many=True))
+    @extend_schema(
+        operation_id="finance_declarations_list", responses=ForeignDeclarationSerializer(many=True)
+    )
     def get(self, request, association_slug: str):
         return self._list(ForeignDeclarationSerializer)
 
