@@ -182,7 +182,7 @@ class Payment(TenantModel):
 
     def __str__(self) -> str:
         # Neutral on purpose: the audit trail records it, and it must hold no name.
-        return f"#{self.pk} {self.amount} ({self.date})"
+        return f"#{self.pk} {self.amount} ({self.date:%d/%m/%Y})"
 
     @property
     def is_cancelled(self) -> bool:

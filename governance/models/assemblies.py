@@ -70,7 +70,8 @@ class Assembly(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.first_call_at:%Y-%m-%d}"
+        # Day/month/year in Casablanca time: how a date reads in Arabic and French alike (audit sentences).
+        return f"{self.get_kind_display()} {timezone.localtime(self.first_call_at):%d/%m/%Y}"
 
     @property
     def is_general(self) -> bool:

@@ -63,7 +63,7 @@ class Declaration(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.changed_on}"
+        return f"{self.get_kind_display()} · {self.changed_on:%d/%m/%Y}"
 
     def is_late(self, today) -> bool:
         return self.status == DeclarationStatus.OPEN and self.due_on < today
