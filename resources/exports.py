@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from associations.spreadsheets import XlsxSheet, csv_writer
 
@@ -14,7 +15,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def inventory_rows(assets):
     yield [
-        _("Item"),
+        pgettext("inventory", "Item"),
         _("Category"),
         _("Serial number or reference"),
         _("Value (MAD)"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from associations.forms import style_fields
 from resources.models import Acquisition, AssetCategory, AssetState, ContractKind, PremisesKind
@@ -95,7 +96,7 @@ class StaffForm(forms.Form):
 
 
 class AssetForm(forms.Form):
-    name = forms.CharField(label=_("Item"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("inventory", "Item"), max_length=200)
     category = forms.ChoiceField(label=_("Category"), choices=AssetCategory.choices)
     reference = forms.CharField(label=_("Serial number or reference"), max_length=80, required=False)
     value = _number(_("Value (MAD)"))
