@@ -298,7 +298,7 @@ class InstalmentListView(_FundingView):
     def get(self, request, association_slug: str, grant_id: int):
         grant = self.get_object()
         found = (
-            GrantInstalment.objects.filter(grant=grant).select_related("entry", "declaration").order_by("id")
+            GrantInstalment.objects.filter(grant=grant).select_related("entry").prefetch_related("declarations").order_by("id")
         )
         return Response(InstalmentSerializer(found, many=True).data)
 

@@ -151,8 +151,10 @@ class GrantInstalment(TenantModel):
     reference = models.CharField(_("reference"), max_length=60, blank=True)
     entry = models.ForeignKey("finance.Entry", on_delete=models.PROTECT, related_name="+")
     # The payment (finance.services.payments.payment_record) that posted it and numbered its receipt.
-    payment = models.OneToOneField(
-        "finance.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="grant_instalment"
+    # One instalment per payment, unique within the association (a key that leads with it, as every
+    # unique key here: tests/test_architecture.py).
+    payment = models.ForeignKey(
+        "finance.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="grant_instalments"
     )
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
@@ -165,8 +167,16 @@ class GrantInstalment(TenantModel):
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0), name="finance_instalment_amount_positive"
             ),
+            models.UniqueConstraint(
+                fields=["association", "payment"], name="finance_instalment_payment_once"
+            ),
         ]
         indexes = [models.Index(fields=["association", "grant"], name="finance_instalment_grant_idx")]
+
+    @property
+    def declaration(self):
+        """The SGG declaration this receipt of foreign money opened, if any (at most one)."""
+        return next(iter(self.declarations.all()), None)
 
 
 class DonorKind(models.TextChoices):
@@ -218,8 +228,8 @@ class Donation(TenantModel):
     )
     entry = models.ForeignKey("finance.Entry", on_delete=models.PROTECT, related_name="+")
     # A gift of money is a payment with its receipt (series "donations"); gifts in kind have none.
-    payment = models.OneToOneField(
-        "finance.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="donation"
+    payment = models.ForeignKey(
+        "finance.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="donations"
     )
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
@@ -230,10 +240,16 @@ class Donation(TenantModel):
         ordering = ["-received_on", "-id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="finance_donation_amount_positive"),
+            models.UniqueConstraint(fields=["association", "payment"], name="finance_donation_payment_once"),
         ]
         indexes = [
             models.Index(fields=["association", "donor", "received_on"], name="finance_donation_donor_idx")
         ]
+
+    @property
+    def declaration(self):
+        """The SGG declaration this receipt of foreign money opened, if any (at most one)."""
+        return next(iter(self.declarations.all()), None)
 
 
 class DeclarationStatus(models.TextChoices):
@@ -244,11 +260,12 @@ class DeclarationStatus(models.TextChoices):
 class ForeignDeclaration(TenantModel):
     """The declaration to the SGG that one receipt of foreign money calls for."""
 
-    instalment = models.OneToOneField(
-        GrantInstalment, on_delete=models.PROTECT, null=True, blank=True, related_name="declaration"
+    # One declaration per receipt of foreign money: unique within the association (see GrantInstalment).
+    instalment = models.ForeignKey(
+        GrantInstalment, on_delete=models.PROTECT, null=True, blank=True, related_name="declarations"
     )
-    donation = models.OneToOneField(
-        Donation, on_delete=models.PROTECT, null=True, blank=True, related_name="declaration"
+    donation = models.ForeignKey(
+        Donation, on_delete=models.PROTECT, null=True, blank=True, related_name="declarations"
     )
     amount = models.DecimalField(_("amount (MAD)"), **MONEY)
     origin = models.CharField(_("origin"), max_length=300)
@@ -271,7 +288,13 @@ class ForeignDeclaration(TenantModel):
             models.CheckConstraint(
                 condition=models.Q(instalment__isnull=False) | models.Q(donation__isnull=False),
                 name="finance_declaration_has_source",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["association", "instalment"], name="finance_declaration_instalment_once"
+            ),
+            models.UniqueConstraint(
+                fields=["association", "donation"], name="finance_declaration_donation_once"
+            ),
         ]
 
     def __str__(self) -> str:

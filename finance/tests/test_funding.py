@@ -403,6 +403,7 @@ def test_every_page_renders(officer, language):
         instalment = services.instalment_record(
             actor=treasurer, grant_id=grant.pk, amount="100", received_on=DAY, account_id=_cash()
         )
+        declaration = instalment.declaration
         donor = services.donor_create(actor=treasurer, kind="person", name="Salma", cin="K998877")
         services.donation_record(
             actor=treasurer,
@@ -424,7 +425,7 @@ def test_every_page_renders(officer, language):
         url(association, "donor", donor_id=donor.pk),
         url(association, "donation", donor_id=donor.pk),
         url(association, "declarations"),
-        url(association, "declare", foreign_declaration_id=instalment.declaration.pk),
+        url(association, "declare", foreign_declaration_id=declaration.pk),
         url(association, "public"),
         url(association, "settings"),
     ]
