@@ -8,7 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from associations.api_base import StrictBooleanField, TenantAPIView
+from associations.api_base import StrictBooleanField, StrictCharField, TenantAPIView
 from governance import selectors, services
 from governance.models import (
     AgendaItem,
@@ -58,10 +58,10 @@ class AssemblySerializer(serializers.ModelSerializer):
 
 class AssemblyCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=AssemblyKind.choices)
-    title = serializers.CharField(max_length=200)
+    title = StrictCharField(max_length=200)
     first_call_at = serializers.DateTimeField()
     second_call_at = serializers.DateTimeField(required=False, allow_null=True)
-    place = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    place = StrictCharField(max_length=300, required=False, allow_blank=True)
     remote_voting = StrictBooleanField(required=False)
 
 
@@ -115,7 +115,7 @@ class AssemblyDetailView(TenantAPIView):
 
 class CheckInSerializer(serializers.Serializer):
     member = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    card = serializers.CharField(required=False, max_length=300, help_text="What the member card's QR holds.")
+    card = StrictCharField(required=False, max_length=300, help_text="What the member card's QR holds.")
 
     def validate(self, attrs):
         if ("member" in attrs) == ("card" in attrs):
@@ -218,8 +218,8 @@ class TallySerializer(serializers.Serializer):
 class CandidateResultSerializer(serializers.Serializer):
     candidate_id = serializers.IntegerField()
     member_id = serializers.IntegerField()
-    name = serializers.CharField()
-    office = serializers.CharField()
+    name = StrictCharField()
+    office = StrictCharField()
     votes = serializers.IntegerField()
     elected = serializers.BooleanField()
     tied = serializers.BooleanField()
@@ -230,8 +230,8 @@ class ResultSerializer(serializers.Serializer):
     ballots = serializers.IntegerField()
     present = serializers.IntegerField()
     members = serializers.IntegerField()
-    threshold = serializers.CharField()
-    base = serializers.CharField()
+    threshold = StrictCharField()
+    base = StrictCharField()
     base_total = serializers.IntegerField()
     needed = serializers.IntegerField()
     tally = TallySerializer(allow_null=True)
@@ -243,9 +243,9 @@ class ResultSerializer(serializers.Serializer):
 class CandidateSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     member = serializers.IntegerField(source="member_id")
-    name = serializers.CharField(source="member.display_name")
-    list = serializers.CharField(source="candidate_list.name", default="", allow_null=True)
-    office = serializers.CharField()
+    name = StrictCharField(source="member.display_name")
+    list = StrictCharField(source="candidate_list.name", default="", allow_null=True)
+    office = StrictCharField()
 
 
 class PollSerializer(serializers.ModelSerializer):
@@ -329,7 +329,7 @@ class BallotSerializer(serializers.Serializer):
 
 
 class BallotReceiptSerializer(serializers.Serializer):
-    receipt = serializers.CharField(help_text="Keep it: it lets you check that your ballot was counted.")
+    receipt = StrictCharField(help_text="Keep it: it lets you check that your ballot was counted.")
 
 
 class BallotView(TenantAPIView):

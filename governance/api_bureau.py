@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from associations.api_base import TenantAPIView
+from associations.api_base import StrictCharField, TenantAPIView
 from governance import selectors_bureau as selectors
 from governance import services_bureau, services_declarations, services_minutes
 from governance.compliance import compliance_of
@@ -16,7 +16,7 @@ from governance.models import Declaration, DeclarationKind, Mandate, Minutes, Of
 
 class MandateSerializer(serializers.ModelSerializer):
     member = serializers.IntegerField(source="member_id", read_only=True)
-    member_name = serializers.CharField(source="member.display_name", read_only=True)
+    member_name = StrictCharField(source="member.display_name", read_only=True)
     elected_by = serializers.IntegerField(source="elected_by_id", read_only=True, allow_null=True)
 
     class Meta:
@@ -99,8 +99,8 @@ class DeclarationRequestSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DeclarationKind.choices)
     changed_on = serializers.DateField()
     assembly = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    branch_name = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
-    authority = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    branch_name = StrictCharField(required=False, allow_blank=True, max_length=200, default="")
+    authority = StrictCharField(required=False, allow_blank=True, max_length=200, default="")
 
 
 class DeclarationListView(TenantAPIView):
@@ -140,7 +140,7 @@ class DeclarationListView(TenantAPIView):
 class ReceiptRequestSerializer(serializers.Serializer):
     receipt = serializers.ChoiceField(choices=[("provisional", "provisional"), ("final", "final")])
     date = serializers.DateField()
-    reference = serializers.CharField(required=False, allow_blank=True, max_length=60, default="")
+    reference = StrictCharField(required=False, allow_blank=True, max_length=60, default="")
 
 
 class DeclarationDetailView(TenantAPIView):
@@ -186,8 +186,8 @@ class DeclarationDetailView(TenantAPIView):
 
 
 class SignatureSerializer(serializers.Serializer):
-    signatory = serializers.CharField()
-    name = serializers.CharField()
+    signatory = StrictCharField()
+    name = StrictCharField()
     signed_at = serializers.DateTimeField()
 
 
