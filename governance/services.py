@@ -18,7 +18,6 @@ import random
 import re
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -747,18 +746,26 @@ def poll_open(*, actor, poll_id: int, remote_minutes: int | None = None, now=Non
     return poll
 
 
+# The ballot's one read, written out rather than built by the ORM: compiling the equivalent
+# queryset (a subquery in an annotation) cost more than the read itself on the benchmark's busy
+# machine (docs/notes/2026-11-29/s3-ballotspeed.md). The association's filter is explicit (and
+# PostgreSQL's row-level security checks it again); `roll_remote` is the voter's roll entry —
+# NULL when they are not on the roll, else whether it is a remote vote.
+_VOTE_READ = (
+    "SELECT p.*, (SELECT r.remote FROM governance_voterrollentry r WHERE r.association_id ="
+    " p.association_id AND r.poll_id = p.id AND r.member_id = %s AND r.holder_id = %s) AS roll_remote"
+    " FROM governance_poll p WHERE p.association_id = %s AND p.id = %s"
+)
+
+
 def _poll_and_roll_entry(poll_id: int, *, voter_id: int, holder_id: int) -> Poll | None:
-    """The poll, with `roll_remote` = the voter's roll entry (None: not on the roll; else whether
-    it is a remote vote), in one query. On PostgreSQL the poll's row is read FOR KEY SHARE:
-    ballots do not wait for each other, but a closing (FOR UPDATE) waits for the ballots in
-    flight, and a ballot that comes after the closing sees it closed."""
-    entry = VoterRollEntry.objects.filter(poll_id=OuterRef("pk"), member_id=voter_id, holder_id=holder_id)
-    query = Poll.objects.filter(pk=poll_id).annotate(roll_remote=Subquery(entry.values("remote")[:1]))
-    if connection.vendor != "postgresql":
-        return query.first()
-    current_association_id()  # the queryset carries the scope's filter (and RLS checks it again)
-    sql, params = query.query.sql_with_params()
-    found = list(Poll.objects.raw(f"{sql} FOR KEY SHARE OF {Poll._meta.db_table}", params))
+    """The poll, with `roll_remote` from the voter's roll entry, in one query. On PostgreSQL the
+    poll's row is read FOR KEY SHARE: ballots do not wait for each other, but a closing (FOR
+    UPDATE) waits for the ballots in flight, and a ballot that comes after the closing sees it
+    closed."""
+    sql = _VOTE_READ + (" FOR KEY SHARE OF p" if connection.vendor == "postgresql" else "")
+    params = [voter_id, holder_id, current_association_id(), poll_id]
+    found = list(Poll.objects.raw(sql, params))
     return found[0] if found else None
 
 
@@ -767,11 +774,10 @@ def _participation_insert(*, poll_id: int, voter_id: int, cast_by_id: int, remot
     statement (INSERT ... ON CONFLICT DO NOTHING) rather than a savepoint around an insert that
     may fail: on PostgreSQL a concurrent attempt waits for the first one's transaction and then
     inserts nothing, so the unique constraint still decides, without an error to roll back."""
-    table = Participation._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (association_id, poll_id, member_id, cast_by_id, remote) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING id",
+            "INSERT INTO governance_participation (association_id, poll_id, member_id, cast_by_id, remote)"
+            " VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING id",
             [current_association_id(), poll_id, voter_id, cast_by_id, remote],
         )
         return cursor.fetchone() is not None
@@ -834,7 +840,7 @@ def _ballot_write(
         poll_id=poll.pk, voter_id=voter_id, cast_by_id=member.pk, remote=bool(poll.roll_remote)
     ):
         return WaslError(_("This vote has already been cast."), code="already_voted"), ""
-    ballot = Ballot.objects.create(poll=poll, choice=choice if not poll.is_election else "")
+    ballot = Ballot.objects.create(poll_id=poll.pk, choice=choice if not poll.is_election else "")
     if selections:
         BallotSelection.objects.bulk_create(
             [BallotSelection(ballot=ballot, candidate_id=c, candidate_list_id=lst) for c, lst in selections]
@@ -852,7 +858,7 @@ def _validate_selections(
     if poll.election_mode == ElectionMode.LISTS:
         if list_id in (None, ""):
             return []  # a blank ballot
-        if not CandidateList.objects.filter(poll=poll, pk=list_id).exists():
+        if not CandidateList.objects.filter(poll_id=poll.pk, pk=list_id).exists():
             raise WaslError(
                 _("This list is not standing in this election."), field="list", code="not_candidate"
             )
@@ -869,7 +875,7 @@ def _validate_selections(
             field="candidates",
             code="too_many",
         )
-    known = set(Candidate.objects.filter(poll=poll, pk__in=ids).values_list("pk", flat=True))
+    known = set(Candidate.objects.filter(poll_id=poll.pk, pk__in=ids).values_list("pk", flat=True))
     if known != ids:
         raise WaslError(
             _("This person is not a candidate in this election."), field="candidates", code="not_candidate"
