@@ -187,5 +187,7 @@ def test_compliance_is_one_query_and_the_summary_does_not_grow_with_associations
         compliance_summary(association_ids=[boards[0].association.pk])
     with CaptureQueriesContext(connection) as three:
         summary = compliance_summary(association_ids=[b.association.pk for b in boards])
-    assert len(one.captured_queries) == len(three.captured_queries) <= 10
+    # At most 10 on SQLite; PostgreSQL adds the cross-tenant scope's set_config (entered, handed back).
+    cap = 10 if connection.vendor == "sqlite" else 12
+    assert len(one.captured_queries) == len(three.captured_queries) <= cap
     assert summary.with_late_declarations == 3
