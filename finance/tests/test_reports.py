@@ -43,13 +43,32 @@ def test_bilan_balances_with_the_previous_year_beside(ledger):
     report = bilan_report(year_of(date(2026, 1, 1)))
     assert report.facts["balanced"]
     assert report.facts["total_assets"] == D("6800.00")  # cash 1650 + bank 5150
-    assert _row(report, "a_treso", 0).cells[1:] == [D("6800.00"), D("6200.00")]
+    # Assets: gross, depreciation and provisions, net, then last year's net.
+    assert _row(report, "a_treso", 0).cells[1:] == [D("6800.00"), D("0.00"), D("6800.00"), D("6200.00")]
     assert _row(report, "p_fonds", 1).cells[1:] == [D("5000.00"), D("5000.00")]
     # 2025's surplus waits in 118 until the assembly allocates it; 2026's own result is 600.
     assert _row(report, "p_instance", 1).cells[1:] == [D("1200.00"), D("0.00")]
     assert _row(report, "p_resultat", 1).cells[1:] == [D("600.00"), D("1200.00")]
     assert _row(report, "total", 1).cells[1:] == [D("6800.00"), D("6200.00")]
     assert report.facts["previous_total_assets"] == report.facts["previous_total_liabilities"] == D("6200.00")
+    assert report.facts["unmapped_accounts"] == ""
+
+
+def test_assets_show_gross_depreciation_and_net(ledger):
+    """A computer bought 4,000 and depreciated 1,000 shows gross 4,000, depreciation 1,000 and net
+    3,000 on the Bilan's assets; the totals add each column, and the Bilan still balances."""
+    _association, treasurer = ledger
+    simple_entry(treasurer, date(2026, 4, 1), "2355", "5141", "4000.00", journal_code="BNQ")
+    simple_entry(treasurer, date(2026, 12, 31), "6193", "2835", "1000.00", journal_code="OD")
+    report = bilan_report(year_of(date(2026, 1, 1)))
+    columns = [column.key for column in report.tables[0].columns]
+    assert columns == ["label", "gross", "contra", "current", "previous"]
+    assert _row(report, "a_corp", 0).cells[1:] == [D("4000.00"), D("1000.00"), D("3000.00"), D("0.00")]
+    assert _row(report, "total_1", 0).cells[1:4] == [D("4000.00"), D("1000.00"), D("3000.00")]
+    # Cash and bank: 6,800 less the 4,000 paid for the computer.
+    assert _row(report, "a_treso", 0).cells[1:4] == [D("2800.00"), D("0.00"), D("2800.00")]
+    assert _row(report, "total", 0).cells[1:4] == [D("6800.00"), D("1000.00"), D("5800.00")]
+    assert report.facts["balanced"] and report.facts["total_assets"] == D("5800.00")
     assert report.facts["unmapped_accounts"] == ""
 
 
