@@ -299,7 +299,10 @@ def _governance_indicators():
     group = "governance"
     return [
         Indicator(
-            "gov_assembly_held", _("Associations that held their ordinary assembly"), ASSOCIATIONS, group
+            "gov_assembly_held",
+            _("Associations that held an ordinary assembly in the year"),
+            ASSOCIATIONS,
+            group,
         ),
         Indicator("gov_assemblies_ordinary", _("Ordinary assemblies held"), COUNT, group),
         Indicator(

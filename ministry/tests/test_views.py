@@ -147,7 +147,7 @@ def test_the_compliance_list_shows_public_facts_of_associations_above_the_fundin
         )  # fmt: skip
     client.force_login(reviewer)
     client.cookies["django_language"] = "fr"
-    html = client.get(reverse("ministry:compliance")).content.decode()
+    html = client.get(reverse("ministry:compliance"), {"list": "public_funding"}).content.decode()
     assert a.name_fr in html and a.province.name_fr in html
     assert tenant_b.association.name_fr not in html
     for secret in tenant_a.secrets:
