@@ -176,20 +176,29 @@ def test_funding_figures_equal_the_funding_records(tenant_a, tenant_b):
         assert figure(tenant.association, "foreign_associations_overdue") == (1 if overdue else 0)
 
 
-def test_a_declaration_made_late_or_on_time_is_counted_once(tenant_a):
+def test_declaring_late_reaches_the_figures_through_the_minute_sweep(
+    tenant_a, django_capture_on_commit_callbacks
+):
+    """The service's change marks the association; the sweep (not a rebuild) moves the figure."""
     from finance.services import funding as funding_services
+    from ministry.models import DirtyAssociation
+    from ministry.rollup import refresh_dirty
 
+    rebuild()
     declaration_row = tenant_a.foreign_declaration
-    with association_scope(tenant_a.association):
+    year = declaration_row.received_on.year
+    assert figure(tenant_a.association, "foreign_declared_late", year) == 0
+    with django_capture_on_commit_callbacks(execute=True), association_scope(tenant_a.association):
         funding_services.declaration_mark_declared(
             actor=tenant_a.treasurer, declaration_id=declaration_row.pk, reference="SGG-1",
             declared_on=declaration_row.due_on + timedelta(days=2),
         )  # fmt: skip
-    rebuild()
-    year = declaration_row.received_on.year
+    assert DirtyAssociation.objects.filter(association_ref=tenant_a.association.pk).exists()
+    assert refresh_dirty()["associations"] == 1
     assert figure(tenant_a.association, "foreign_declared_late", year) == 1
     assert figure(tenant_a.association, "foreign_declared_on_time", year) == 0
     assert figure(tenant_a.association, "foreign_overdue") == 0
+    assert figure(tenant_a.association, "foreign_associations_overdue") == 0
 
 
 def test_public_grants_by_funder_type_add_up(tenant_a):
