@@ -255,3 +255,25 @@ def test_volunteers_hours_and_staff_equal_the_resources_records(tenant_a, tenant
     assert cell("volunteer_hours").value == every_hour
     assert resources_figures(year=year).associations_reporting == cell("volunteers").associations == 2
     assert cell("volunteers").hidden and cell("staff").hidden  # two associations: under five
+
+
+def test_the_providers_cost_the_same_queries_for_three_or_nine_associations(user):
+    """Every provider reads with grouped queries: no query per association (national scale)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ministry.rollup import association_rows
+
+    def queries_for(count: int) -> int:
+        associations = [AssociationFactory() for _ in range(count)]
+        for association in associations:
+            held_assembly(association, user, days_ago=30)
+            declaration(association, user, due_in=-3)
+        with CaptureQueriesContext(connection) as captured:
+            rows = association_rows([a.pk for a in associations], today=timezone.localdate())
+        assert {r.association_ref for r in rows if r.indicator == "gov_declarations_late"} == {
+            a.pk for a in associations
+        }
+        return len(captured.captured_queries)
+
+    assert queries_for(3) == queries_for(9)
