@@ -162,3 +162,13 @@ def test_a_late_sgg_declaration_lists_the_association_and_no_person(client, revi
     assert tenant_a.association.name_fr in html
     for secret in tenant_a.secrets:
         assert secret not in html
+
+
+def test_every_export_kind_fits_its_column():
+    """PostgreSQL refuses a value longer than the column (SQLite does not): every list and table key."""
+    from ministry.selectors import BREAKDOWNS
+
+    limit = ExportRecord._meta.get_field("kind").max_length
+    kinds = [f"compliance:{key}" for key in compliance.COMPLIANCE_LISTS]
+    kinds += [f"table:{key}" for key in ("areas", "trend", *BREAKDOWNS)]
+    assert max(len(kind) for kind in kinds) <= limit
