@@ -176,6 +176,8 @@ def session_save(
         if session is None:
             raise NotFound()
     _apply_session_values(session, values)
+    if "payment_required" in values:
+        session.payment_required = bool(values["payment_required"])
     session.save()
     SessionDate.objects.filter(session=session).delete()
     SessionDate.objects.bulk_create([SessionDate(session=session, starts_at=s, ends_at=e) for s, e in dates])
@@ -577,12 +579,16 @@ def attendance_record(*, actor, enrolment_id: int, day, status: str) -> Attendan
             code="status_not_configured",
         )
     enrolment = (
-        Enrolment.objects.select_related("session", "platform_session").filter(pk=enrolment_id).first()
+        Enrolment.objects.select_related("session", "platform_session", "payment")
+        .filter(pk=enrolment_id)
+        .first()
     )
     if enrolment is None:
         raise NotFound()
     if enrolment.status not in (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED):
         raise WaslError(_("Only an enrolled learner's attendance can be taken."), code="not_enrolled")
+    if not enrolment.seat_confirmed:
+        raise WaslError(_("This seat is confirmed only once paid: record the payment first."), code="unpaid")
     if day not in session_days(enrolment.the_session):
         raise WaslError(_("The session does not meet on that day."), field="day")
     attendance, _created = Attendance.objects.update_or_create(
@@ -644,13 +650,13 @@ def enrolment_complete_if_due(*, actor, enrolment_id: int) -> Certificate | None
     certificate (once per learner and course). Returns the certificate, or None if not due."""
     enrolment = (
         Enrolment.objects.select_for_update(of=("self",))
-        .select_related("member", "participant", "session__course", "platform_session__course")
+        .select_related("member", "participant", "session__course", "platform_session__course", "payment")
         .filter(pk=enrolment_id)
         .first()
     )
     if enrolment is None:
         raise NotFound()
-    if enrolment.status not in (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED):
+    if not enrolment.seat_confirmed:  # not seated, or a seat confirmed only once paid
         return None
     course = enrolment.the_session.course
     if not completion_rule_met(enrolment, course):
@@ -738,3 +744,81 @@ def evaluation_submit(*, actor, enrolment_id: int, rating: int, comment: str = "
     if Evaluation.objects.filter(enrolment=enrolment).exists():
         raise WaslError(_("You have already evaluated this session."), code="duplicate")
     return Evaluation.objects.create(enrolment=enrolment, rating=int(rating), comment=comment.strip()[:2000])
+
+
+# --- Paid sessions: the seat's payment through finance, with its receipt -------------------------
+
+
+@transaction.atomic
+def enrolment_payment_record(
+    *,
+    actor,
+    enrolment_id: int,
+    method: str,
+    date,
+    treasury_account_id: int | None = None,
+    cheque_number: str = "",
+    bank_name: str = "",
+    reference: str = "",
+    payer_email: str = "",
+    payer_phone: str = "",
+):
+    """Record the payment of a priced session's seat: the session's price, paid by the learner (a
+    member, or the outside participant by name), through finance's `payment_record` — its entry
+    posted to the training income account (71243, "paid service or training") and its receipt
+    numbered in the "other" series and sent to the payer. In one transaction with the link on the
+    enrolment: refused (nothing written) for a free or platform session, a place not seated, an
+    enrolment already paid. A receipt cancelled in finance makes the enrolment unpaid again."""
+    from finance.models import ReceiptSeries
+    from finance.services.payments import payment_record
+    from finance.services.simple import category_account, category_by_key
+
+    found = Enrolment.objects.filter(pk=enrolment_id).values_list("pk", flat=True).first()
+    if found is None:
+        raise NotFound()
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("session__course", "member", "participant", "payment")
+        .get(pk=found)
+    )
+    if enrolment.is_platform:
+        raise WaslError(_("A platform session is not paid to the association."), code="platform")
+    session = enrolment.session
+    if session.price <= 0:
+        raise WaslError(_("This session is free: there is nothing to pay."), code="free")
+    if enrolment.status not in (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED):
+        raise WaslError(
+            _("Only a seated learner pays: a place on the waiting list is paid once a seat is given."),
+            code="not_seated",
+        )
+    if enrolment.is_paid:
+        raise WaslError(_("This enrolment is already paid."), code="paid")
+    learner = enrolment.learner
+    title = session.course.title[:150]
+    payment = payment_record(
+        actor=actor,
+        amount=session.price,
+        method=method,
+        date=date,
+        payer_member_id=enrolment.member_id,
+        payer_name="" if enrolment.member_id else learner.full_name,
+        payer_email=payer_email or learner.email or "",
+        payer_phone=payer_phone or learner.phone or "",
+        purpose=_("Training “%(title)s”") % {"title": title},
+        credit_account_id=category_account(category_by_key("service")).pk,
+        series=ReceiptSeries.OTHER,
+        treasury_account_id=treasury_account_id,
+        cheque_number=cheque_number,
+        bank_name=bank_name,
+        reference=reference,
+    )
+    enrolment.payment = payment
+    enrolment.save(update_fields=["payment", "updated_at"])
+    receipt = payment.receipts.first()
+    audit_record(
+        actor=actor,
+        action="training.enrolment.paid",
+        target=enrolment,
+        changes={"amount": f"{payment.amount:.2f}", "receipt": receipt.label if receipt else ""},
+    )
+    return payment

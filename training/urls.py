@@ -60,6 +60,8 @@ urlpatterns = [
         views.attendance_sheet,
         name="platform_session_sheet",
     ),
+    path("payments/", views.payments_due, name="payments"),
+    path("enrolments/<int:enrolment_id>/payment/", views.enrolment_pay, name="enrolment_pay"),
     path("enrolments/<int:enrolment_id>/cancel/", views.enrolment_cancel, name="enrolment_cancel"),
     path("enrolments/<int:enrolment_id>/evaluate/", views.enrolment_evaluate, name="enrolment_evaluate"),
     path("enrolments/<int:enrolment_id>/complete/", views.enrolment_complete, name="enrolment_complete"),

@@ -81,7 +81,7 @@ def manage_course(request: HttpRequest, course_id: int) -> HttpResponse:
     posted = request.POST if request.method == "POST" else None
     which = request.POST.get("form") if posted else None
     course_form = CourseForm(posted if which == "course" else None, initial=initial, prefix="course")
-    session_form = SessionForm(posted if which == "session" else None, prefix="session")
+    session_form = SessionForm(posted if which == "session" else None, prefix="session", platform=True)
     try:
         if which == "course" and course_form.is_valid():
             services.platform_course_save(actor=request.user, course_id=course.pk, **course_form.cleaned_data)

@@ -148,4 +148,10 @@ def test_attendance_statuses_of_the_association(browser, school, request, lang, 
     page.locator("main form [type=submit]").first.click()
     page.wait_for_url(re.compile(r"/attendance-statuses/$"))
     visit.check("attendance-statuses-saved")
-    assert page.locator("code", has_text="online").count()
+    label = "عن بعد" if lang == "ar" else "À distance"
+    assert page.locator("main li", has_text=label).count()
+    # The codes are keys, never shown: a status is changed through its own link.
+    page.locator("main li", has_text=label).get_by_role("link").click()
+    page.wait_for_url(re.compile(r"\?status=online$"))
+    visit.check("attendance-status-change")
+    assert page.locator("#id_label_fr").input_value() == "À distance"
