@@ -467,6 +467,43 @@ def session_invitations(*, session):
     return CourseInvitation.objects.filter(session=session).select_related("participant", "enrolment")
 
 
+def course_invitation_detail(*, invitation_id: int):
+    from training.models import CourseInvitation
+
+    return (
+        CourseInvitation.objects.filter(pk=invitation_id)
+        .select_related("participant", "session__course", "enrolment")
+        .first()
+    )
+
+
+def participant_last_invitation(*, participant_id: int):
+    """The latest invitation of an outside participant of this association (None: not one of ours)."""
+    from training.models import CourseInvitation
+
+    return CourseInvitation.objects.filter(participant_id=participant_id).order_by("-created_at").first()
+
+
+def participant_enrolments(*, participant) -> list[Enrolment]:
+    """An outside participant's own enrolments (theirs only), newest first, with their sessions."""
+    return list(
+        Enrolment.objects.filter(participant=participant)
+        .select_related("session__course", "payment")
+        .prefetch_related("session__dates")
+        .order_by("-created_at")
+    )
+
+
+def participant_certificates(*, participant):
+    from training.models import Certificate
+
+    return list(
+        Certificate.objects.filter(participant=participant)
+        .select_related("course", "document")
+        .order_by("-issued_at")
+    )
+
+
 @dataclass(frozen=True)
 class StatusChoice:
     code: str

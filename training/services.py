@@ -399,6 +399,8 @@ def course_invitation_for_token(*, raw_token: str, lock: bool = False) -> Course
     invitation = found.select_related("session__course", "participant").first()
     if invitation is None:
         raise NotFound(_("This invitation does not exist."))
+    if invitation.withdrawn_at is not None:
+        raise WaslError(_("This invitation was withdrawn by the association."), code="invitation_withdrawn")
     if invitation.used_at is not None:
         raise WaslError(_("This invitation has already been used."), code="invitation_used")
     if invitation.expires_at <= timezone.now():
@@ -421,6 +423,109 @@ def course_invitation_accept(*, raw_token: str) -> Enrolment:
     invitation.enrolment = enrolment
     invitation.save(update_fields=["used_at", "enrolment"])
     return enrolment
+
+
+@transaction.atomic
+def course_invitation_withdraw(*, actor, invitation_id: int) -> CourseInvitation:
+    """Withdraw an invitation not used yet: its link serves no more (a translated refusal), the row
+    and its participant stay in the history. A used one is refused: cancel the enrolment instead."""
+    invitation = (
+        CourseInvitation.objects.select_for_update(of=("self",))
+        .select_related("session__course")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None:
+        raise NotFound()
+    if invitation.withdrawn_at is not None:
+        raise WaslError(_("This invitation is already withdrawn."), code="invitation_withdrawn")
+    if invitation.used_at is not None:
+        raise WaslError(
+            _("This invitation was used: cancel the enrolment it took instead."), code="invitation_used"
+        )
+    invitation.withdrawn_at = timezone.now()
+    invitation.withdrawn_by = actor
+    invitation.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    audit_record(
+        actor=actor,
+        action="training.invitation.withdrawn",
+        target=invitation.session.course,
+        changes={"session": invitation.session_id, "invitation": invitation.pk},
+    )
+    return invitation
+
+
+# --- An outside participant's own page, by a signed, expiring link ------------------------------
+
+PARTICIPANT_LINK_SALT = "training.participant-page"
+PARTICIPANT_LINK_DAYS = 30
+
+
+def participant_page_token(participant: Participant) -> str:
+    """A signed, timestamped token naming one participant of one association (nothing secret in
+    it: the signature is the key; it expires after PARTICIPANT_LINK_DAYS)."""
+    from django.core import signing
+
+    return signing.dumps({"a": participant.association_id, "p": participant.pk}, salt=PARTICIPANT_LINK_SALT)
+
+
+def participant_for_page_token(*, token: str, association_id: int) -> Participant:
+    """The participant a link names, in the current association: NotFound for a tampered token or
+    another association's, a translated refusal for an expired one."""
+    from django.core import signing
+
+    try:
+        data = signing.loads(
+            token or "", salt=PARTICIPANT_LINK_SALT, max_age=timedelta(days=PARTICIPANT_LINK_DAYS)
+        )
+    except signing.SignatureExpired:
+        raise WaslError(
+            _("This link has expired. Ask the association to send you a new one."), code="link_expired"
+        ) from None
+    except signing.BadSignature:
+        raise NotFound() from None
+    if not isinstance(data, dict) or data.get("a") != association_id or not isinstance(data.get("p"), int):
+        raise NotFound()
+    participant = Participant.objects.filter(pk=data["p"]).first()
+    if participant is None:
+        raise NotFound()
+    return participant
+
+
+def participant_page_url(participant: Participant) -> str:
+    association = Association.objects.only("slug").get(pk=participant.association_id)
+    return absolute_url(
+        reverse(
+            "training_public:participant",
+            kwargs={
+                "association_slug": association.slug,
+                "participant_token": participant_page_token(participant),
+            },
+        )
+    )
+
+
+def participant_page_send(*, actor, participant_id: int) -> bool:
+    """Send an outside participant the link to their own page (enrolments, certificates) through the
+    outbox, by e-mail or SMS. False when they gave neither address."""
+    participant = Participant.objects.filter(pk=participant_id).first()
+    if participant is None:
+        raise NotFound()
+    if not (participant.email or participant.phone):
+        return False
+    _tell_member(
+        participant,
+        template_key="training.participant_page",
+        dedup_key=f"training:participant-page:{participant.pk}:{secrets.token_hex(6)}",
+        context={"link": participant_page_url(participant), "days": PARTICIPANT_LINK_DAYS},
+    )
+    audit_record(
+        actor=actor,
+        action="training.participant.page_sent",
+        target=participant,
+        changes={"participant": participant.pk},
+    )
+    return True
 
 
 @transaction.atomic
@@ -706,6 +811,8 @@ def certificate_issue(*, actor, enrolment: Enrolment) -> Certificate:
         **learner_kwargs, enrolment=enrolment, document=document, **course_kwargs
     )
     audit_record(actor=actor, action="training.certificate.issued", target=certificate, changes={})
+    if enrolment.participant_id:  # an outside participant has no account: their page's link
+        participant_page_send(actor=actor, participant_id=enrolment.participant_id)
     return certificate
 
 

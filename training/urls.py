@@ -45,6 +45,16 @@ urlpatterns = [
         name="platform_session_certificates",
     ),
     path("sessions/<int:session_id>/invite/", views.session_invite, name="session_invite"),
+    path(
+        "course-invitations/<int:course_invitation_id>/withdraw/",
+        views.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
+    path(
+        "participants/<int:participant_id>/send-page/",
+        views.participant_send_page,
+        name="participant_send_page",
+    ),
     path("sessions/<int:session_id>/enrol/", views.session_enrol, name="session_enrol"),
     path("sessions/<int:session_id>/attendance/", views.attendance, name="session_attendance"),
     path("sessions/<int:session_id>/attendance.pdf", views.attendance_sheet, name="session_sheet"),

@@ -654,3 +654,55 @@ def enrolment_pay(request: HttpRequest, association_slug: str, enrolment_id: int
         blocked = _("This session is free: there is nothing to pay.")
     context = {"enrolment": enrolment, "form": form, "blocked": blocked}
     return render(request, "training/enrolment_pay.html", context, status=400 if form.errors else 200)
+
+
+# --- Outside participants: withdrawing an invitation, sending their page's link -----------------------
+
+
+@requires("training.manage")
+@require_http_methods(["GET", "POST"])
+def invitation_withdraw(
+    request: HttpRequest, association_slug: str, course_invitation_id: int
+) -> HttpResponse:
+    """Withdraw an invitation not used yet, after a confirmation: its link then serves no more."""
+    invitation = selectors.course_invitation_detail(invitation_id=course_invitation_id)
+    if invitation is None:
+        raise Http404
+    back = _ws(request, "session_invite", session_id=invitation.session_id)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            services.course_invitation_withdraw(actor=request.user, invitation_id=invitation.pk)
+        except NotFound as exc:
+            raise Http404 from exc
+        except WaslError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The invitation is withdrawn: its link no longer works."))
+        return redirect(back)
+    blocked = ""
+    if invitation.withdrawn_at:
+        blocked = _("This invitation is already withdrawn.")
+    elif invitation.used_at:
+        blocked = _("This invitation was used: cancel the enrolment it took instead.")
+    context = {
+        "invitation": invitation,
+        "action_url": request.path,
+        "cancel_url": back,
+        "confirm_label": _("Withdraw the invitation"),
+        "blocked": blocked,
+    }
+    return render(request, "training/invitation_withdraw_confirm.html", context)
+
+
+@requires("training.manage")
+@require_POST
+def participant_send_page(request: HttpRequest, association_slug: str, participant_id: int) -> HttpResponse:
+    """Send an outside participant the link to their own page (enrolments and certificates)."""
+    invitation = selectors.participant_last_invitation(participant_id=participant_id)
+    if invitation is None:
+        raise Http404
+    if services.participant_page_send(actor=request.user, participant_id=participant_id):
+        messages.success(request, _("The link to their page is sent."))
+    else:
+        messages.error(request, _("This person gave no e-mail address or phone number."))
+    return redirect(_ws(request, "session_invite", session_id=invitation.session_id))
