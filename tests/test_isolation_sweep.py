@@ -107,6 +107,12 @@ def fillers(tenant, slug: str) -> dict[str, str]:
         # The outside participant's link (public: the token is the key; it shows no address and
         # takes a place only with the invitee's confirmation).
         "invitation_token": tenant.course_invitation_token,
+        "course_invitation_id": str(tenant.course_invitation.pk),
+        "participant_id": str(tenant.course_invitation.participant_id),
+        # The participant's own page (public: the signed link is the key; it shows no address) and
+        # a certificate that is not theirs (A's member's): 404.
+        "participant_token": tenant.participant_token,
+        "participant_certificate_id": str(tenant.certificate.pk),
     }
 
 
