@@ -88,6 +88,7 @@ def fillers(tenant, slug: str) -> dict[str, str]:
         "fmt": "csv",
         "national_report_id": "1",
         "grant_id": str(tenant.grant.pk),
+        "funder_id": str(tenant.grant.funder_id),
         "donor_id": str(tenant.donor.pk),
         "foreign_declaration_id": str(tenant.foreign_declaration.pk),
         "due_id": str(tenant.due.pk),
