@@ -16,6 +16,7 @@ from finance import (
     funding_selectors,
 )
 from finance.audit_actions import LABELS
+from finance.funding_demo import seed_funding
 
 FUNDING_LABELS = {
     **LABELS,
@@ -174,3 +175,6 @@ seams.register_next_action(
     )
 )
 seams.register_api_routes(seams.ApiRoutes(key="finance.funding", module="finance.funding_api_urls", order=32))
+seams.register_demo_seeder(
+    seams.DemoSeeder(key="finance.funding", seed=seed_funding, depends_on=("finance",), order=50)
+)
