@@ -118,6 +118,20 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class EventDateTimeField(serializers.DateTimeField):
+    """The date and time of something an association does: from 1958, the year of the dahir on
+    associations, to 2200. Earlier years are typing slips, and Morocco's clock before 1913 was local
+    mean time (UTC-0:30:20), which no ISO 8601 date-time can state."""
+
+    default_error_messages = {"out_of_range": _("Enter a date between 1958 and 2200.")}
+
+    def to_internal_value(self, value):
+        moment = super().to_internal_value(value)
+        if not 1958 <= moment.year <= 2200:
+            self.fail("out_of_range")
+        return moment
+
+
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """A related field whose queryset is built at each use, in the request's association scope.
 

@@ -8,7 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from associations.api_base import StrictBooleanField, StrictCharField, TenantAPIView
+from associations.api_base import EventDateTimeField, StrictBooleanField, StrictCharField, TenantAPIView
 from governance import selectors, services
 from governance.models import (
     AgendaItem,
@@ -59,8 +59,8 @@ class AssemblySerializer(serializers.ModelSerializer):
 class AssemblyCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=AssemblyKind.choices)
     title = StrictCharField(max_length=200)
-    first_call_at = serializers.DateTimeField()
-    second_call_at = serializers.DateTimeField(required=False, allow_null=True)
+    first_call_at = EventDateTimeField()
+    second_call_at = EventDateTimeField(required=False, allow_null=True)
     place = StrictCharField(max_length=300, required=False, allow_blank=True)
     remote_voting = StrictBooleanField(required=False)
 

@@ -187,3 +187,30 @@ def test_the_api_checks_in_and_refuses_proxies_past_the_cap(hall):
     assert refused.status_code == 400
     detail = client.get(base).json()
     assert detail["quorum"]["present"] == 2 and detail["quorum"]["represented"] == 1
+
+
+def test_the_api_refuses_an_assembly_dated_before_the_dahir_and_creates_nothing(hall):
+    """Year 60 passed as a date-time once: Morocco's clock then was UTC-0:30:20, which the answer
+    could not state in ISO 8601. Such a date is a typing slip; it is refused with a reason."""
+    from governance.models import Assembly
+
+    client = _client(hall.president)
+    api = f"/api/v1/associations/{hall.association.slug}/governance/assemblies/"
+    with association_scope(hall.association):
+        before = Assembly.objects.count()
+    refused = client.post(
+        api,
+        {"kind": "ordinary", "title": "AG", "first_call_at": "0060-05-29T12:49:53Z"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
+    assert refused.json()["error"]["fields"]["first_call_at"] == ["Enter a date between 1958 and 2200."]
+    accepted = client.post(
+        api,
+        {"kind": "ordinary", "title": "AG", "first_call_at": "2031-05-29T12:49:53Z"},
+        content_type="application/json",
+    )
+    assert accepted.status_code == 201, accepted.content
+    assert accepted.json()["first_call_at"].startswith("2031-05-29T")
+    with association_scope(hall.association):
+        assert Assembly.objects.count() == before + 1
