@@ -363,7 +363,7 @@ def grant_update(
     entries credit its grant account) or another project (the entries carry it) once money came
     in. Unknown grant: NotFound."""
     grant = (
-        Grant.objects.select_for_update()
+        Grant.objects.select_for_update(of=("self",))
         .select_related("funder", "project")
         .filter(pk=grant_id if str(grant_id or "").isdigit() else 0)
         .first()

@@ -51,4 +51,4 @@ def test_seed_demo_brings_funders_grants_and_a_gift_once(settings):
         assert page.status_code == 200, name
     grants_page = treasurer.get(reverse("funding:grants", kwargs={"association_slug": association.slug}))
     assert "Bibliothèque de quartier".encode() in grants_page.content
-    assert "Soutien scolaire".encode() in grants_page.content
+    assert b"Soutien scolaire" in grants_page.content
