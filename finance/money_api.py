@@ -20,6 +20,7 @@ class ReportQuerySerializer(serializers.Serializer):
     year = serializers.IntegerField(required=False, min_value=1)
     account = serializers.IntegerField(required=False, min_value=1)
     journal = serializers.IntegerField(required=False, min_value=1)
+    project = serializers.IntegerField(required=False, min_value=1, help_text="budget: one project's")
     page = serializers.IntegerField(required=False, min_value=1, max_value=100000, default=1)
 
 
@@ -51,6 +52,7 @@ class ReportView(TenantAPIView):
         params = {
             "account_id": query.get("account"),
             "journal_id": query.get("journal"),
+            "project_id": query.get("project"),
             "page": query["page"],
         }
         data = report_json(build_report(report_key, year, params))

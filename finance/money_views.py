@@ -18,9 +18,9 @@ from associations.decorators import requires
 from associations.errors import NotFound, WaslError
 from associations.forms import add_service_error
 from finance import selectors
-from finance.models import Account, BankLine, BankStatement, FiscalYear, YearStatus
+from finance.models import Account, BankLine, BankStatement, FiscalYear, Project, YearStatus
 from finance.money_forms import MoneyForm, StatementMappingForm, StatementUploadForm, TransferForm
-from finance.reports.budget import budget_lines
+from finance.reports.budget import budget_lines, project_code_balances
 from finance.reports.exports import FORMATS, report_export_start
 from finance.reports.registry import REPORT_KINDS, REPORTS, build_report
 from finance.reports.statements import code_balances
@@ -117,15 +117,16 @@ def transfer(request: HttpRequest, association_slug: str) -> HttpResponse:
 # --- Budget --------------------------------------------------------------------------------------
 
 
-def _budget_rows(year: FiscalYear):
-    """One row per simple-mode category account and per account already budgeted, by class."""
-    lines = {line.account_id: line for line in budget_lines(year)}
+def _budget_rows(year: FiscalYear, project: Project | None = None):
+    """One row per simple-mode category account and per account already budgeted, by class; the
+    actual amounts are the association's, or the project's lines' alone."""
+    lines = {line.account_id: line for line in budget_lines(year, project)}
     codes = {c.account_code for c in simple.all_categories()}
     accounts = Account.objects.filter(archived_at=None, account_class__in=BUDGET_CLASSES, code__in=codes)
     shown = {a.pk: a for a in accounts}
     for line in lines.values():
         shown.setdefault(line.account_id, line.account)
-    balances = code_balances(year)
+    balances = code_balances(year) if project is None else project_code_balances(year, project)
     rows = []
     for account in sorted(shown.values(), key=lambda a: (-a.account_class, a.code)):
         sign = -1 if account.account_class == 7 else 1
@@ -140,6 +141,10 @@ def _budget_rows(year: FiscalYear):
 def budget(request: HttpRequest, association_slug: str) -> HttpResponse:
     year = _chosen_year(request)
     if year is None:
+        raise Http404
+    project_id = _int(request.POST.get("project") or request.GET.get("project"))
+    project = Project.objects.filter(pk=project_id).first() if project_id else None
+    if project_id and project is None:
         raise Http404
     error = None
     if request.method == "POST":
@@ -156,18 +161,26 @@ def budget(request: HttpRequest, association_slug: str) -> HttpResponse:
                 if account is None:
                     raise WaslError(_("The chart has no active account with this code."), field="new_code")
                 amounts[account.pk] = request.POST.get("new_amount", "")
-            budget_save(actor=request.user, year_id=year.pk, amounts=amounts)
+            budget_save(
+                actor=request.user,
+                year_id=year.pk,
+                amounts=amounts,
+                project_id=project.pk if project else None,
+            )
         except NotFound as exc:
             raise Http404 from exc
         except WaslError as exc:
             error = exc.message
         else:
             messages.success(request, _("Budget saved."))
-            return redirect(f"{reverse('money:budget', args=[association_slug])}?year={year.pk}")
+            where = f"?year={year.pk}" + (f"&project={project.pk}" if project else "")
+            return redirect(reverse("money:budget", args=[association_slug]) + where)
     context = {
         "year": year,
         "years": selectors.fiscal_years(),
-        "rows": _budget_rows(year),
+        "rows": _budget_rows(year, project),
+        "project": project,
+        "projects": Project.objects.filter(archived_at=None).order_by("code"),
         "error": error,
         "editable": year.status == YearStatus.OPEN and request.can.finance_post,
         "posted": {
@@ -209,6 +222,7 @@ def report(request: HttpRequest, association_slug: str, report_key: str) -> Http
     params = {
         "account_id": _int(request.GET.get("account")),
         "journal_id": _int(request.GET.get("journal")),
+        "project_id": _int(request.GET.get("project")),
         "page": min(_int(request.GET.get("page")) or 1, 100000),
     }
     built = build_report(report_key, year, params)
@@ -228,6 +242,8 @@ def report(request: HttpRequest, association_slug: str, report_key: str) -> Http
         context["journals"] = selectors.journals()
     if report_key == "reconciliation":
         context["accounts"] = bank_services.bank_accounts()
+    if report_key == "budget":
+        context["projects"] = Project.objects.filter(archived_at=None).order_by("code")
     return render(request, "finance/money/report.html", context)
 
 
@@ -243,6 +259,7 @@ def report_export(request: HttpRequest, association_slug: str) -> HttpResponse:
             file_format=request.POST.get("format", ""),
             account_id=request.POST.get("account"),
             journal_id=request.POST.get("journal"),
+            project_id=request.POST.get("project"),
         )
     except WaslError as exc:
         messages.error(request, exc.message)

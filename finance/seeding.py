@@ -133,16 +133,20 @@ def load_layouts(*, get_model, path: Path | None = None) -> int:
     StatementLayout = get_model("finance", "StatementLayout")
     StatementLine = get_model("finance", "StatementLine")
     data = json.loads((path or LAYOUTS_DIR / "association_normal.json").read_text(encoding="utf-8"))
+    # A migration passes the models as they were at its step: fields added later are left out.
+    layout_fields = {field.name for field in StatementLayout._meta.get_fields()}
+    line_fields = {field.name for field in StatementLine._meta.get_fields()}
     for spec in data:
+        defaults = {
+            "model": spec.get("model", "normal"),
+            "statement": spec["statement"],
+            "name_ar": spec["name_ar"],
+            "name_fr": spec["name_fr"],
+            "source": spec.get("source", ""),
+            "gross_columns": spec.get("gross_columns", False),
+        }
         layout, _created = StatementLayout.objects.update_or_create(
-            key=spec["key"],
-            defaults={
-                "model": spec.get("model", "normal"),
-                "statement": spec["statement"],
-                "name_ar": spec["name_ar"],
-                "name_fr": spec["name_fr"],
-                "source": spec.get("source", ""),
-            },
+            key=spec["key"], defaults={k: v for k, v in defaults.items() if k in layout_fields}
         )
         StatementLine.objects.filter(layout=layout).delete()
         StatementLine.objects.bulk_create(
@@ -151,13 +155,20 @@ def load_layouts(*, get_model, path: Path | None = None) -> int:
                     layout=layout,
                     key=line["key"],
                     position=position,
-                    kind=line.get("kind", "line"),
-                    label_ar=line["label_ar"],
-                    label_fr=line["label_fr"],
-                    prefixes=line.get("prefixes", []),
-                    exclude=line.get("exclude", []),
-                    sign=line.get("sign", 1),
-                    terms=line.get("terms", {}),
+                    **{
+                        name: value
+                        for name, value in {
+                            "kind": line.get("kind", "line"),
+                            "label_ar": line["label_ar"],
+                            "label_fr": line["label_fr"],
+                            "prefixes": line.get("prefixes", []),
+                            "exclude": line.get("exclude", []),
+                            "sign": line.get("sign", 1),
+                            "terms": line.get("terms", {}),
+                            "contra": line.get("contra", []),
+                        }.items()
+                        if name in line_fields
+                    },
                 )
                 for position, line in enumerate(spec["lines"], start=1)
             ]

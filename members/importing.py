@@ -24,7 +24,7 @@ import json
 import re
 import zipfile
 import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -390,14 +390,35 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
         workbook.close()
 
 
+def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
+    """The CSV dialect of a file's first lines. The sniffer wants every line alike, which a bank's
+    preamble above the table (its name, the account, the period) defeats: then the delimiter is the
+    one that cuts the most lines into the same number of cells (more than one), else a comma."""
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        pass
+    lines = [line for line in sample.splitlines() if line.strip()]
+    best, best_lines = ",", 0
+    for delimiter in ",;\t":
+        counts = Counter(line.count(delimiter) for line in lines)
+        counts.pop(0, None)
+        if counts:
+            alike = counts.most_common(1)[0][1]
+            if alike > best_lines:
+                best, best_lines = delimiter, alike
+
+    class Guessed(csv.excel):
+        delimiter = best
+
+    return Guessed
+
+
 def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
     """(row number, cells) of a CSV file; a line is refused past its longest possible length
     before the csv module splits it."""
     text = _decode(content)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    dialect = _dialect(text[:4096])
 
     def lines() -> Iterator[str]:  # one at a time, line endings kept for the csv module
         start = 0
@@ -446,6 +467,35 @@ def _records(content: bytes) -> Iterator[tuple[int, list[str]]]:
         yield line, cells
 
 
+PREAMBLE_ROWS = 20  # rows a bank export may carry above its header (bank, account, period, …)
+
+
+def _from_header(
+    content: bytes, is_header: Callable[[list[str]], bool] | None
+) -> Iterator[tuple[int, list[str]]]:
+    """The file's non-empty rows from its header row on. Without `is_header` the first row is the
+    header (a member list). With it, the header is the first of the first PREAMBLE_ROWS + 1 rows it
+    accepts, and the rows above it (a bank's title, account number and period) are skipped; when it
+    accepts none of them, the first row is the header, as without, and the mapping page shows it."""
+    records = _records(content)
+    if is_header is None:
+        yield from records
+        return
+    held: list[tuple[int, list[str]]] = []
+    for record in records:
+        if is_header(record[1]):
+            yield record
+            break
+        held.append(record)
+        if len(held) > PREAMBLE_ROWS:
+            yield from held
+            break
+    else:
+        yield from held
+        return
+    yield from records
+
+
 def _no_data_rows() -> WaslError:
     return WaslError(_("The file has no data rows under its header row."), field="file", code="empty")
 
@@ -459,13 +509,13 @@ class Outline:
     row_count: int
 
 
-def outline_table(content: bytes) -> Outline:
+def outline_table(content: bytes, is_header: Callable[[list[str]], bool] | None = None) -> Outline:
     """Read the whole file once (to count and check its rows) keeping only its header and the
-    first SAMPLE_ROWS rows, shortened."""
+    first SAMPLE_ROWS rows, shortened. `is_header`: see `_from_header`."""
     headers: list[str] | None = None
     samples: list[list[str]] = []
     count = 0
-    for _line, cells in _records(content):
+    for _line, cells in _from_header(content, is_header):
         if headers is None:
             headers = cells
             continue
@@ -492,15 +542,19 @@ class Table:
         return header_signature(self.headers)
 
 
-def read_table(content: bytes, columns: Collection[int] | None = None) -> Table:
+def read_table(
+    content: bytes,
+    columns: Collection[int] | None = None,
+    is_header: Callable[[list[str]], bool] | None = None,
+) -> Table:
     """The header and the data rows. With `columns`, only those columns' cells are kept (the
-    others read as empty), which is all an import needs."""
+    others read as empty), which is all an import needs. `is_header`: see `_from_header`."""
     keep = None if columns is None else set(columns)
     headers: list[str] | None = None
     rows: list[list[str]] = []
     lines: list[int] = []
     kept_chars = 0
-    for line, cells in _records(content):
+    for line, cells in _from_header(content, is_header):
         if headers is None:
             headers = cells
             continue

@@ -106,7 +106,7 @@ class ExportRecord(models.Model):
     """Every export a reviewer makes (page table, spreadsheet, report, open data, API)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=20)
+    kind = models.CharField(max_length=60)  # "compliance:foreign_declarations", "table:…"
     params = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
 

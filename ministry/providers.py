@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Sum, Value
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 PEOPLE = "people"  # a number of people: suppressed under 5 people or 5 associations
@@ -286,6 +287,253 @@ def training_provider(association_ids, *, today: date):
     )
     for association_id, year, n in participants:
         yield association_id, year, "training_participants", n
+
+
+# --- Governance: assemblies held, bureau declarations on time or late (governance/compliance.py) --
+
+# How recent an ordinary assembly must be to count as "held in the last 12 months".
+ASSEMBLY_RECENT_DAYS = 365
+
+
+def _governance_indicators():
+    group = "governance"
+    return [
+        Indicator(
+            "gov_assembly_held",
+            _("Associations that held an ordinary assembly in the year"),
+            ASSOCIATIONS,
+            group,
+        ),
+        Indicator("gov_assemblies_ordinary", _("Ordinary assemblies held"), COUNT, group),
+        Indicator(
+            "gov_assembly_12m",
+            _("Associations with an ordinary assembly in the last 12 months"),
+            ASSOCIATIONS,
+            group,
+        ),
+        Indicator(
+            "gov_assembly_overdue", _("Associations late with their ordinary assembly"), ASSOCIATIONS, group
+        ),
+        Indicator("gov_declarations_on_time", _("Bureau declarations filed on time"), COUNT, group),
+        Indicator("gov_declarations_filed_late", _("Bureau declarations filed late"), COUNT, group),
+        Indicator("gov_declarations_late", _("Bureau declarations overdue (not filed)"), COUNT, group),
+        Indicator(
+            "gov_associations_declarations_late",
+            _("Associations with an overdue bureau declaration"),
+            ASSOCIATIONS,
+            group,
+        ),
+        Indicator("gov_final_receipts_late", _("Final receipts awaited past 60 days"), COUNT, group),
+        Indicator(
+            "gov_associations_mandates_expired",
+            _("Associations with a mandate past its term"),
+            ASSOCIATIONS,
+            group,
+        ),
+    ]
+
+
+@provider("governance", _governance_indicators())
+def governance_provider(association_ids, *, today: date):
+    """From `governance.compliance.compliance_counts` (the definitions of `compliance_summary`):
+    by year, the ordinary assemblies held and the declarations filed by or after their deadline
+    (year of the deadline); as of today (the current year), the associations late or overdue."""
+    from governance.compliance import compliance_counts
+
+    year = today.year
+    for association_id, counts in compliance_counts(association_ids, today=today).items():
+        for held_year, n in counts.ordinary_assemblies.items():
+            yield association_id, held_year, "gov_assemblies_ordinary", n
+            yield association_id, held_year, "gov_assembly_held", 1
+        last = counts.last_ordinary_assembly
+        if last is not None and last >= today - timedelta(days=ASSEMBLY_RECENT_DAYS):
+            yield association_id, year, "gov_assembly_12m", 1
+        if counts.ordinary_assembly_overdue(today):
+            yield association_id, year, "gov_assembly_overdue", 1
+        for due_year, (on_time, late) in counts.declarations_filed.items():
+            yield association_id, due_year, "gov_declarations_on_time", on_time
+            yield association_id, due_year, "gov_declarations_filed_late", late
+        if counts.declarations_late:
+            yield association_id, year, "gov_declarations_late", counts.declarations_late
+            yield association_id, year, "gov_associations_declarations_late", 1
+        yield association_id, year, "gov_final_receipts_late", counts.final_receipts_late
+        if counts.mandates_expired:
+            yield association_id, year, "gov_associations_mandates_expired", 1
+
+
+def governance_assembly_dates(association_ids) -> Iterable[tuple[int, date]]:
+    """The last general assembly held by each association in each year (activity)."""
+    from governance.models import Assembly, AssemblyKind, AssemblyStatus
+
+    found = (
+        Assembly.objects.filter(association_id__in=association_ids, status=AssemblyStatus.CLOSED)
+        .exclude(kind=AssemblyKind.BOARD)
+        .annotate(y=ExtractYear("first_call_at"))
+        .values_list("association_id", "y")
+        .annotate(last=Max("first_call_at"))
+        .order_by()
+    )
+    for association_id, _year, last in found:
+        yield association_id, timezone.localdate(last)
+
+
+ASSEMBLY_DATE_SOURCES.append(governance_assembly_dates)
+
+
+# --- Funding (finance): public money by funder type, foreign money and its SGG declarations -----
+
+
+def _funding_indicators():
+    from finance.models.funding import FOREIGN_FUNDER_TYPES, PUBLIC_FUNDER_TYPES, FunderType
+
+    found = [
+        Indicator(f"funding_{t.value}", t.label, MONEY, "funders")
+        for t in FunderType
+        if t in PUBLIC_FUNDER_TYPES
+    ]
+    found.append(Indicator("funding_public", _("Public funders (all)"), MONEY, "funders"))
+    found += [
+        Indicator(f"funding_{t.value}", t.label, MONEY, "funders")
+        for t in FunderType
+        if t not in PUBLIC_FUNDER_TYPES and t not in FOREIGN_FUNDER_TYPES
+    ]
+    found += [
+        Indicator("foreign_received", _("Foreign money received"), MONEY, "foreign"),
+        Indicator("foreign_grants", _("of which grants from foreign funders"), MONEY, "foreign"),
+        Indicator("foreign_donations", _("of which gifts from abroad"), MONEY, "foreign"),
+        Indicator("foreign_declared_on_time", _("SGG declarations made on time"), COUNT, "sgg"),
+        Indicator("foreign_declared_late", _("SGG declarations made late"), COUNT, "sgg"),
+        Indicator("foreign_overdue", _("SGG declarations overdue (not made)"), COUNT, "sgg"),
+        Indicator(
+            "foreign_associations_overdue", _("Associations with an overdue SGG declaration"), ASSOCIATIONS,
+            "sgg",
+        ),
+    ]  # fmt: skip
+    return found
+
+
+def _public_funding() -> tuple[str, ...]:
+    from finance.models.funding import PUBLIC_FUNDER_TYPES
+
+    return tuple(sorted(f"funding_{t}" for t in PUBLIC_FUNDER_TYPES))
+
+
+PUBLIC_FUNDING = _public_funding()  # the parts of funding_public
+
+
+@provider("funding", _funding_indicators())
+def funding_provider(association_ids, *, today: date):
+    """Grant instalments received, by year and funder type (public funders add up to
+    `funding_public`; foreign funders appear as foreign money); foreign money by year of receipt
+    from its SGG declarations (one per receipt), declared by or after the deadline or overdue."""
+    from django.db.models import F, Q
+
+    from finance.models import DeclarationStatus, ForeignDeclaration, GrantInstalment
+    from finance.models.funding import FOREIGN_FUNDER_TYPES, PUBLIC_FUNDER_TYPES
+
+    public: dict[tuple[int, int], Decimal] = {}
+    instalments = (
+        GrantInstalment.objects.filter(association_id__in=association_ids)
+        .annotate(y=ExtractYear("received_on"))
+        .values_list("association_id", "y", "grant__funder__funder_type")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for association_id, year, funder_type, total in instalments:
+        if funder_type in FOREIGN_FUNDER_TYPES:
+            continue  # counted as foreign money below, from its declaration
+        yield association_id, year, f"funding_{funder_type}", total
+        if funder_type in PUBLIC_FUNDER_TYPES:
+            public[(association_id, year)] = public.get((association_id, year), Decimal("0")) + total
+    for (association_id, year), total in public.items():
+        yield association_id, year, "funding_public", total
+    declared = Q(status=DeclarationStatus.DECLARED, declared_on__isnull=False)
+    declarations = (
+        ForeignDeclaration.objects.filter(association_id__in=association_ids)
+        .annotate(y=ExtractYear("received_on"))
+        .values_list("association_id", "y")
+        .annotate(
+            received=Sum("amount"),
+            grants=Sum("amount", filter=Q(instalment__isnull=False)),
+            gifts=Sum("amount", filter=Q(instalment__isnull=True)),
+            on_time=Count("pk", filter=declared & Q(declared_on__lte=F("due_on"))),
+            late=Count("pk", filter=declared & Q(declared_on__gt=F("due_on"))),
+            overdue=Count("pk", filter=Q(status=DeclarationStatus.TO_DECLARE, due_on__lt=today)),
+        )
+        .order_by()
+    )
+    overdue_now: dict[int, int] = {}
+    for association_id, year, received, grants, gifts, on_time, late, overdue in declarations:
+        yield association_id, year, "foreign_received", received or 0
+        yield association_id, year, "foreign_grants", grants or 0
+        yield association_id, year, "foreign_donations", gifts or 0
+        yield association_id, year, "foreign_declared_on_time", on_time
+        yield association_id, year, "foreign_declared_late", late
+        overdue_now[association_id] = overdue_now.get(association_id, 0) + overdue
+    # Overdue is a state of today: counted in the current year, whatever the year of receipt.
+    for association_id, overdue in overdue_now.items():
+        if overdue:
+            yield association_id, today.year, "foreign_overdue", overdue
+            yield association_id, today.year, "foreign_associations_overdue", 1
+
+
+# --- Volunteering and staff (the resources app) -----------------------------------------------
+
+
+def _resources_indicators():
+    from resources.models import ContractKind
+
+    found = [
+        Indicator("volunteers", _("Volunteers with hours"), PEOPLE, "volunteering"),
+        Indicator("volunteer_hours", _("Volunteer hours"), COUNT, "volunteer_time"),
+        Indicator("volunteer_value", _("Value of volunteer hours (MAD)"), MONEY, "volunteer_time"),
+        Indicator("staff", _("Staff under contract"), PEOPLE, "volunteering"),
+    ]
+    found += [Indicator(f"staff_{c.value}", c.label, PEOPLE, "staff") for c in ContractKind]
+    return found
+
+
+STAFF_YEARS = 10  # staff is counted at the end of each of the last ten years
+
+
+@provider("resources", _resources_indicators())
+def resources_provider(association_ids, *, today: date):
+    """Distinct volunteers with hours, their hours and value by year (resources/figures.py's
+    definitions); staff under contract at the end of each year (today for the current one), by
+    contract kind, for the years since the first contract."""
+    from resources.models import StaffMember, VolunteerHours
+
+    hours = (
+        VolunteerHours.objects.filter(association_id__in=association_ids)
+        .annotate(y=ExtractYear("date"))
+        .values_list("association_id", "y")
+        .annotate(people=Count("volunteer_id", distinct=True), hours=Sum("hours"), value=Sum("value"))
+        .order_by()
+    )
+    for association_id, year, people, total_hours, value in hours:
+        yield association_id, year, "volunteers", people
+        yield association_id, year, "volunteer_hours", total_hours or 0
+        yield association_id, year, "volunteer_value", value or 0
+    contracts = list(
+        StaffMember.objects.filter(association_id__in=association_ids).values_list(
+            "association_id", "contract", "starts_on", "ends_on"
+        )
+    )
+    first = min((starts for _a, _c, starts, _e in contracts), default=None)
+    if first is None:
+        return
+    for year in range(max(first.year, today.year - STAFF_YEARS), today.year + 1):
+        day = min(today, date(year, 12, 31))
+        counts: dict[tuple[int, str], int] = {}
+        for association_id, contract, starts, ends in contracts:
+            if starts <= day and (ends is None or ends >= day):
+                counts[(association_id, contract)] = counts.get((association_id, contract), 0) + 1
+        totals: dict[int, int] = {}
+        for (association_id, contract), n in counts.items():
+            yield association_id, year, f"staff_{contract}", n
+            totals[association_id] = totals.get(association_id, 0) + n
+        for association_id, n in totals.items():
+            yield association_id, year, "staff", n
 
 
 # Size bands by current members (the dashboard's "size" filter).

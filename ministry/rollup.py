@@ -24,7 +24,15 @@ from django.utils import timezone
 from associations.models import Association, Province
 from associations.tenancy import cross_tenant_read
 from ministry.models import ALL, AreaFigure, AreaLevel, AssociationFigure, DirtyAssociation, RollupState
-from ministry.providers import CURRENT_STATUSES, INDICATORS, PEOPLE, PROVIDERS, PUBLIC_GRANTS, size_band
+from ministry.providers import (
+    CURRENT_STATUSES,
+    INDICATORS,
+    PEOPLE,
+    PROVIDERS,
+    PUBLIC_FUNDING,
+    PUBLIC_GRANTS,
+    size_band,
+)
 from ministry.suppression import protect
 
 CHUNK = 2000
@@ -132,6 +140,9 @@ INDICATOR_SUMS = {
     "age": ("members", [i for i in INDICATORS if i.startswith("members_age_")]),
     "status": ("members", [f"members_status_{s}" for s in CURRENT_STATUSES]),
     "public": ("grants_public", list(PUBLIC_GRANTS)),
+    "funders": ("funding_public", list(PUBLIC_FUNDING)),
+    "foreign": ("foreign_received", ["foreign_grants", "foreign_donations"]),
+    "staff": ("staff", [i for i in INDICATORS if i.startswith("staff_")]),
 }
 
 

@@ -27,13 +27,26 @@ MAP_INDICATORS = (
     "grants_public",
     "grants_international",
     "training_participants",
+    "gov_assembly_12m",
+    "gov_associations_declarations_late",
+    "funding_public",
+    "foreign_received",
+    "volunteers",
 )
+# Each breakdown (a group of indicators) and the total printed under it, if any.
 BREAKDOWNS = {
     "members_sex": "members",
     "members_age": "members",
     "members_status": None,
     "resources": None,
+    "funders": None,
+    "foreign": None,
+    "governance": None,
+    "sgg": None,
     "training": None,
+    "volunteering": None,
+    "volunteer_time": None,
+    "staff": "staff",
 }
 
 
@@ -168,15 +181,26 @@ def area_table(f: Filters) -> tuple[list[Figure], Figure, str]:
     return rows, _figure("", _("Morocco"), total.get(("", f.indicator))), AreaLevel.REGION
 
 
-def breakdown(f: Filters, group: str) -> tuple[list[Figure], Figure | None]:
-    """One breakdown of the chosen area (nation or region): members by sex, by age band…"""
-    codes = [code for code, ind in INDICATORS.items() if ind.group == group]
+def breakdowns(f: Filters, groups) -> dict[str, tuple[list[Figure], Figure | None]]:
+    """Breakdowns of the chosen area (nation or region): members by sex, by age band…, each as
+    (rows, total), read in one query whatever the number of groups."""
     level, area = (AreaLevel.REGION, f.region) if f.region else (AreaLevel.NATION, "")
-    total_code = BREAKDOWNS.get(group)
-    cells = _cells(f, level=level, indicators=[*codes, *([total_code] if total_code else [])], areas=[area])
-    rows = [_figure(code, indicator_label(code), cells.get((area, code))) for code in codes]
-    total = _figure(total_code, _("Total"), cells.get((area, total_code))) if total_code else None
-    return rows, total
+    codes = {group: [code for code, ind in INDICATORS.items() if ind.group == group] for group in groups}
+    wanted = {code for group in groups for code in codes[group]}
+    wanted |= {BREAKDOWNS[group] for group in groups if BREAKDOWNS.get(group)}
+    cells = _cells(f, level=level, indicators=wanted, areas=[area])
+    found = {}
+    for group in groups:
+        total_code = BREAKDOWNS.get(group)
+        rows = [_figure(code, indicator_label(code), cells.get((area, code))) for code in codes[group]]
+        total = _figure(total_code, _("Total"), cells.get((area, total_code))) if total_code else None
+        found[group] = (rows, total)
+    return found
+
+
+def breakdown(f: Filters, group: str) -> tuple[list[Figure], Figure | None]:
+    """One breakdown of the chosen area (see `breakdowns`)."""
+    return breakdowns(f, [group])[group]
 
 
 def open_data_rows():

@@ -41,12 +41,19 @@ def breakdown_tables(f) -> list[Table]:
         "members_age": _("Members by age band"),
         "members_status": _("Member records by status"),
         "resources": _("Resources by origin (MAD)"),
+        "funders": _("Grants received by type of funder (MAD)"),
+        "foreign": _("Foreign money received (MAD)"),
+        "governance": _("Assemblies and bureau declarations"),
+        "sgg": _("Declarations of foreign money to the SGG"),
         "training": _("Training"),
+        "volunteering": _("Volunteers and staff"),
+        "volunteer_time": _("Volunteer hours and their value"),
+        "staff": _("Staff by contract"),
     }
+    money = {"resources", "funders", "foreign"}
     found = []
-    for group, title in titles.items():
-        rows, total = selectors.breakdown(f, group)
-        found.append(Table(group, title, _("Indicator"), rows, total, group == "resources"))
+    for group, (rows, total) in selectors.breakdowns(f, list(titles)).items():
+        found.append(Table(group, titles[group], _("Indicator"), rows, total, group in money))
     return found
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +15,7 @@ from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from associations.models import Region, Sector
+from associations.models import Province, Region, Sector
 from associations.spreadsheets import XlsxSheet, csv_writer
 from ministry import charts, compliance, selectors, services, tables
 from ministry.access import record_export, reviewer_required
@@ -146,19 +147,45 @@ def open_data(request):
     return response
 
 
+def _compliance_filters(request):
+    """The year and region of the dashboard's filters, a province of that region, and the list."""
+    f = _filters(request)
+    province = None
+    raw = request.GET.get("province", "")
+    if raw.isdigit():
+        found = Province.objects.filter(pk=int(raw))
+        if f.region:
+            found = found.filter(region__code=f.region)
+        province = found.first()
+    key = request.GET.get("list", "")
+    if key not in compliance.COMPLIANCE_LISTS:
+        key = next(iter(compliance.COMPLIANCE_LISTS))
+    return f, province, key
+
+
 @require_GET
 @reviewer_required
 def compliance_page(request):
-    f = _filters(request)
-    lists = [
-        (item, compliance.listed(item.key, f.year, region=f.region))
+    f, province, key = _compliance_filters(request)
+    where = {"region": f.region, "province": province.pk if province else None}
+    counts = [
+        (item, compliance.associations_on(item.key, f.year, **where).count())
         for item in compliance.COMPLIANCE_LISTS.values()
     ]
+    page = Paginator(compliance.associations_on(key, f.year, **where), compliance.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    params = {"year": f.year, "region": f.region, "province": province.pk if province else ""}
+    params = {k: v for k, v in params.items() if v not in ("", None)}
+    provinces = Province.objects.filter(region__code=f.region) if f.region else Province.objects.none()
     return render(
         request,
         "ministry/compliance.html",
-        {"f": f, "lists": lists, "years": selectors.years(), "regions": Region.objects.all(),
-         "line": compliance.public_funding_line(), "query": urlencode(f.as_params())},
+        {"f": f, "province": province, "provinces": provinces, "counts": counts,
+         "current": compliance.COMPLIANCE_LISTS[key], "page": page, "rows": compliance.public_facts(page),
+         "years": selectors.years(), "regions": Region.objects.all(),
+         "line": compliance.public_funding_line(), "query": urlencode(params),
+         "list_query": urlencode({**params, "list": key})},
     )  # fmt: skip
 
 
@@ -167,8 +194,8 @@ def compliance_page(request):
 def export_compliance(request, key: str, fmt: str):
     if key not in compliance.COMPLIANCE_LISTS:
         raise Http404
-    f = _filters(request)
-    found = compliance.listed(key, f.year, region=f.region)
+    f, province, _key = _compliance_filters(request)
+    found = compliance.listed(key, f.year, region=f.region, province=province.pk if province else None)
     return _spreadsheet(
         request,
         kind=f"compliance:{key}",

@@ -100,6 +100,9 @@ class StatementLayout(models.Model):
     name_ar = models.CharField(max_length=200)
     name_fr = models.CharField(max_length=200)
     source = models.CharField(max_length=300, blank=True)
+    # A Bilan's assets show gross, depreciation and provisions, and net for the year (CNC layout);
+    # each line's depreciation and provision accounts are its `contra` prefixes.
+    gross_columns = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["key"]
@@ -111,7 +114,9 @@ class StatementLayout(models.Model):
 class StatementLine(models.Model):
     """One line of a layout. A `line` sums the accounts under its `prefixes` (minus `exclude`) in
     the direction of `sign` (+1: debit balance, -1: credit balance); a `total` adds other lines'
-    amounts (`terms`: {"key": +1 or -1}); a `result` line shows the year's result (classes 6-7)."""
+    amounts (`terms`: {"key": +1 or -1}); a `result` line shows the year's result (classes 6-7).
+    `contra`: which of the line's accounts are its depreciation and provisions (28…, 29…, 39…, 59…),
+    shown in their own column, and taken from the gross, when the layout has gross columns."""
 
     class Kind(models.TextChoices):
         HEADING = "heading", "heading"
@@ -129,6 +134,7 @@ class StatementLine(models.Model):
     exclude = models.JSONField(default=list, blank=True)
     sign = models.SmallIntegerField(default=1)
     terms = models.JSONField(default=dict, blank=True)
+    contra = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["layout", "position"]

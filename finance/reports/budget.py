@@ -1,5 +1,6 @@
-"""Budget vs actual for a fiscal year: the actual amounts come from the year's balances by account
-code (one aggregate query); a budget line on an account covers its sub-accounts."""
+"""Budget vs actual for a fiscal year, for the association or for one project: the actual amounts
+come from the year's balances by account code (one aggregate query; a project's: its lines only);
+a budget line on an account covers its sub-accounts."""
 
 from __future__ import annotations
 
@@ -7,22 +8,40 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from finance.models import Account, BudgetLine, FiscalYear
+from finance.models import Account, BudgetLine, FiscalYear, Project
 from finance.reports.base import Column, Report, Row, Table
 from finance.reports.statements import code_balances
 
 ZERO = Decimal("0.00")
 
 
-def budget_lines(year: FiscalYear) -> list[BudgetLine]:
+def budget_lines(year: FiscalYear, project: Project | None = None) -> list[BudgetLine]:
     return list(
-        BudgetLine.objects.filter(fiscal_year=year).select_related("account").order_by("account__code")
+        BudgetLine.objects.filter(fiscal_year=year, project=project)
+        .select_related("account")
+        .order_by("account__code")
     )
 
 
-def budget_vs_actual(year: FiscalYear) -> Report:
-    balances = code_balances(year)
-    lines = budget_lines(year)
+def project_code_balances(year: FiscalYear, project: Project) -> dict[str, Decimal]:
+    """Debit minus credit per account code of the year's posted lines carrying the project."""
+    from django.db.models import Sum
+
+    from finance import selectors
+
+    rows = (
+        selectors.posted_lines(year)
+        .filter(project=project)
+        .values("account__code")
+        .annotate(debit=Sum("debit"), credit=Sum("credit"))
+        .order_by()
+    )
+    return {row["account__code"]: (row["debit"] or ZERO) - (row["credit"] or ZERO) for row in rows}
+
+
+def budget_vs_actual(year: FiscalYear, project: Project | None = None) -> Report:
+    balances = code_balances(year) if project is None else project_code_balances(year, project)
+    lines = budget_lines(year, project)
     budgeted_codes = [line.account.code for line in lines]
     columns = [
         Column(_("Account"), key="account"),
@@ -64,7 +83,8 @@ def budget_vs_actual(year: FiscalYear) -> Report:
         facts[f"budget_{'income' if account_class == 7 else 'expenses'}"] = total_budget
         facts[f"actual_{'income' if account_class == 7 else 'expenses'}"] = total_actual
         tables.append(table)
-    return Report(key="budget", title=_("Budget vs actual"), subtitle=str(year), tables=tables, facts=facts)
+    subtitle = str(year) if project is None else f"{year} — {project}"
+    return Report(key="budget", title=_("Budget vs actual"), subtitle=subtitle, tables=tables, facts=facts)
 
 
 def _row(label: str, budget: Decimal, actual: Decimal, *, key: str, kind: str = "line") -> Row:

@@ -66,7 +66,7 @@ def report_export_start(
     clean = {
         key: _int(value)
         for key, value in params.items()
-        if key in ("account_id", "journal_id") and _int(value)
+        if key in ("account_id", "journal_id", "project_id") and _int(value)
     }
     return job_start(
         actor=actor,

@@ -44,6 +44,15 @@ def _reconciliation(year, params) -> Report:
     return reconciliation_report(account)
 
 
+def _budget(year, params) -> Report:
+    """The association's budget, or a project's (`project_id`; an unknown one reads as none)."""
+    from finance.models import Project
+
+    project_id = params.get("project_id")
+    project = Project.objects.filter(pk=project_id).first() if str(project_id or "").isdigit() else None
+    return budget_vs_actual(year, project)
+
+
 def _ledger(year, params) -> Report:
     account_id = params.get("account_id")
     if not account_id:
@@ -68,7 +77,7 @@ REPORT_KINDS = [
     ),
     ReportKind("ledger", _("General ledger"), _ledger, streamed=True),
     ReportKind("treasury", _("Cash and bank position"), lambda year, params: treasury_report(year)),
-    ReportKind("budget", _("Budget vs actual"), lambda year, params: budget_vs_actual(year)),
+    ReportKind("budget", _("Budget vs actual"), lambda year, params: _budget(year, params)),
     ReportKind("projects", _("By project"), lambda year, params: projects_report(year)),
     ReportKind("reconciliation", _("Bank reconciliation"), _reconciliation, needs_account=True),
 ]

@@ -73,18 +73,31 @@ def _matches(code: str, prefixes, exclude) -> bool:
     return any(code.startswith(p) for p in prefixes) and not any(code.startswith(e) for e in exclude)
 
 
-def layout_values(lines: list[StatementLine], balances: dict[str, Decimal]) -> dict[str, Decimal]:
+def layout_values(
+    lines: list[StatementLine], balances: dict[str, Decimal], *, part: str = "net"
+) -> dict[str, Decimal]:
     """The amount of every line of a layout: `line` sums its prefixes in the direction of `sign`,
-    `result` is the year's result, `total` adds other lines as its `terms` say."""
+    `result` is the year's result, `total` adds other lines as its `terms` say.
+
+    `part`: "net" (the default, every account of the line), "gross" (without its `contra`
+    accounts, depreciation and provisions) or "contra" (those alone, as a positive deduction:
+    gross − contra = net)."""
     values: dict[str, Decimal] = {}
     for line in lines:
         if line.kind == StatementLine.Kind.LINE:
+            contra = line.contra or []
             total = sum(
-                (a for code, a in balances.items() if _matches(code, line.prefixes, line.exclude)), ZERO
+                (
+                    amount
+                    for code, amount in balances.items()
+                    if _matches(code, line.prefixes, line.exclude)
+                    and (part == "net" or (part == "contra") == _matches(code, contra, []))
+                ),
+                ZERO,
             )
-            values[line.key] = total * line.sign
+            values[line.key] = -total * line.sign if part == "contra" else total * line.sign
         elif line.kind == StatementLine.Kind.RESULT:
-            values[line.key] = result_of(balances)
+            values[line.key] = result_of(balances) if part != "contra" else ZERO
     for line in lines:  # totals may use totals above them, in layout order
         if line.kind == StatementLine.Kind.TOTAL:
             values[line.key] = sum(
@@ -113,6 +126,8 @@ def _statement_table(
     layout, lines = loaded or layout_lines(key)
     now = layout_values(lines, current_balances)
     before = layout_values(lines, previous_balances) if previous is not None else {}
+    if layout.gross_columns:
+        return _gross_table(layout, lines, year, previous, current_balances, now, before), now, before
     table = Table(
         title=layout.name_ar if _arabic() else layout.name_fr,
         columns=[
@@ -130,6 +145,36 @@ def _statement_table(
                 Row([line.label, now.get(line.key, ZERO), previous_value], kind=line.kind, key=line.key)
             )
     return table, now, before
+
+
+def _gross_table(layout, lines, year, previous, balances, now, before) -> Table:
+    """Assets as the CNC Bilan shows them: for the year, gross, depreciation and provisions, net;
+    then the previous year's net."""
+    gross = layout_values(lines, balances, part="gross")
+    contra = layout_values(lines, balances, part="contra")
+    table = Table(
+        title=layout.name_ar if _arabic() else layout.name_fr,
+        columns=[
+            Column("", key="label"),
+            Column(f"{_year_label(year)} — {_('Gross')}", numeric=True, key="gross"),
+            Column(_("Depreciation and provisions"), numeric=True, key="contra"),
+            Column(f"{_year_label(year)} — {_('Net')}", numeric=True, key="current"),
+            Column(f"{_year_label(previous)} — {_('Net')}", numeric=True, key="previous"),
+        ],
+    )
+    for line in lines:
+        if line.kind == StatementLine.Kind.HEADING:
+            table.rows.append(Row([line.label, None, None, None, None], kind="heading", key=line.key))
+            continue
+        cells = [
+            line.label,
+            gross.get(line.key, ZERO),
+            contra.get(line.key, ZERO),
+            now.get(line.key, ZERO),
+            before.get(line.key) if previous is not None else None,
+        ]
+        table.rows.append(Row(cells, kind=line.kind, key=line.key))
+    return table
 
 
 def _arabic() -> bool:

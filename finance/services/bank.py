@@ -3,8 +3,9 @@ line matches (same bank account, same amount, dates close), reconcile, and turn 
 line into a posted entry (money in or out of that bank account) in one confirmed step.
 
 A statement is read like a member list (members.importing: UTF-8 / Windows-1256 / Windows-1252,
-bounded sizes): its columns are mapped on screen, guessed from French and Arabic headers and
-remembered per file layout. Every row is checked before anything is written: one bad row and the
+bounded sizes), from its header row on: the lines a bank prints above the table (its name, the
+account, the period) are skipped. Its columns are mapped on screen, guessed from French and Arabic
+headers and remembered per file layout. Every row is checked before anything is written: one bad row and the
 import is refused with the row named, nothing saved.
 """
 
@@ -85,6 +86,13 @@ def header_signature(headers: list[str]) -> str:
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
+def looks_like_bank_header(cells: list[str]) -> bool:
+    """A row that names a date column and a label or amount column: a statement's header. The rows
+    a bank prints above it (its name, the account number, the period) are skipped at upload."""
+    fields = {GUESSES.get(normalise_for_search(cell).strip(" :")) for cell in cells}
+    return "date" in fields and bool(fields & {"label", "debit", "credit", "amount"})
+
+
 def guess_bank_mapping(headers: list[str]) -> dict[str, str]:
     """Field → column index (as text): the association's mapping for this layout, else a guess."""
     remembered = BankImportMapping.objects.filter(header_signature=header_signature(headers)).first()
@@ -142,7 +150,8 @@ def statement_upload(*, actor, account_id, filename: str, content: bytes) -> Ban
     account = bank_accounts().filter(pk=account_id).first() if str(account_id or "").isdigit() else None
     if account is None:
         raise WaslError(_("Choose the bank account of this statement."), field="account")
-    outline = outline_table(content)  # WaslError with a clear message for a malformed file
+    # WaslError with a clear message for a malformed file; the bank's preamble rows are skipped.
+    outline = outline_table(content, is_header=looks_like_bank_header)
     digest = hashlib.sha256(content).hexdigest()
     if BankStatement.objects.filter(sha256=digest, status=BankStatement.Status.IMPORTED).exists():
         raise WaslError(_("This very file has already been imported."), field="file")
@@ -188,7 +197,7 @@ def statement_import(*, actor, statement_id: int, mapping: dict[str, str]) -> Ba
     if statement.status == BankStatement.Status.IMPORTED:
         raise WaslError(_("This statement has already been imported."))
     with private_storage().open(statement.file, "rb") as handle:
-        table = read_table(handle.read())
+        table = read_table(handle.read(), is_header=looks_like_bank_header)
     columns = _check_mapping(mapping, len(table.headers))
     lines: list[BankLine] = []
     errors: list[str] = []

@@ -302,6 +302,43 @@ def test_a_windows_1256_statement_is_imported_with_guessed_columns(officer):
     assert statement.closing_balance == D("5275.00") and statement.status == "imported"
 
 
+def test_the_lines_a_bank_prints_above_the_table_are_skipped(officer):
+    """A real export starts with the bank's name, the account and the period; the header is the
+    first row that names a date and a label or amount column, and the totals under it are not lines."""
+    client, association, _treasurer = officer
+    preamble = (
+        "BANQUE POPULAIRE - RELEVE DE COMPTE\n"
+        "Compte n°;181 810 21211 1234567 0001 23\n"
+        "Période du 01/02/2025 au 28/02/2025\n"
+        "Date d'édition;01/03/2025\n"
+        "\n"
+    )
+    content = (preamble + STATEMENT + ";Solde au 28/02/2025;;;5 275,00\n").encode()
+    assert upload(client, association, content).status_code == 302
+    with association_scope(association):
+        statement = BankStatement.objects.get()
+    assert statement.headers[0] == "Date opération" and statement.row_count == 4
+    assert statement.mapping == {"date": "0", "label": "1", "debit": "2", "credit": "3", "balance": "4"}
+    assert (
+        client.post(url(association, "bank_map", statement_id=statement.pk), statement.mapping).status_code
+        == 302
+    )
+    with association_scope(association):
+        assert [line.amount for line in BankLine.objects.order_by("position")] == [
+            D("5000.00"), D("-25.00"), D("300.00")
+        ]  # fmt: skip
+
+
+def test_a_file_whose_header_is_not_found_keeps_its_first_row_for_mapping():
+    from finance.services.bank import looks_like_bank_header
+    from members.importing import outline_table
+
+    outline = outline_table(b"Jour;Texte;Sortie\n03/02/2025;X;10,00\n", is_header=looks_like_bank_header)
+    assert outline.headers == ["Jour", "Texte", "Sortie"] and outline.row_count == 1
+    assert looks_like_bank_header(["التاريخ", "البيان", "المبلغ"])
+    assert not looks_like_bank_header(["Date", "01/03/2025"])
+
+
 def test_the_mapping_is_remembered_for_the_next_file_of_the_layout(officer):
     from finance.services.bank import guess_bank_mapping
 

@@ -43,13 +43,32 @@ def test_bilan_balances_with_the_previous_year_beside(ledger):
     report = bilan_report(year_of(date(2026, 1, 1)))
     assert report.facts["balanced"]
     assert report.facts["total_assets"] == D("6800.00")  # cash 1650 + bank 5150
-    assert _row(report, "a_treso", 0).cells[1:] == [D("6800.00"), D("6200.00")]
+    # Assets: gross, depreciation and provisions, net, then last year's net.
+    assert _row(report, "a_treso", 0).cells[1:] == [D("6800.00"), D("0.00"), D("6800.00"), D("6200.00")]
     assert _row(report, "p_fonds", 1).cells[1:] == [D("5000.00"), D("5000.00")]
     # 2025's surplus waits in 118 until the assembly allocates it; 2026's own result is 600.
     assert _row(report, "p_instance", 1).cells[1:] == [D("1200.00"), D("0.00")]
     assert _row(report, "p_resultat", 1).cells[1:] == [D("600.00"), D("1200.00")]
     assert _row(report, "total", 1).cells[1:] == [D("6800.00"), D("6200.00")]
     assert report.facts["previous_total_assets"] == report.facts["previous_total_liabilities"] == D("6200.00")
+    assert report.facts["unmapped_accounts"] == ""
+
+
+def test_assets_show_gross_depreciation_and_net(ledger):
+    """A computer bought 4,000 and depreciated 1,000 shows gross 4,000, depreciation 1,000 and net
+    3,000 on the Bilan's assets; the totals add each column, and the Bilan still balances."""
+    _association, treasurer = ledger
+    simple_entry(treasurer, date(2026, 4, 1), "2355", "5141", "4000.00", journal_code="BNQ")
+    simple_entry(treasurer, date(2026, 12, 31), "6193", "2835", "1000.00", journal_code="OD")
+    report = bilan_report(year_of(date(2026, 1, 1)))
+    columns = [column.key for column in report.tables[0].columns]
+    assert columns == ["label", "gross", "contra", "current", "previous"]
+    assert _row(report, "a_corp", 0).cells[1:] == [D("4000.00"), D("1000.00"), D("3000.00"), D("0.00")]
+    assert _row(report, "total_1", 0).cells[1:4] == [D("4000.00"), D("1000.00"), D("3000.00")]
+    # Cash and bank: 6,800 less the 4,000 paid for the computer.
+    assert _row(report, "a_treso", 0).cells[1:4] == [D("2800.00"), D("0.00"), D("2800.00")]
+    assert _row(report, "total", 0).cells[1:4] == [D("6800.00"), D("1000.00"), D("5800.00")]
+    assert report.facts["balanced"] and report.facts["total_assets"] == D("5800.00")
     assert report.facts["unmapped_accounts"] == ""
 
 
@@ -124,3 +143,78 @@ def test_projects_report(books):
     )  # fmt: skip
     row = _row(projects_report(year_of(date(2025, 1, 1))), "P1")
     assert row.cells[1:] == [D("0.00"), D("400.00"), D("-400.00"), D("1000.00"), D("600.00")]
+
+
+def test_a_project_has_its_own_budget_beside_the_associations(books):
+    """A funder asks for its project's budget vs actual: the project's lines are its budget, its
+    actual is what was posted on lines carrying the project, and the association's budget is apart."""
+    from django.db import IntegrityError, transaction
+
+    from finance.models import BudgetLine
+    from finance.services.entries import LineInput, entry_create
+    from finance.services.projects import project_save
+    from finance.tests.helpers import journal
+
+    _association, treasurer = books
+    year = year_of(date(2025, 1, 1))
+    project = project_save(actor=treasurer, code="P1", name_ar="مشروع", name_fr="Projet", budget="1000")
+    entry_create(
+        actor=treasurer, journal_id=journal("CAI").pk, date=date(2025, 5, 5), label="x", post=True,
+        lines=[LineInput(account("6125").pk, debit=D("400"), project_id=project.pk),
+               LineInput(account("5161").pk, credit=D("400"))],
+    )  # fmt: skip
+    simple_entry(treasurer, date(2025, 6, 1), "6125", "5161", "150.00", journal_code="CAI")  # no project
+    supplies = account("6125").pk
+    budget_save(actor=treasurer, year_id=year.pk, amounts={supplies: "1000"}, project_id=project.pk)
+    budget_save(actor=treasurer, year_id=year.pk, amounts={supplies: "2000"})
+    of_project = budget_vs_actual(year, project)
+    assert _row(of_project, "6125", 1).cells[1:5] == [D("1000.00"), D("400.00"), D("-600.00"), D("40.0")]
+    whole = budget_vs_actual(year)
+    assert _row(whole, "6125", 1).cells[1:4] == [D("2000.00"), D("550.00"), D("-1450.00")]
+    # Saving the project's budget again changes its line, never the association's.
+    budget_save(actor=treasurer, year_id=year.pk, amounts={supplies: "800"}, project_id=project.pk)
+    assert set(BudgetLine.objects.values_list("project_id", "amount")) == {
+        (None, D("2000.00")),
+        (project.pk, D("800.00")),
+    }
+    # One line per year, project and account, in the database too.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BudgetLine.objects.create(fiscal_year=year, project=project, account_id=supplies, amount=D("1"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BudgetLine.objects.create(fiscal_year=year, project=None, account_id=supplies, amount=D("1"))
+
+
+def test_a_project_budget_page_saves_apart_and_the_report_follows(books):
+    from django.test import Client
+    from django.urls import reverse
+
+    from associations.tenancy import association_scope
+    from finance.models import BudgetLine
+    from finance.services.projects import project_save
+
+    association, treasurer = books
+    with association_scope(association):
+        year = year_of(date(2025, 1, 1))
+        project = project_save(actor=treasurer, code="P1", name_ar="مشروع", name_fr="Projet", budget="1000")
+        supplies = account("6125").pk
+    client = Client(headers={"Accept-Language": "ar"})
+    client.force_login(treasurer)
+    page = reverse("money:budget", args=[association.slug])
+    shown = client.get(page, {"year": year.pk, "project": project.pk})
+    assert shown.status_code == 200 and "مشروع" in shown.text
+    saved = client.post(page, {"year": year.pk, "project": project.pk, f"amount_{supplies}": "700"})
+    assert saved.status_code == 302 and f"project={project.pk}" in saved["Location"]
+    with association_scope(association):
+        assert list(BudgetLine.objects.values_list("project_id", "amount")) == [(project.pk, D("700.00"))]
+    assert client.get(page, {"year": year.pk, "project": 999999}).status_code == 404
+    report = client.get(
+        reverse("money:report_budget", args=[association.slug]), {"year": year.pk, "project": project.pk}
+    )
+    assert report.status_code == 200 and "700" in report.text
+    api = client.get(
+        f"/api/v1/associations/{association.slug}/finance/reports/budget/",
+        {"year": year.pk, "project": project.pk},
+    )
+    assert api.status_code == 200
+    rows = {row["key"]: row["cells"] for row in api.json()["tables"][1]["rows"]}
+    assert rows["6125"][1] == "700.00"

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('finance', '0011_instalment_donation_declaration_keys_lead_with_association'),
+        ('finance', '0013_budget_per_project'),
     ]
 
     operations = [
