@@ -159,7 +159,11 @@ def _gross_table(layout, lines, year, previous, balances, now, before) -> Table:
             Column(f"{_year_label(year)} — {_('Gross')}", numeric=True, key="gross"),
             Column(_("Depreciation and provisions"), numeric=True, key="contra"),
             Column(f"{_year_label(year)} — {_('Net')}", numeric=True, key="current"),
-            Column(f"{_year_label(previous)} — {_('Net')}", numeric=True, key="previous"),
+            Column(
+                f"{_year_label(previous)} — {_('Net')}" if previous is not None else "—",
+                numeric=True,
+                key="previous",
+            ),
         ],
     )
     for line in lines:
