@@ -187,5 +187,7 @@ def test_compliance_is_one_query_and_the_summary_does_not_grow_with_associations
         compliance_summary(association_ids=[boards[0].association.pk])
     with CaptureQueriesContext(connection) as three:
         summary = compliance_summary(association_ids=[b.association.pk for b in boards])
-    assert len(one.captured_queries) == len(three.captured_queries) <= 10
+    # Seven reads; on PostgreSQL, entering and leaving the cross-tenant scope adds its own
+    # statements (row-level security settings): 11 there. What matters is that it does not grow.
+    assert len(one.captured_queries) == len(three.captured_queries) <= 12
     assert summary.with_late_declarations == 3
