@@ -138,6 +138,8 @@ class Tenant:
     assembly_document: object = None
     platform_lesson: object = None  # a file lesson of A's platform course (global content)
     course_invitation_token: str = ""  # an outside participant's invitation link to A's session
+    course_invitation: object = None
+    participant_token: str = ""  # the signed link to that participant's own page
     volunteer: object = None  # resources: a volunteer with hours, staff, an item, premises with a document
     volunteer_hours: object = None
     staff: object = None
@@ -508,10 +510,13 @@ def _build_training(tenant: Tenant, label: str) -> None:
             enrolment=tenant.enrolment,
             document=tenant.document,
         )
-        _invitation, tenant.course_invitation_token = training_services.course_invitation_create(
+        tenant.course_invitation, tenant.course_invitation_token = training_services.course_invitation_create(
             actor=president, session_id=tenant.session.pk, full_name=f"Outsider {label}",
             email=f"participant-{label}@example.ma",
         )  # fmt: skip
+        tenant.participant_token = training_services.participant_page_token(
+            tenant.course_invitation.participant
+        )
         module = Module.objects.create(course=tenant.course, title_ar="وحدة", title_fr="Module")
         tenant.lesson = Lesson.objects.create(
             module=module,
@@ -572,6 +577,8 @@ def _build_governance(tenant: Tenant, label: str) -> None:
         governance_services.poll_open(actor=president, poll_id=tenant.poll.pk)
         assembly.refresh_from_db()
         tenant.assembly = assembly
+
+
 def _build_resources(tenant: Tenant, label: str) -> None:
     """A volunteer with hours, a staff member, an inventory item and premises with a document."""
     from datetime import timedelta

@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from associations import views as association_views
 from associations.seams import api_urlpatterns
 from documents import views as documents_views
+from finance import receipt_link_views
 from members import views as members_views
 
 # The admin logs in through allauth, so its rate limits and two-factor step apply there too.
@@ -46,6 +47,8 @@ urlpatterns = [
     path("training/", include("training.public_urls")),
     path("ministry/", include("ministry.urls")),
     path("verify/<str:document_token>", documents_views.verify, name="verify"),
+    # A payer's signed, expiring link to a receipt's PDF (the signature is the key).
+    path("receipt/<str:receipt_signature>/", receipt_link_views.receipt_by_link, name="receipt_link"),
     path("join/<slug:association_slug>/", members_views.join, name="join"),
     path("p/<slug:association_slug>/", include("communication.public_urls")),
     path("me/claim/<str:token>/", members_views.claim, name="member_claim"),

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import pagination, serializers, status
 from rest_framework.response import Response
 
-from associations.api_base import ScopedPrimaryKeyRelatedField, TenantAPIView
+from associations.api_base import ScopedPrimaryKeyRelatedField, StrictCharField, TenantAPIView
 from associations.capabilities import has_capability
 from finance import funding_selectors
 from finance.models import (
@@ -32,7 +32,7 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 class FunderSerializer(serializers.ModelSerializer):
     class Meta:
         model = Funder
-        fields = ["id", "name", "funder_type", "country", "notes"]
+        fields = ["id", "name", "funder_type", "country", "email", "notes"]
         read_only_fields = ["id"]
 
 
@@ -65,6 +65,18 @@ class GrantCreateSerializer(serializers.Serializer):
     reference = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
     project = ScopedPrimaryKeyRelatedField(model=Project, required=False, allow_null=True, default=None)
     purpose = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class GrantUpdateSerializer(serializers.Serializer):
+    """A change to a grant agreement: only the fields sent change."""
+
+    name = StrictCharField(max_length=200, required=False)
+    funder = ScopedPrimaryKeyRelatedField(model=Funder, required=False)
+    amount_granted = serializers.DecimalField(**MONEY, required=False)
+    signed_on = serializers.DateField(required=False, allow_null=True)
+    reference = StrictCharField(max_length=80, required=False, allow_blank=True)
+    project = ScopedPrimaryKeyRelatedField(model=Project, required=False, allow_null=True)
+    purpose = StrictCharField(max_length=2000, required=False, allow_blank=True)
 
 
 class InstalmentSerializer(serializers.ModelSerializer):
@@ -239,6 +251,7 @@ class FunderListView(_FundingView):
             funder_type=data["funder_type"],
             country=data.get("country", ""),
             notes=data.get("notes", ""),
+            email=data.get("email", ""),
         )
         return Response(FunderSerializer(funder).data, status=status.HTTP_201_CREATED)
 
@@ -284,6 +297,26 @@ class GrantDetailView(_FundingView):
     def get(self, request, association_slug: str, grant_id: int):
         return Response(GrantSerializer(self.get_object()).data)
 
+    @extend_schema(
+        operation_id="finance_grants_partial_update",
+        request=GrantUpdateSerializer,
+        responses={200: GrantSerializer},
+    )
+    def patch(self, request, association_slug: str, grant_id: int):
+        """Change the agreement; refused (400, nothing changed) when it would contradict the
+        instalments already received (amount below them, another funder or project, signed after)."""
+        grant = self.get_object()
+        payload = GrantUpdateSerializer(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        if "funder" in data:
+            data["funder_id"] = data.pop("funder").pk
+        if "project" in data:
+            project = data.pop("project")
+            data["project_id"] = project.pk if project else None
+        services.grant_update(actor=request.user, grant_id=grant.pk, **data)
+        return Response(GrantSerializer(funding_selectors.grant_detail(grant.pk)).data)
+
 
 class InstalmentListView(_FundingView):
     """A grant's instalments; POST records one (posted to the grant account of the funder's type)."""
@@ -298,7 +331,10 @@ class InstalmentListView(_FundingView):
     def get(self, request, association_slug: str, grant_id: int):
         grant = self.get_object()
         found = (
-            GrantInstalment.objects.filter(grant=grant).select_related("entry").prefetch_related("declarations").order_by("id")
+            GrantInstalment.objects.filter(grant=grant)
+            .select_related("entry")
+            .prefetch_related("declarations")
+            .order_by("id")
         )
         return Response(InstalmentSerializer(found, many=True).data)
 

@@ -16,6 +16,7 @@ from finance import (
     funding_selectors,
 )
 from finance.audit_actions import LABELS
+from finance.funding_demo import seed_funding
 
 FUNDING_LABELS = {
     **LABELS,
@@ -24,6 +25,22 @@ FUNDING_LABELS = {
     "donor": _("donor"),
     "nature": _("nature"),
     "days": _("days"),
+    "email": _("e-mail"),
+    "country": _("country"),
+    "notes": _("notes"),
+    "funder_type": _("type of funder"),
+}
+# The fields of a grant agreement, in the order of its form.
+GRANT_LABELS = {
+    **FUNDING_LABELS,
+    "grant": _("grant agreement"),
+    "name": _("name"),
+    "funder": _("funder"),
+    "amount_granted": _("amount granted (MAD)"),
+    "signed_on": _("signed on"),
+    "reference": _("agreement reference"),
+    "project": _("restricted to project"),
+    "purpose": _("purpose"),
 }
 
 for action in (
@@ -37,6 +54,18 @@ for action in (
         key="finance.grant.created",
         label=_("Grant agreement recorded"),
         sentence=_("%(actor)s recorded the grant agreement %(name)s with %(funder)s for %(amount)s MAD"),
+        field_labels=FUNDING_LABELS,
+    ),
+    seams.AuditAction(
+        key="finance.grant.changed",
+        label=_("Grant agreement changed"),
+        sentence=_("%(actor)s changed the grant agreement %(grant)s: %(fields)s"),
+        field_labels=GRANT_LABELS,
+    ),
+    seams.AuditAction(
+        key="finance.funder.changed",
+        label=_("Funder changed"),
+        sentence=_("%(actor)s changed the funder %(funder)s: %(fields)s"),
         field_labels=FUNDING_LABELS,
     ),
     seams.AuditAction(
@@ -146,3 +175,6 @@ seams.register_next_action(
     )
 )
 seams.register_api_routes(seams.ApiRoutes(key="finance.funding", module="finance.funding_api_urls", order=32))
+seams.register_demo_seeder(
+    seams.DemoSeeder(key="finance.funding", seed=seed_funding, depends_on=("finance",), order=50)
+)

@@ -22,6 +22,11 @@ class FunderForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     funder_type = forms.ChoiceField(label=_("Type of funder"), choices=[("", ""), *list(FunderType.choices)])
     country = forms.CharField(label=_("Country (foreign funders)"), max_length=100, required=False)
+    email = forms.EmailField(
+        label=_("Contact e-mail (optional)"),
+        required=False,
+        help_text=_("When given, the receipt of each instalment received is sent there."),
+    )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs) -> None:
@@ -38,12 +43,19 @@ class GrantForm(forms.Form):
     project = forms.ChoiceField(label=_("Restricted to project (optional)"), required=False)
     purpose = forms.CharField(label=_("Purpose"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, keep_project_id=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["funder"].choices = [("", "")] + [
             (str(f.pk), f.name) for f in Funder.objects.order_by("name")
         ]
-        self.fields["project"].choices = _project_choices()
+        self.fields["project"].choices = choices = _project_choices()
+        if keep_project_id and str(keep_project_id) not in {value for value, _label in choices}:
+            # The agreement's project, archived since: still the one it is restricted to.
+            from finance.models import Project
+
+            kept = Project.objects.filter(pk=keep_project_id).first()
+            if kept is not None:
+                self.fields["project"].choices = [*self.fields["project"].choices, (str(kept.pk), str(kept))]
         style_fields(self)
 
 

@@ -73,8 +73,13 @@ def public_money_of(year: FiscalYear | None) -> PublicMoney:
 
 
 def grants() -> QuerySet[Grant]:
+    # An instalment whose receipt was cancelled was reversed in the books: not received.
     return Grant.objects.select_related("funder", "project").annotate(
-        received=Coalesce(Sum("instalments__amount"), Value(ZERO), output_field=MONEY)
+        received=Coalesce(
+            Sum("instalments__amount", filter=Q(instalments__payment__cancelled_at=None)),
+            Value(ZERO),
+            output_field=MONEY,
+        )
     )
 
 

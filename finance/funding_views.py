@@ -88,6 +88,32 @@ def funders(request: HttpRequest, association_slug: str) -> HttpResponse:
     )
 
 
+@requires("finance.post")
+@require_http_methods(["GET", "POST"])
+def funder_edit(request: HttpRequest, association_slug: str, funder_id: int) -> HttpResponse:
+    funder = Funder.objects.filter(pk=funder_id).first()
+    if funder is None:
+        raise Http404
+    initial = {key: getattr(funder, key) for key in ("name", "funder_type", "country", "email", "notes")}
+    form = FunderForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.funder_update(actor=request.user, funder_id=funder.pk, **form.cleaned_data)
+        except NotFound as exc:
+            raise Http404 from exc
+        except WaslError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Funder saved."))
+            return redirect("funding:funders", association_slug=association_slug)
+    return render(
+        request,
+        "finance/funding/funder_edit.html",
+        {"form": form, "funder": funder},
+        status=400 if form.errors else 200,
+    )
+
+
 @requires("finance.view")
 @require_GET
 def grants(request: HttpRequest, association_slug: str) -> HttpResponse:
@@ -183,6 +209,52 @@ def instalment(request: HttpRequest, association_slug: str, grant_id: int) -> Ht
                     account_code=FUNDER_ACCOUNT_CODES[found.funder.funder_type],
                 )
     return render(request, template, context, status=400 if form.errors else 200)
+
+
+@requires("finance.post")
+@require_http_methods(["GET", "POST"])
+def grant_edit(request: HttpRequest, association_slug: str, grant_id: int) -> HttpResponse:
+    """Change an agreement. The service refuses what would contradict the instalments received."""
+    found = funding_selectors.grant_detail(grant_id)
+    if found is None:
+        raise Http404
+    initial = {
+        "name": found.name,
+        "funder": str(found.funder_id),
+        "amount_granted": f"{found.amount_granted:.2f}",
+        "signed_on": found.signed_on,
+        "reference": found.reference,
+        "project": str(found.project_id or ""),
+        "purpose": found.purpose,
+    }
+    form = GrantForm(request.POST or None, initial=initial, keep_project_id=found.project_id)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.grant_update(
+                actor=request.user,
+                grant_id=found.pk,
+                name=data["name"],
+                funder_id=data["funder"],
+                amount_granted=data["amount_granted"],
+                signed_on=data["signed_on"],
+                reference=data["reference"],
+                project_id=data["project"] or None,
+                purpose=data["purpose"],
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except WaslError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Grant agreement saved."))
+            return redirect("funding:grant", association_slug=association_slug, grant_id=found.pk)
+    return render(
+        request,
+        "finance/funding/grant_edit.html",
+        {"form": form, "grant": found},
+        status=400 if form.errors else 200,
+    )
 
 
 @requires("finance.post")

@@ -329,22 +329,66 @@ def _year_label(start: date, end: date) -> str:
     return str(start.year) if start.year == end.year else f"{start.year}-{end.year}"
 
 
+def _paid_on(on_date: date):
+    """What payments had settled of each due on `on_date`, as an expression on `Due` rows.
+
+    `paid` is what the payments not cancelled settle today. Back then, the allocations of payments
+    received after `on_date` had not been made yet (taken off), and those of a payment cancelled
+    after `on_date` still counted (put back: its reversal entry is dated later). No payment and no
+    reversal is dated in the future, so from today on this is `paid` itself and no subquery runs.
+    """
+    from django.db.models import Case, DecimalField, OuterRef, Subquery, Value, When
+    from django.db.models.functions import Coalesce
+
+    from finance.models import Allocation
+
+    if on_date >= timezone.localdate():
+        return F("paid")
+    money = DecimalField(max_digits=14, decimal_places=2)
+    later = Q(payment__cancelled_at=None, payment__date__gt=on_date)
+    cancelled_later = Q(payment__cancelled_at__isnull=False, payment__date__lte=on_date) & Q(
+        payment__reversal_entry__date__gt=on_date
+    )
+    correction = (
+        Allocation.objects.filter(due=OuterRef("pk"))
+        .filter(later | cancelled_later)
+        .values("due")
+        .annotate(
+            total=Sum(
+                Case(
+                    When(later, then=F("amount")),
+                    default=-F("amount"),
+                    output_field=money,
+                )
+            )
+        )
+        .values("total")
+    )
+    return F("paid") - Coalesce(Subquery(correction, output_field=money), Value(ZERO), output_field=money)
+
+
 def _owing_dues(on_date: date):
+    """The dues owed on `on_date`: fallen due by then, not waived, not settled by the payments
+    received by then. Annotated with `paid_then`."""
     from finance.models import Due
 
-    return Due.objects.filter(waived_at=None, due_date__lte=on_date, paid__lt=F("amount"))
+    return (
+        Due.objects.filter(waived_at=None, due_date__lte=on_date)
+        .annotate(paid_then=_paid_on(on_date))
+        .filter(paid_then__lt=F("amount"))
+    )
 
 
 def member_standing(member, on_date: date | None = None) -> MemberStanding:
     """The member's standing on `on_date` (today by default), in one query: the dues due by then,
-    not waived, less what payments allocated to them."""
+    not waived, less what the payments received by then allocated to them."""
     on_date = on_date or timezone.localdate()
     member_id = getattr(member, "pk", member)
     rows = (
         _owing_dues(on_date)
         .filter(member_id=member_id)
         .values("fiscal_year__start_date", "fiscal_year__end_date")
-        .annotate(owed=Sum(F("amount") - F("paid")))
+        .annotate(owed=Sum(F("amount") - F("paid_then")))
         .order_by("fiscal_year__start_date")
     )
     by_year = tuple(
@@ -360,7 +404,8 @@ def member_standing(member, on_date: date | None = None) -> MemberStanding:
 
 def member_ids_owing(*, on_date: date | None = None) -> set[int]:
     """The ids of the members of the current association who owe dues on `on_date` (today by
-    default): one query, for voter rolls, lists and the "owes dues" filter."""
+    default, counting the payments received by then): one query, for voter rolls, lists and the
+    "owes dues" filter."""
     on_date = on_date or timezone.localdate()
     return set(_owing_dues(on_date).values_list("member_id", flat=True).distinct())
 

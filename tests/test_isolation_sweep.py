@@ -88,10 +88,14 @@ def fillers(tenant, slug: str) -> dict[str, str]:
         "fmt": "csv",
         "national_report_id": "1",
         "grant_id": str(tenant.grant.pk),
+        "funder_id": str(tenant.grant.funder_id),
         "donor_id": str(tenant.donor.pk),
         "foreign_declaration_id": str(tenant.foreign_declaration.pk),
         "due_id": str(tenant.due.pk),
         "receipt_id": str(tenant.receipt.pk),
+        # The payer's signed link to a receipt's PDF is the key itself (like an invitation token):
+        # what a stranger can make is A's ids under a signature of their own, which must give nothing.
+        "receipt_signature": f"{tenant.association.pk}.{tenant.receipt.pk}:1xXic5:not-signed-by-wasl",
         "mandate_id": str(tenant.mandate.pk),
         "declaration_id": str(tenant.declaration.pk),
         "minutes_id": str(tenant.minutes.pk),
@@ -107,6 +111,12 @@ def fillers(tenant, slug: str) -> dict[str, str]:
         # The outside participant's link (public: the token is the key; it shows no address and
         # takes a place only with the invitee's confirmation).
         "invitation_token": tenant.course_invitation_token,
+        "course_invitation_id": str(tenant.course_invitation.pk),
+        "participant_id": str(tenant.course_invitation.participant_id),
+        # The participant's own page (public: the signed link is the key; it shows no address) and
+        # a certificate that is not theirs (A's member's): 404.
+        "participant_token": tenant.participant_token,
+        "participant_certificate_id": str(tenant.certificate.pk),
     }
 
 

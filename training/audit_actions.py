@@ -47,6 +47,21 @@ for key, label, sentence in (
         _("%(actor)s invited an outside participant to course %(target)s"),
     ),
     (
+        "training.enrolment.paid",
+        _("Training seat paid"),
+        _("%(actor)s recorded the payment of enrolment %(target)s (receipt %(receipt)s)"),
+    ),
+    (
+        "training.invitation.withdrawn",
+        _("Invitation withdrawn"),
+        _("%(actor)s withdrew an invitation to course %(target)s"),
+    ),
+    (
+        "training.participant.page_sent",
+        _("Participant's page link sent"),
+        _("%(actor)s sent an outside participant the link to their training page"),
+    ),
+    (
         "training.certificate.revoked",
         _("Certificate revoked"),
         _("%(actor)s revoked training certificate %(target)s"),
@@ -57,7 +72,13 @@ for key, label, sentence in (
             key=key,
             label=label,
             sentence=sentence,
-            field_labels={"status": _("status"), "fields": _("fields recorded"), "day": _("day")},
+            field_labels={
+                "status": _("status"),
+                "fields": _("fields recorded"),
+                "day": _("day"),
+                "amount": _("amount (MAD)"),
+                "receipt": _("receipt"),
+            },
             values={"status": STATUS_WORDS | dict(AttendanceStatus.choices)},
             hidden=(
                 "session",

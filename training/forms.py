@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from associations.forms import style_fields
 from associations.models import Region
+from finance.models import PaymentMethod
 from training.models import AttendanceStatus, Format, LessonKind, PlatformCourse, Theme
 from training.selectors import CatalogueFilter
 
@@ -94,6 +95,11 @@ class SessionForm(forms.Form):
     price = forms.DecimalField(
         label=_("Price (MAD, 0 = free)"), min_value=0, max_digits=10, decimal_places=2, initial=0
     )
+    payment_required = forms.BooleanField(
+        label=_("A seat is confirmed only once paid"),
+        required=False,
+        help_text=_("Priced sessions: no attendance and no certificate before the payment is recorded."),
+    )
     day_1 = forms.DateField(label=_("Day 1"), widget=forms.DateInput(attrs={"type": "date"}))
     day_2 = forms.DateField(label=_("Day 2"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     day_3 = forms.DateField(label=_("Day 3"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -104,8 +110,10 @@ class SessionForm(forms.Form):
         label=_("Ends at"), initial=time(17, 0), widget=forms.TimeInput(attrs={"type": "time"})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, platform: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if platform:  # a platform session is not paid to an association
+            del self.fields["payment_required"]
         style_fields(self)
 
     def clean(self):
@@ -138,6 +146,8 @@ class SessionForm(forms.Form):
             "trainers": data.get("trainers") or "",
             "price": data["price"],
         }
+        if "payment_required" in self.fields:
+            values["payment_required"] = data.get("payment_required", False)
         return values, dates
 
 
@@ -284,14 +294,53 @@ class JoinForm(forms.Form):
 
 
 class AttendanceStatusForm(forms.Form):
-    """Add a status, or change one by its code."""
+    """Add a status (a new code), or change one (its code carried in a hidden field)."""
 
-    code = forms.SlugField(label=_("Code"), max_length=20, help_text=_("e.g. present, late, online"))
+    code = forms.SlugField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("A short key in Latin letters, digits, - or _ (not shown to learners)."),
+    )
     label_ar = forms.CharField(label=_("Label in Arabic"), max_length=60)
     label_fr = forms.CharField(label=_("Label in French"), max_length=60)
     counts_as_attended = forms.BooleanField(label=_("Counts as attended for completion"), required=False)
     is_active = forms.BooleanField(label=_("Offered at check-in"), required=False, initial=True)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if editing:  # changing a status: its code is the key, carried but not shown
+            self.fields["code"].widget = forms.HiddenInput()
         style_fields(self)
+
+
+class EnrolmentPaymentForm(forms.Form):
+    """Record the payment of a priced session's seat: how and when it was paid (the amount is the
+    session's price, the payer the learner)."""
+
+    method = forms.ChoiceField(label=_("Paid by"), choices=PaymentMethod.choices, initial=PaymentMethod.CASH)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    cheque_number = forms.CharField(label=_("Cheque number"), max_length=30, required=False)
+    bank_name = forms.CharField(label=_("Bank"), max_length=80, required=False)
+    reference = forms.CharField(label=_("Transfer or wallet reference"), max_length=60, required=False)
+    account = forms.ChoiceField(label=_("Cash box or bank account"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from finance.services.simple import treasury_accounts
+
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+        self.fields["account"].choices = [("", _("The usual one for this method"))] + [
+            (str(a.pk), str(a)) for a in treasury_accounts()
+        ]
+        style_fields(self)
+
+    def service_values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "method": data["method"],
+            "date": data["date"],
+            "treasury_account_id": int(data["account"]) if data.get("account") else None,
+            "cheque_number": data.get("cheque_number") or "",
+            "bank_name": data.get("bank_name") or "",
+            "reference": data.get("reference") or "",
+        }

@@ -111,7 +111,7 @@ class SessionContent(models.Model):
         verbose_name=_("region"),
     )  # fmt: skip
     trainers = models.CharField(_("trainers"), max_length=300, blank=True)
-    # Cost is recorded now; payment with a receipt comes with the finance module.
+    # Cost: 0 = free. An association's priced session is paid through finance, with a receipt.
     price = models.DecimalField(
         _("price (MAD, 0 = free)"), max_digits=10, decimal_places=2, default=Decimal("0.00"),
         validators=[MinValueValidator(Decimal("0.00"))],
@@ -191,6 +191,9 @@ class Course(TenantModel, CourseContent):
 
 class Session(TenantModel, SessionContent):
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions")
+    # A priced session's seats are paid to the association (finance: a payment and its receipt).
+    # When set, a seat is confirmed only once paid: no attendance and no certificate before.
+    payment_required = models.BooleanField(_("seat confirmed only when paid"), default=False)
 
     class Meta(TenantModel.Meta):
         ordering = ["created_at"]
@@ -264,6 +267,11 @@ class Enrolment(TenantModel):
     )
     status = models.CharField(max_length=12, choices=EnrolmentStatus.choices)
     position = models.PositiveIntegerField()
+    # The payment of a priced session's seat (finance.Payment, with its receipt). A payment whose
+    # receipt was cancelled no longer counts: the enrolment shows unpaid again.
+    payment = models.ForeignKey(
+        "finance.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     enrolled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -317,6 +325,28 @@ class Enrolment(TenantModel):
         """The member, or the outside participant: both offer display_name, name_ar, name_latin,
         email and phone."""
         return self.member if self.member_id else self.participant
+
+    @property
+    def is_paid(self) -> bool:
+        return self.payment_id is not None and self.payment.cancelled_at is None
+
+    @property
+    def is_priced(self) -> bool:
+        """A seat paid to the association: an association's session with a price."""
+        return self.session_id is not None and self.session.price > 0
+
+    @property
+    def payment_due(self) -> bool:
+        return self.is_priced and not self.is_paid and self.status != EnrolmentStatus.CANCELLED
+
+    @property
+    def seat_confirmed(self) -> bool:
+        """Seated, and paid when the session confirms seats only once paid."""
+        if self.status not in (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED):
+            return False
+        if self.is_priced and self.session.payment_required:
+            return self.is_paid
+        return True
 
 
 class EnrolmentStatusChange(TenantModel):
@@ -412,6 +442,11 @@ class CourseInvitation(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Withdrawn by an officer before it was used: the link serves no more; the row stays.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta(TenantModel.Meta):
         ordering = ["-created_at"]

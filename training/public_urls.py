@@ -10,6 +10,16 @@ urlpatterns = [
     path("", views_public.catalogue, name="catalogue"),
     path("c/<str:course_token>/", views_public.platform_course, name="course"),
     path("join/<slug:association_slug>/<str:invitation_token>/", views_public.join, name="join"),
+    path(
+        "mine/<slug:association_slug>/<str:participant_token>/",
+        views_public.participant_page,
+        name="participant",
+    ),
+    path(
+        "mine/<slug:association_slug>/<str:participant_token>/certificates/<int:participant_certificate_id>.pdf",
+        views_public.participant_certificate,
+        name="participant_certificate",
+    ),
     path("manage/", views_public.manage_list, name="manage"),
     path("manage/<int:course_id>/", views_public.manage_course, name="manage_course"),
     path("manage/<int:course_id>/content/", views_public.manage_content, name="manage_content"),

@@ -150,7 +150,32 @@ def session_detail(*, session_id: int) -> Session | None:
 def session_enrolments(*, session=None, platform_session=None) -> QuerySet[Enrolment]:
     """This association's enrolments in one session, in arrival order."""
     kwargs = {"session": session} if session is not None else {"platform_session": platform_session}
-    return Enrolment.objects.filter(**kwargs).select_related("member", "participant").order_by("position")
+    return (
+        Enrolment.objects.filter(**kwargs)
+        .select_related("member", "participant", "payment", "session")
+        .order_by("position")
+    )
+
+
+def priced_enrolments(*, unpaid_only: bool = False) -> list[Enrolment]:
+    """The association's enrolments in its priced sessions (cancelled ones left out), newest
+    sessions first, each with its payment and receipt: what the treasurer collects. Two queries."""
+    from finance.models import Receipt, ReceiptKind
+
+    rows = list(
+        Enrolment.objects.filter(session__price__gt=0)
+        .exclude(status=EnrolmentStatus.CANCELLED)
+        .select_related("member", "participant", "payment", "session__course")
+        .prefetch_related(
+            Prefetch(
+                "payment__receipts",
+                queryset=Receipt.objects.filter(kind=ReceiptKind.RECEIPT).select_related("fiscal_year"),
+                to_attr="receipts_issued",
+            )
+        )
+        .order_by("-session__created_at", "position")
+    )
+    return [row for row in rows if row.payment_due] if unpaid_only else rows
 
 
 def platform_sessions_used() -> QuerySet[PlatformSession]:
@@ -192,7 +217,7 @@ def platform_session_managed(*, platform_session_id: int) -> PlatformSession | N
 def enrolment_detail(*, enrolment_id: int) -> Enrolment | None:
     return (
         Enrolment.objects.filter(pk=enrolment_id)
-        .select_related("member", "participant", "session__course", "platform_session__course")
+        .select_related("member", "participant", "session__course", "platform_session__course", "payment")
         .first()
     )
 
@@ -442,6 +467,43 @@ def session_invitations(*, session):
     return CourseInvitation.objects.filter(session=session).select_related("participant", "enrolment")
 
 
+def course_invitation_detail(*, invitation_id: int):
+    from training.models import CourseInvitation
+
+    return (
+        CourseInvitation.objects.filter(pk=invitation_id)
+        .select_related("participant", "session__course", "enrolment")
+        .first()
+    )
+
+
+def participant_last_invitation(*, participant_id: int):
+    """The latest invitation of an outside participant of this association (None: not one of ours)."""
+    from training.models import CourseInvitation
+
+    return CourseInvitation.objects.filter(participant_id=participant_id).order_by("-created_at").first()
+
+
+def participant_enrolments(*, participant) -> list[Enrolment]:
+    """An outside participant's own enrolments (theirs only), newest first, with their sessions."""
+    return list(
+        Enrolment.objects.filter(participant=participant)
+        .select_related("session__course", "payment")
+        .prefetch_related("session__dates")
+        .order_by("-created_at")
+    )
+
+
+def participant_certificates(*, participant):
+    from training.models import Certificate
+
+    return list(
+        Certificate.objects.filter(participant=participant)
+        .select_related("course", "document")
+        .order_by("-issued_at")
+    )
+
+
 @dataclass(frozen=True)
 class StatusChoice:
     code: str
@@ -463,6 +525,37 @@ def attendance_statuses(*, include_retired: bool = False) -> list[StatusChoice]:
         for row in rows
         if include_retired or row.is_active
     ]
+
+
+def attendance_status_values(*, code: str) -> dict | None:
+    """One status's values in both languages, to fill the form that changes it (None if unknown)."""
+    from django.utils import translation
+
+    from training.models import ATTENDED, AttendanceStatus, AttendanceStatusOption
+
+    row = AttendanceStatusOption.objects.filter(code=code).first()
+    if row is not None:
+        return {
+            "code": row.code,
+            "label_ar": row.label_ar,
+            "label_fr": row.label_fr,
+            "counts_as_attended": row.counts_as_attended,
+            "is_active": row.is_active,
+        }
+    if AttendanceStatusOption.objects.exists() or code not in AttendanceStatus.values:
+        return None
+    label = AttendanceStatus(code).label
+    with translation.override("ar"):
+        label_ar = str(label)
+    with translation.override("fr"):
+        label_fr = str(label)
+    return {
+        "code": code,
+        "label_ar": label_ar,
+        "label_fr": label_fr,
+        "counts_as_attended": code in ATTENDED,
+        "is_active": True,
+    }
 
 
 def attended_codes() -> set[str]:

@@ -176,6 +176,8 @@ def session_save(
         if session is None:
             raise NotFound()
     _apply_session_values(session, values)
+    if "payment_required" in values:
+        session.payment_required = bool(values["payment_required"])
     session.save()
     SessionDate.objects.filter(session=session).delete()
     SessionDate.objects.bulk_create([SessionDate(session=session, starts_at=s, ends_at=e) for s, e in dates])
@@ -397,6 +399,8 @@ def course_invitation_for_token(*, raw_token: str, lock: bool = False) -> Course
     invitation = found.select_related("session__course", "participant").first()
     if invitation is None:
         raise NotFound(_("This invitation does not exist."))
+    if invitation.withdrawn_at is not None:
+        raise WaslError(_("This invitation was withdrawn by the association."), code="invitation_withdrawn")
     if invitation.used_at is not None:
         raise WaslError(_("This invitation has already been used."), code="invitation_used")
     if invitation.expires_at <= timezone.now():
@@ -419,6 +423,109 @@ def course_invitation_accept(*, raw_token: str) -> Enrolment:
     invitation.enrolment = enrolment
     invitation.save(update_fields=["used_at", "enrolment"])
     return enrolment
+
+
+@transaction.atomic
+def course_invitation_withdraw(*, actor, invitation_id: int) -> CourseInvitation:
+    """Withdraw an invitation not used yet: its link serves no more (a translated refusal), the row
+    and its participant stay in the history. A used one is refused: cancel the enrolment instead."""
+    invitation = (
+        CourseInvitation.objects.select_for_update(of=("self",))
+        .select_related("session__course")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None:
+        raise NotFound()
+    if invitation.withdrawn_at is not None:
+        raise WaslError(_("This invitation is already withdrawn."), code="invitation_withdrawn")
+    if invitation.used_at is not None:
+        raise WaslError(
+            _("This invitation was used: cancel the enrolment it took instead."), code="invitation_used"
+        )
+    invitation.withdrawn_at = timezone.now()
+    invitation.withdrawn_by = actor
+    invitation.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    audit_record(
+        actor=actor,
+        action="training.invitation.withdrawn",
+        target=invitation.session.course,
+        changes={"session": invitation.session_id, "invitation": invitation.pk},
+    )
+    return invitation
+
+
+# --- An outside participant's own page, by a signed, expiring link ------------------------------
+
+PARTICIPANT_LINK_SALT = "training.participant-page"
+PARTICIPANT_LINK_DAYS = 30
+
+
+def participant_page_token(participant: Participant) -> str:
+    """A signed, timestamped token naming one participant of one association (nothing secret in
+    it: the signature is the key; it expires after PARTICIPANT_LINK_DAYS)."""
+    from django.core import signing
+
+    return signing.dumps({"a": participant.association_id, "p": participant.pk}, salt=PARTICIPANT_LINK_SALT)
+
+
+def participant_for_page_token(*, token: str, association_id: int) -> Participant:
+    """The participant a link names, in the current association: NotFound for a tampered token or
+    another association's, a translated refusal for an expired one."""
+    from django.core import signing
+
+    try:
+        data = signing.loads(
+            token or "", salt=PARTICIPANT_LINK_SALT, max_age=timedelta(days=PARTICIPANT_LINK_DAYS)
+        )
+    except signing.SignatureExpired:
+        raise WaslError(
+            _("This link has expired. Ask the association to send you a new one."), code="link_expired"
+        ) from None
+    except signing.BadSignature:
+        raise NotFound() from None
+    if not isinstance(data, dict) or data.get("a") != association_id or not isinstance(data.get("p"), int):
+        raise NotFound()
+    participant = Participant.objects.filter(pk=data["p"]).first()
+    if participant is None:
+        raise NotFound()
+    return participant
+
+
+def participant_page_url(participant: Participant) -> str:
+    association = Association.objects.only("slug").get(pk=participant.association_id)
+    return absolute_url(
+        reverse(
+            "training_public:participant",
+            kwargs={
+                "association_slug": association.slug,
+                "participant_token": participant_page_token(participant),
+            },
+        )
+    )
+
+
+def participant_page_send(*, actor, participant_id: int) -> bool:
+    """Send an outside participant the link to their own page (enrolments, certificates) through the
+    outbox, by e-mail or SMS. False when they gave neither address."""
+    participant = Participant.objects.filter(pk=participant_id).first()
+    if participant is None:
+        raise NotFound()
+    if not (participant.email or participant.phone):
+        return False
+    _tell_member(
+        participant,
+        template_key="training.participant_page",
+        dedup_key=f"training:participant-page:{participant.pk}:{secrets.token_hex(6)}",
+        context={"link": participant_page_url(participant), "days": PARTICIPANT_LINK_DAYS},
+    )
+    audit_record(
+        actor=actor,
+        action="training.participant.page_sent",
+        target=participant,
+        changes={"participant": participant.pk},
+    )
+    return True
 
 
 @transaction.atomic
@@ -577,12 +684,16 @@ def attendance_record(*, actor, enrolment_id: int, day, status: str) -> Attendan
             code="status_not_configured",
         )
     enrolment = (
-        Enrolment.objects.select_related("session", "platform_session").filter(pk=enrolment_id).first()
+        Enrolment.objects.select_related("session", "platform_session", "payment")
+        .filter(pk=enrolment_id)
+        .first()
     )
     if enrolment is None:
         raise NotFound()
     if enrolment.status not in (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED):
         raise WaslError(_("Only an enrolled learner's attendance can be taken."), code="not_enrolled")
+    if not enrolment.seat_confirmed:
+        raise WaslError(_("This seat is confirmed only once paid: record the payment first."), code="unpaid")
     if day not in session_days(enrolment.the_session):
         raise WaslError(_("The session does not meet on that day."), field="day")
     attendance, _created = Attendance.objects.update_or_create(
@@ -644,13 +755,13 @@ def enrolment_complete_if_due(*, actor, enrolment_id: int) -> Certificate | None
     certificate (once per learner and course). Returns the certificate, or None if not due."""
     enrolment = (
         Enrolment.objects.select_for_update(of=("self",))
-        .select_related("member", "participant", "session__course", "platform_session__course")
+        .select_related("member", "participant", "session__course", "platform_session__course", "payment")
         .filter(pk=enrolment_id)
         .first()
     )
     if enrolment is None:
         raise NotFound()
-    if enrolment.status not in (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED):
+    if not enrolment.seat_confirmed:  # not seated, or a seat confirmed only once paid
         return None
     course = enrolment.the_session.course
     if not completion_rule_met(enrolment, course):
@@ -700,6 +811,8 @@ def certificate_issue(*, actor, enrolment: Enrolment) -> Certificate:
         **learner_kwargs, enrolment=enrolment, document=document, **course_kwargs
     )
     audit_record(actor=actor, action="training.certificate.issued", target=certificate, changes={})
+    if enrolment.participant_id:  # an outside participant has no account: their page's link
+        participant_page_send(actor=actor, participant_id=enrolment.participant_id)
     return certificate
 
 
@@ -738,3 +851,81 @@ def evaluation_submit(*, actor, enrolment_id: int, rating: int, comment: str = "
     if Evaluation.objects.filter(enrolment=enrolment).exists():
         raise WaslError(_("You have already evaluated this session."), code="duplicate")
     return Evaluation.objects.create(enrolment=enrolment, rating=int(rating), comment=comment.strip()[:2000])
+
+
+# --- Paid sessions: the seat's payment through finance, with its receipt -------------------------
+
+
+@transaction.atomic
+def enrolment_payment_record(
+    *,
+    actor,
+    enrolment_id: int,
+    method: str,
+    date,
+    treasury_account_id: int | None = None,
+    cheque_number: str = "",
+    bank_name: str = "",
+    reference: str = "",
+    payer_email: str = "",
+    payer_phone: str = "",
+):
+    """Record the payment of a priced session's seat: the session's price, paid by the learner (a
+    member, or the outside participant by name), through finance's `payment_record` — its entry
+    posted to the training income account (71243, "paid service or training") and its receipt
+    numbered in the "other" series and sent to the payer. In one transaction with the link on the
+    enrolment: refused (nothing written) for a free or platform session, a place not seated, an
+    enrolment already paid. A receipt cancelled in finance makes the enrolment unpaid again."""
+    from finance.models import ReceiptSeries
+    from finance.services.payments import payment_record
+    from finance.services.simple import category_account, category_by_key
+
+    found = Enrolment.objects.filter(pk=enrolment_id).values_list("pk", flat=True).first()
+    if found is None:
+        raise NotFound()
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("session__course", "member", "participant", "payment")
+        .get(pk=found)
+    )
+    if enrolment.is_platform:
+        raise WaslError(_("A platform session is not paid to the association."), code="platform")
+    session = enrolment.session
+    if session.price <= 0:
+        raise WaslError(_("This session is free: there is nothing to pay."), code="free")
+    if enrolment.status not in (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED):
+        raise WaslError(
+            _("Only a seated learner pays: a place on the waiting list is paid once a seat is given."),
+            code="not_seated",
+        )
+    if enrolment.is_paid:
+        raise WaslError(_("This enrolment is already paid."), code="paid")
+    learner = enrolment.learner
+    title = session.course.title[:150]
+    payment = payment_record(
+        actor=actor,
+        amount=session.price,
+        method=method,
+        date=date,
+        payer_member_id=enrolment.member_id,
+        payer_name="" if enrolment.member_id else learner.full_name,
+        payer_email=payer_email or learner.email or "",
+        payer_phone=payer_phone or learner.phone or "",
+        purpose=_("Training “%(title)s”") % {"title": title},
+        credit_account_id=category_account(category_by_key("service")).pk,
+        series=ReceiptSeries.OTHER,
+        treasury_account_id=treasury_account_id,
+        cheque_number=cheque_number,
+        bank_name=bank_name,
+        reference=reference,
+    )
+    enrolment.payment = payment
+    enrolment.save(update_fields=["payment", "updated_at"])
+    receipt = payment.receipts.first()
+    audit_record(
+        actor=actor,
+        action="training.enrolment.paid",
+        target=enrolment,
+        changes={"amount": f"{payment.amount:.2f}", "receipt": receipt.label if receipt else ""},
+    )
+    return payment

@@ -29,6 +29,7 @@ from training.forms import (
     CourseForm,
     CourseInvitationForm,
     EnrolMemberForm,
+    EnrolmentPaymentForm,
     EvaluationForm,
     PlatformEnrolForm,
     RevokeForm,
@@ -567,8 +568,12 @@ def session_invite(request: HttpRequest, association_slug: str, session_id: int)
 @requires("training.manage")
 @require_http_methods(["GET", "POST"])
 def attendance_statuses(request: HttpRequest, association_slug: str) -> HttpResponse:
-    """The association's attendance statuses: labels, which count as attended, which are offered."""
-    form = AttendanceStatusForm(request.POST or None)
+    """The association's attendance statuses: labels, which count as attended, which are offered.
+    `?status=<code>` opens one of them for change (the code itself is never shown: it is a key)."""
+    statuses = selectors.attendance_statuses(include_retired=True)
+    editing = next((s for s in statuses if s.code == request.GET.get("status")), None)
+    initial = selectors.attendance_status_values(code=editing.code) if editing else None
+    form = AttendanceStatusForm(request.POST or None, initial=initial, editing=editing is not None)
     if request.method == "POST" and form.is_valid():
         try:
             services.attendance_status_save(actor=request.user, **form.cleaned_data)
@@ -577,7 +582,7 @@ def attendance_statuses(request: HttpRequest, association_slug: str) -> HttpResp
         else:
             messages.success(request, _("Attendance status saved."))
             return redirect(request.path)
-    context = {"form": form, "statuses": selectors.attendance_statuses(include_retired=True)}
+    context = {"form": form, "statuses": statuses, "editing": editing}
     return render(request, "training/attendance_statuses.html", context, status=400 if form.errors else 200)
 
 
@@ -603,3 +608,101 @@ def session_certificates(
         messages.error(request, exc.message)
         return redirect(request.META.get("HTTP_REFERER") or _ws(request, "courses"))
     return redirect("jobs:detail", association_slug=association_slug, job_id=job.pk)
+
+
+# --- Paid sessions ------------------------------------------------------------------------------------
+
+
+@requires("finance.post")
+@require_GET
+def payments_due(request: HttpRequest, association_slug: str) -> HttpResponse:
+    """The treasurer's list of seats in the association's priced sessions: paid (with the receipt)
+    or to be paid."""
+    unpaid_only = request.GET.get("only") == "unpaid"
+    context = {"enrolments": selectors.priced_enrolments(unpaid_only=unpaid_only), "unpaid_only": unpaid_only}
+    return render(request, "training/payments.html", context)
+
+
+@requires("finance.post")
+@require_http_methods(["GET", "POST"])
+def enrolment_pay(request: HttpRequest, association_slug: str, enrolment_id: int) -> HttpResponse:
+    """Record the payment of one seat of a priced session (finance: entry, receipt "other")."""
+    enrolment = selectors.enrolment_detail(enrolment_id=enrolment_id)
+    if enrolment is None or enrolment.session_id is None:
+        raise Http404
+    form = EnrolmentPaymentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            payment = services.enrolment_payment_record(
+                actor=request.user, enrolment_id=enrolment.pk, **form.service_values()
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except WaslError as exc:
+            add_service_error(form, exc)
+        else:
+            receipt = payment.receipts.select_related("fiscal_year").first()
+            messages.success(
+                request,
+                _("Payment recorded: receipt %(number)s.") % {"number": receipt.label if receipt else ""},
+            )
+            return redirect(_ws(request, "payments"))
+    blocked = ""
+    if enrolment.is_paid:
+        blocked = _("This enrolment is already paid.")
+    elif not enrolment.is_priced:
+        blocked = _("This session is free: there is nothing to pay.")
+    context = {"enrolment": enrolment, "form": form, "blocked": blocked}
+    return render(request, "training/enrolment_pay.html", context, status=400 if form.errors else 200)
+
+
+# --- Outside participants: withdrawing an invitation, sending their page's link -----------------------
+
+
+@requires("training.manage")
+@require_http_methods(["GET", "POST"])
+def invitation_withdraw(
+    request: HttpRequest, association_slug: str, course_invitation_id: int
+) -> HttpResponse:
+    """Withdraw an invitation not used yet, after a confirmation: its link then serves no more."""
+    invitation = selectors.course_invitation_detail(invitation_id=course_invitation_id)
+    if invitation is None:
+        raise Http404
+    back = _ws(request, "session_invite", session_id=invitation.session_id)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            services.course_invitation_withdraw(actor=request.user, invitation_id=invitation.pk)
+        except NotFound as exc:
+            raise Http404 from exc
+        except WaslError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The invitation is withdrawn: its link no longer works."))
+        return redirect(back)
+    blocked = ""
+    if invitation.withdrawn_at:
+        blocked = _("This invitation is already withdrawn.")
+    elif invitation.used_at:
+        blocked = _("This invitation was used: cancel the enrolment it took instead.")
+    context = {
+        "invitation": invitation,
+        "action_url": request.path,
+        "cancel_url": back,
+        "confirm_label": _("Withdraw the invitation"),
+        "blocked": blocked,
+    }
+    return render(request, "training/invitation_withdraw_confirm.html", context)
+
+
+@requires("training.manage")
+@require_POST
+def participant_send_page(request: HttpRequest, association_slug: str, participant_id: int) -> HttpResponse:
+    """Send an outside participant the link to their own page (enrolments and certificates)."""
+    invitation = selectors.participant_last_invitation(participant_id=participant_id)
+    if invitation is None:
+        raise Http404
+    if services.participant_page_send(actor=request.user, participant_id=participant_id):
+        messages.success(request, _("The link to their page is sent."))
+    else:
+        messages.error(request, _("This person gave no e-mail address or phone number."))
+    return redirect(_ws(request, "session_invite", session_id=invitation.session_id))

@@ -18,6 +18,7 @@ from associations.errors import NotFound, WaslError
 from associations.forms import add_service_error
 from associations.selectors import memberships_of
 from associations.tenancy import association_scope_of_slug
+from documents.files import serve_private_file
 from training import selectors, services
 from training.files import serve_lesson_file
 from training.forms import CatalogueFilterForm, CourseForm, JoinForm, SessionForm
@@ -81,7 +82,7 @@ def manage_course(request: HttpRequest, course_id: int) -> HttpResponse:
     posted = request.POST if request.method == "POST" else None
     which = request.POST.get("form") if posted else None
     course_form = CourseForm(posted if which == "course" else None, initial=initial, prefix="course")
-    session_form = SessionForm(posted if which == "session" else None, prefix="session")
+    session_form = SessionForm(posted if which == "session" else None, prefix="session", platform=True)
     try:
         if which == "course" and course_form.is_valid():
             services.platform_course_save(actor=request.user, course_id=course.pk, **course_form.cleaned_data)
@@ -191,6 +192,71 @@ def join(request: HttpRequest, association_slug: str, invitation_token: str) -> 
             "form": form,
         }
         return render(request, "training/join.html", context, status=400 if form.errors else 200)
+
+
+def _participant_or_response(request, association, participant_token: str):
+    """(participant, None), or (None, the 410 page of an expired link); 404 for a tampered one."""
+    try:
+        return services.participant_for_page_token(
+            token=participant_token, association_id=association.pk
+        ), None
+    except NotFound as exc:
+        raise Http404 from exc
+    except WaslError as exc:
+        context = {"message": exc.message, "association": association}
+        return None, render(request, "training/participant_link_problem.html", context, status=410)
+
+
+@require_GET
+def participant_page(request: HttpRequest, association_slug: str, participant_token: str) -> HttpResponse:
+    """An outside participant's own page, reached by the signed, expiring link sent to them: their
+    enrolments and certificates in this association (no account). Nothing of anyone else."""
+    with association_scope_of_slug(association_slug) as association:
+        if association is None:
+            raise Http404
+        participant, refused = _participant_or_response(request, association, participant_token)
+        if refused is not None:
+            return refused
+        context = {
+            "association": association,
+            "participant": participant,
+            "enrolments": selectors.participant_enrolments(participant=participant),
+            "certificates": selectors.participant_certificates(participant=participant),
+            "participant_token": participant_token,
+        }
+        response = render(request, "training/participant_page.html", context)
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_GET
+def participant_certificate(
+    request: HttpRequest, association_slug: str, participant_token: str, participant_certificate_id: int
+) -> HttpResponse:
+    """The participant's own certificate PDF (a revoked one is not served)."""
+    with association_scope_of_slug(association_slug) as association:
+        if association is None:
+            raise Http404
+        participant, refused = _participant_or_response(request, association, participant_token)
+        if refused is not None:
+            return refused
+        certificate = next(
+            (
+                c
+                for c in selectors.participant_certificates(participant=participant)
+                if c.pk == participant_certificate_id
+            ),
+            None,
+        )
+        if certificate is None or certificate.revoked_at or not certificate.document.file:
+            raise Http404
+        document = certificate.document
+        return serve_private_file(
+            document.file,
+            download_name=f"certificate-{document.token[:8]}.pdf",
+            content_type="application/pdf",
+        )
 
 
 @login_required

@@ -349,6 +349,8 @@ WASL_PERMISSIONS_POLICY: dict[str, list[str]] = {
 
 # --- Wasl -----------------------------------------------------------------------------------
 WASL_INVITATION_DAYS = env.int("WASL_INVITATION_DAYS", default=14)
+# How long the signed link to a receipt's PDF, sent to the payer, stays valid.
+WASL_RECEIPT_LINK_DAYS = env.int("WASL_RECEIPT_LINK_DAYS", default=90)
 # Background jobs one association may run at once; the others wait their turn. Keep it below the
 # number of bulk workers, so that one association never holds all of them.
 WASL_JOBS_PER_ASSOCIATION = env.int("WASL_JOBS_PER_ASSOCIATION", default=1)

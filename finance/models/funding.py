@@ -81,6 +81,8 @@ class Funder(TenantModel):
     name = models.CharField(_("name"), max_length=200)
     funder_type = models.CharField(_("type of funder"), max_length=24, choices=FunderType.choices)
     country = models.CharField(_("country"), max_length=100, blank=True)
+    # Optional: when stored, the receipt of each instalment is sent there through the outbox.
+    email = models.EmailField(_("contact e-mail"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

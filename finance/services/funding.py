@@ -195,11 +195,28 @@ def funding_settings_save(*, actor, foreign_declaration_days) -> FundingSettings
 # --- Funders and grants --------------------------------------------------------------------------
 
 
+def _email(value) -> str:
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    email = _text(value, field="email", max_length=254)
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise WaslError(_("Enter a valid e-mail address."), field="email") from None
+    return email
+
+
 @transaction.atomic
-def funder_create(*, actor, name: str, funder_type: str, country: str = "", notes: str = "") -> Funder:
+def funder_create(
+    *, actor, name: str, funder_type: str, country: str = "", notes: str = "", email: str = ""
+) -> Funder:
+    """A funder; with a contact e-mail, the receipts of its instalments are sent there."""
     name = _text(name, field="name", label_required=_("Give the funder's name."))
     if funder_type not in FunderType.values:
         raise WaslError(_("Choose the type of funder."), field="funder_type")
+    email = _email(email)
     if Funder.objects.filter(name__iexact=name).exists():
         raise WaslError(_("A funder with this name already exists."), field="name")
     try:
@@ -209,10 +226,69 @@ def funder_create(*, actor, name: str, funder_type: str, country: str = "", note
                 funder_type=funder_type,
                 country=_text(country, field="country", max_length=100),
                 notes=_text(notes, field="notes", max_length=2000),
+                email=email,
             )
     except IntegrityError:
         raise WaslError(_("A funder with this name already exists."), field="name") from None
     audit_record(actor=actor, action="finance.funder.created", target=funder, changes={"name": name})
+    return funder
+
+
+@transaction.atomic
+def funder_update(
+    *, actor, funder_id, name: str, funder_type: str, country: str = "", notes: str = "", email: str = ""
+) -> Funder:
+    """Change a funder. Its type may change only while no money received from it was posted to
+    another grant account than the new type's (the entries keep the account they were posted to)."""
+    funder = (
+        Funder.objects.select_for_update()
+        .filter(pk=funder_id if str(funder_id or "").isdigit() else 0)
+        .first()
+    )
+    if funder is None:
+        raise NotFound()
+    name = _text(name, field="name", label_required=_("Give the funder's name."))
+    if funder_type not in FunderType.values:
+        raise WaslError(_("Choose the type of funder."), field="funder_type")
+    if (
+        FUNDER_ACCOUNT_CODES[funder_type] != FUNDER_ACCOUNT_CODES[funder.funder_type]
+        and GrantInstalment.objects.filter(grant__funder=funder, payment__cancelled_at=None).exists()
+    ):
+        raise WaslError(
+            _(
+                "Money from this funder was already entered in account %(code)s: its type can only "
+                "change to one entered in the same account."
+            )
+            % {"code": FUNDER_ACCOUNT_CODES[funder.funder_type]},
+            field="funder_type",
+        )
+    email = _email(email)
+    if Funder.objects.filter(name__iexact=name).exclude(pk=funder.pk).exists():
+        raise WaslError(_("A funder with this name already exists."), field="name")
+    after = {
+        "name": name,
+        "funder_type": funder_type,
+        "country": _text(country, field="country", max_length=100),
+        "notes": _text(notes, field="notes", max_length=2000),
+        "email": email,
+    }
+    changed = [key for key, value in after.items() if getattr(funder, key) != value]
+    if not changed:
+        return funder
+    before_name = funder.name
+    for key, value in after.items():
+        setattr(funder, key, value)
+    try:
+        with transaction.atomic():
+            funder.save(update_fields=list(after))
+    except IntegrityError:
+        raise WaslError(_("A funder with this name already exists."), field="name") from None
+    audit_record(
+        actor=actor,
+        action="finance.funder.changed",
+        target=funder,
+        changes={"funder": before_name, "fields": changed},
+    )
     return funder
 
 
@@ -252,6 +328,149 @@ def grant_create(
         changes={"name": name, "funder": funder.name, "amount": str(amount)},
     )
     return grant
+
+
+_UNSET = object()
+
+
+def _grant_received(grant: Grant) -> tuple[Decimal, Date | None, int]:
+    """What the grant's instalments still standing brought (a cancelled receipt's instalment was
+    reversed in the books, so it no longer counts): total, first day, count."""
+    from django.db.models import Count, Min, Sum
+
+    found = GrantInstalment.objects.filter(grant=grant, payment__cancelled_at=None).aggregate(
+        total=Sum("amount"), first=Min("received_on"), count=Count("id")
+    )
+    return found["total"] or Decimal("0.00"), found["first"], found["count"]
+
+
+@transaction.atomic
+def grant_update(
+    *,
+    actor,
+    grant_id,
+    name=_UNSET,
+    funder_id=_UNSET,
+    amount_granted=_UNSET,
+    signed_on=_UNSET,
+    reference=_UNSET,
+    project_id=_UNSET,
+    purpose=_UNSET,
+) -> Grant:
+    """Change a grant agreement (only the arguments given). Refused, changing nothing, when the
+    change would contradict the instalments already posted: an amount below what was received,
+    a signing date after the first instalment, another funder (the receipts name it and the
+    entries credit its grant account) or another project (the entries carry it) once money came
+    in. Unknown grant: NotFound."""
+    grant = (
+        Grant.objects.select_for_update(of=("self",))
+        .select_related("funder", "project")
+        .filter(pk=grant_id if str(grant_id or "").isdigit() else 0)
+        .first()
+    )
+    if grant is None:
+        raise NotFound()
+    received, first_day, count = _grant_received(grant)
+    before = {
+        "name": grant.name,
+        "funder": grant.funder.name,
+        "amount_granted": grant.amount_granted,
+        "signed_on": grant.signed_on,
+        "reference": grant.reference,
+        "project": grant.project.code if grant.project else "",
+        "purpose": grant.purpose,
+    }
+    if name is not _UNSET:
+        grant.name = _text(name, field="name", label_required=_("Give the grant a name."))
+    if funder_id is not _UNSET:
+        funder = Funder.objects.filter(pk=funder_id if str(funder_id or "").isdigit() else 0).first()
+        if funder is None:
+            raise WaslError(_("Choose a funder of the association."), field="funder")
+        if funder.pk != grant.funder_id and count:
+            raise WaslError(
+                _(
+                    "Money was already received from %(funder)s under this agreement: its receipts and "
+                    "entries name that funder, so the funder cannot change."
+                )
+                % {"funder": grant.funder.name},
+                field="funder",
+            )
+        grant.funder = funder
+    if amount_granted is not _UNSET:
+        amount = _positive(amount_granted, field="amount_granted")
+        if amount < received:
+            raise WaslError(
+                _("%(received)s MAD were already received under this agreement: the amount granted "
+                  "cannot be less.") % {"received": f"{received:.2f}"},
+                field="amount_granted",
+            )  # fmt: skip
+        grant.amount_granted = amount
+    if signed_on is not _UNSET:
+        if signed_on is not None and not isinstance(signed_on, Date):
+            raise WaslError(_("Give the date the agreement was signed."), field="signed_on")
+        if signed_on is not None and first_day is not None and signed_on > first_day:
+            raise WaslError(
+                _("The first instalment was received on %(date)s: the agreement was signed by then.")
+                % {"date": first_day.strftime("%d/%m/%Y")},
+                field="signed_on",
+            )
+        grant.signed_on = signed_on
+    if reference is not _UNSET:
+        grant.reference = _text(reference, field="reference", max_length=80)
+    if project_id is not _UNSET:
+        if project_id and str(project_id) == str(grant.project_id):
+            project = grant.project  # unchanged (even if archived since)
+        else:
+            project = _project(project_id) if project_id else None
+        if (project.pk if project else None) != grant.project_id and count:
+            raise WaslError(
+                _(
+                    "Money was already received under this agreement and entered for its project: "
+                    "the project cannot change."
+                ),
+                field="project",
+            )
+        grant.project = project
+    if purpose is not _UNSET:
+        grant.purpose = _text(purpose, field="purpose", max_length=2000)
+    after = {
+        "name": grant.name,
+        "funder": grant.funder.name,
+        "amount_granted": grant.amount_granted,
+        "signed_on": grant.signed_on,
+        "reference": grant.reference,
+        "project": grant.project.code if grant.project else "",
+        "purpose": grant.purpose,
+    }
+    changed = {key: {"from": before[key], "to": after[key]} for key in before if before[key] != after[key]}
+    if not changed:
+        return grant
+    grant.save(
+        update_fields=["name", "funder", "amount_granted", "signed_on", "reference", "project", "purpose"]
+    )
+    audit_record(
+        actor=actor,
+        action="finance.grant.changed",
+        target=grant,
+        changes={
+            "grant": grant.name,
+            "fields": sorted(changed),
+            **{
+                key: {"from": _plain(value["from"]), "to": _plain(value["to"])}
+                for key, value in changed.items()
+                if key != "purpose"  # long free text: the fields list says it changed
+            },
+        },
+    )
+    return grant
+
+
+def _plain(value):
+    if isinstance(value, Date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return value
 
 
 @transaction.atomic
@@ -310,7 +529,10 @@ def instalment_record(
         cheque_number=cheque_number,
         bank_name=bank_name,
         reference=reference,
-        send_receipt=False,  # a funder has no address here: the receipt is printed from its page
+        # Sent to the funder's contact e-mail when one is stored (the same outbox message as a
+        # payer's, with the signed link to its PDF); otherwise printed from the receipt's page.
+        payer_email=grant.funder.email,
+        send_receipt=bool(grant.funder.email),
     )
     entry = payment.entry
     instalment = GrantInstalment.objects.create(

@@ -150,9 +150,11 @@ def receipt_issue(
 
 
 def receipt_send(*, receipt: Receipt, payment: Payment) -> bool:
-    """Queue the receipt for the payer in the outbox, in the same transaction: by e-mail, else a
-    link by SMS. Once per receipt (the outbox's dedup key). False when the payer gave neither."""
+    """Queue the receipt for the payer in the outbox, in the same transaction: by e-mail, else by
+    SMS, each with the signed link to its PDF (finance/receipt_links.py). Once per receipt (the
+    outbox's dedup key). False when the payer gave neither."""
     from documents.pdf import verify_url
+    from finance.receipt_links import receipt_link_url
     from notifications.services import message_enqueue
 
     if payment.payer_email:
@@ -175,7 +177,10 @@ def receipt_send(*, receipt: Receipt, payment: Payment) -> bool:
                 "number": receipt.label,
                 "amount": f"{payment.amount:.2f}",
                 "cancellation": receipt.kind == ReceiptKind.CANCELLATION,
-                "link": verify_url(receipt.document.token) if receipt.document_id else "",
+                # The PDF itself, by a signed link that needs no account (a payer who is not a
+                # member has no portal), and the public check of the receipt.
+                "link": receipt_link_url(association_id=receipt.association_id, receipt_id=receipt.pk),
+                "verify_link": verify_url(receipt.document.token) if receipt.document_id else "",
             },
             recipient_user=user,
             recipient_name=payment.payer_name,

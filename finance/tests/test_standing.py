@@ -73,3 +73,54 @@ def test_resignation_refused_while_the_current_years_dues_are_unpaid(books):
     )
     member.refresh_from_db()
     assert member.status == "resigned"
+
+
+@pytest.mark.django_db
+def test_standing_on_a_past_day_counts_only_the_payments_received_by_then(books, django_assert_num_queries):
+    from finance.services.payments import payment_record
+    from finance.services.receipts import receipt_cancel
+
+    _association, treasurer = books
+    member, other = _member(treasurer), _member(treasurer, "Badr")
+    y2025 = FiscalYear.objects.get(start_date=date(2025, 1, 1))
+    Due.objects.create(member=member, fiscal_year=y2025, amount=Decimal("120.00"), due_date=date(2025, 3, 31))
+    Due.objects.create(member=other, fiscal_year=y2025, amount=Decimal("100.00"), due_date=date(2025, 3, 31))
+    # Amal pays 50 in May, then the rest in July; Badr pays all in April, but it is cancelled in
+    # August (a bounced cheque).
+    payment_record(
+        actor=treasurer, amount="50", method="cash", date=date(2025, 5, 2), payer_member_id=member.pk
+    )
+    payment_record(
+        actor=treasurer, amount="70", method="cash", date=date(2025, 7, 20), payer_member_id=member.pk
+    )
+    bounced = payment_record(
+        actor=treasurer, amount="100", method="cheque", cheque_number="77", date=date(2025, 4, 3),
+        payer_member_id=other.pk,
+    )  # fmt: skip
+    receipt_cancel(
+        actor=treasurer, receipt_id=bounced.receipts.get().pk, reason="bounced", day=date(2025, 8, 5)
+    )
+
+    with django_assert_num_queries(1):
+        june = selectors.member_standing(member, date(2025, 6, 1))
+    assert june.owed == Decimal("70.00") and june.owed_by_year == (("2025", Decimal("70.00")),)
+    assert selectors.member_standing(member, date(2025, 5, 1)).owed == Decimal("120.00")
+    assert selectors.member_standing(member, date(2025, 7, 20)).up_to_date
+    assert selectors.member_standing(member).up_to_date
+    # Badr had paid in June; the cancellation in August makes him owe from then on.
+    assert selectors.member_standing(other, date(2025, 6, 1)).up_to_date
+    assert selectors.member_standing(other, date(2025, 8, 5)).owed == Decimal("100.00")
+    assert selectors.member_standing(other).owed == Decimal("100.00")
+    # The bulk forms say the same, in one query.
+    with django_assert_num_queries(1):
+        assert selectors.member_ids_owing(on_date=date(2025, 6, 1)) == {member.pk}
+    assert selectors.member_ids_owing(on_date=date(2025, 4, 15)) == {member.pk}
+    assert selectors.member_ids_owing(on_date=date(2025, 8, 31)) == {other.pk}
+    assert selectors.member_ids_owing() == {other.pk}
+    from members.models import Member
+
+    assert set(
+        Member.objects.filter(pk__in=selectors.members_owing_queryset(on_date=date(2025, 6, 1))).values_list(
+            "pk", flat=True
+        )
+    ) == {member.pk}

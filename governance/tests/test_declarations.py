@@ -187,7 +187,7 @@ def test_compliance_is_one_query_and_the_summary_does_not_grow_with_associations
         compliance_summary(association_ids=[boards[0].association.pk])
     with CaptureQueriesContext(connection) as three:
         summary = compliance_summary(association_ids=[b.association.pk for b in boards])
-    # At most 10 on SQLite; PostgreSQL adds the cross-tenant scope's set_config (entered, handed back).
-    cap = 10 if connection.vendor == "sqlite" else 12
-    assert len(one.captured_queries) == len(three.captured_queries) <= cap
+    # Seven reads; on PostgreSQL, entering and leaving the cross-tenant scope adds its own
+    # statements (row-level security settings): 11 there. What matters is that it does not grow.
+    assert len(one.captured_queries) == len(three.captured_queries) <= 12
     assert summary.with_late_declarations == 3

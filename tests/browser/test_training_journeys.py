@@ -148,4 +148,45 @@ def test_attendance_statuses_of_the_association(browser, school, request, lang, 
     page.locator("main form [type=submit]").first.click()
     page.wait_for_url(re.compile(r"/attendance-statuses/$"))
     visit.check("attendance-statuses-saved")
-    assert page.locator("code", has_text="online").count()
+    label = "عن بعد" if lang == "ar" else "À distance"
+    assert page.locator("main li", has_text=label).count()
+    # The codes are keys, never shown: a status is changed through its own link.
+    page.locator("main li", has_text=label).get_by_role("link").click()
+    page.wait_for_url(re.compile(r"\?status=online$"))
+    visit.check("attendance-status-change")
+    assert page.locator("#id_label_fr").input_value() == "À distance"
+
+
+@tasks
+def test_withdrawing_an_invitation_and_the_participants_own_page(browser, school, request, lang, size):
+    from training.models import CourseInvitation
+
+    association, session_id, president = school["association"], school["own_session"].pk, school["president"]
+    with association_scope(association):
+        _used, raw = services.course_invitation_create(
+            actor=president, session_id=session_id, full_name="سعاد العلوي", phone="0662000000"
+        )
+        enrolment = services.course_invitation_accept(raw_token=raw)
+        pending, _raw = services.course_invitation_create(
+            actor=president, session_id=session_id, full_name="كريم بنعلي", phone="0661000000"
+        )
+        token = services.participant_page_token(enrolment.participant)
+    visit = open_visit(browser, school["server"], request, lang, size, session_user=president)
+    page = visit.page
+    visit.goto(f"/a/tilila/training/sessions/{session_id}/invite/")
+    visit.check("invitations")
+    page.locator(f"a[href$='/course-invitations/{pending.pk}/withdraw/']").click()
+    page.wait_for_url(re.compile(r"/withdraw/$"))
+    visit.check("invitation-withdraw")
+    page.locator("main form [type=submit]").click()
+    page.wait_for_url(re.compile(r"/invite/$"))
+    visit.check("invitation-withdrawn")
+    with association_scope(association):
+        assert CourseInvitation.objects.get(pk=pending.pk).withdrawn_at is not None
+
+    guest = open_visit(browser, school["server"], request, lang, size)
+    guest.name += "-participant"
+    guest.goto(f"/training/mine/tilila/{token}/")
+    guest.check("participant-page")
+    assert guest.page.locator("main", has_text="سعاد العلوي").count()
+    assert not guest.page.locator("main", has_text="كريم بنعلي").count()

@@ -148,3 +148,37 @@ def test_only_officers_configure_statuses(tenant_a):
     client = Client()
     client.force_login(tenant_a.member)
     assert client.get(url(tenant_a, "attendance_statuses")).status_code in (403, 404)
+
+
+def test_the_statuses_page_shows_labels_not_codes_and_changes_a_status_by_its_link(tenant_a):
+    """The codes are keys: an Arabic page shows "غائب", never "absent"; a status is changed through
+    its own "Change" link (code carried in a hidden field), without typing its code."""
+    import re
+
+    client = Client(headers={"Accept-Language": "ar"})
+    client.force_login(tenant_a.president)
+    page = url(tenant_a, "attendance_statuses")
+    body = client.get(page).content.decode()
+    visible = re.sub(r"<[^>]+>", " ", body)  # the text, without attributes (hrefs, values)
+    for code in ("present", "late", "excused", "absent"):
+        assert not re.search(rf"\b{code}\b", visible), code
+    with association_scope(tenant_a.association):
+        labels = {s.code: s.label for s in selectors.attendance_statuses()}
+    for label in labels.values():
+        assert label in body
+    editing = client.get(page + "?status=absent").content.decode()
+    assert 'type="hidden" name="code" value="absent"' in editing
+    assert 'value="غائب"' in editing or 'value="' + labels["absent"] + '"' in editing
+    response = client.post(
+        page + "?status=absent",
+        {"code": "absent", "label_ar": "غائب بدون عذر", "label_fr": "Absent sans excuse", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    with association_scope(tenant_a.association):
+        option = AttendanceStatusOption.objects.get(code="absent")
+        assert (option.label_ar, option.label_fr, option.counts_as_attended) == (
+            "غائب بدون عذر", "Absent sans excuse", False,
+        )  # fmt: skip
+        assert AttendanceStatusOption.objects.count() == 4  # changed, not added
+    # An unknown status in the link opens the plain "add" form.
+    assert 'name="code" value="' not in client.get(page + "?status=nothing").content.decode()
