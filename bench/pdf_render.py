@@ -20,7 +20,7 @@ import django
 django.setup()
 
 from documents.kinds import ASSOCIATION_CERTIFICATE  # noqa: E402
-from documents.pdf import qr_svg, render_pdf, verify_url  # noqa: E402
+from documents.pdf import qr_png_data_uri, render_pdf, verify_url  # noqa: E402
 
 N = int(os.environ.get("BENCH_N", "50"))
 
@@ -53,7 +53,7 @@ class FakeDocument:
 
 def render(language: str) -> bytes:
     url = verify_url(FakeDocument.token)
-    context = {"document": FakeDocument, "snapshot": SNAPSHOT, "qr": qr_svg(url), "verify_url": url}
+    context = {"document": FakeDocument, "snapshot": SNAPSHOT, "qr_src": qr_png_data_uri(url), "verify_url": url}
     return render_pdf(ASSOCIATION_CERTIFICATE.template, context, language=language)
 
 

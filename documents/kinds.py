@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 class DocumentKind:
     key: str
     label: Promise
-    template: str  # rendered with {"document", "snapshot", "qr", "verify_url"}
+    template: str  # rendered with {"document", "snapshot", "qr_src", "verify_url", "logo_src"}
     # For a document whose validity depends on live data (a member card is valid only while its
     # holder is an active member): given the snapshot, inside the issuing association's scope,
     # returns None when the document is valid, else the public reason it is not (nothing personal).

@@ -17,7 +17,7 @@ from documents.files import private_storage, save_private_file
 from documents.kinds import ASSOCIATION_CERTIFICATE, document_kind
 from documents.logos import logo_data_uri
 from documents.models import Document
-from documents.pdf import qr_png_data_uri, qr_svg, render_pdf, verify_url
+from documents.pdf import qr_png_data_uri, render_pdf, verify_url
 
 
 @transaction.atomic
@@ -52,7 +52,6 @@ def document_pdf_bytes(document: Document) -> bytes:
     context = {
         "document": document,
         "snapshot": document.snapshot,
-        "qr": qr_svg(url),
         "qr_src": qr_png_data_uri(url),
         "verify_url": url,
         # Every kind may print the association's logo (rendered in its scope): cards, certificates,

@@ -204,7 +204,9 @@ def test_the_api_refuses_an_assembly_dated_before_the_dahir_and_creates_nothing(
         content_type="application/json",
     )
     assert refused.status_code == 400
-    assert refused.json()["error"]["fields"]["first_call_at"] == ["Enter a date between 1958 and 2200."]
+    # The message, in the caller's language (its words vary; the bounds do not).
+    (message,) = refused.json()["error"]["fields"]["first_call_at"]
+    assert "1958" in message and "2200" in message
     accepted = client.post(
         api,
         {"kind": "ordinary", "title": "AG", "first_call_at": "2031-05-29T12:49:53Z"},
