@@ -15,6 +15,7 @@ import contextlib
 from django.db.models import QuerySet
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, generics, permissions, serializers
 
 from accounts.mfa import MFASatisfied
@@ -123,7 +124,8 @@ class EventDateTimeField(serializers.DateTimeField):
     associations, to 2200. Earlier years are typing slips, and Morocco's clock before 1913 was local
     mean time (UTC-0:30:20), which no ISO 8601 date-time can state."""
 
-    default_error_messages = {"out_of_range": _("Enter a date between 1958 and 2200.")}
+    # Lazy: a class attribute translated at import would keep the language of the first request.
+    default_error_messages = {"out_of_range": gettext_lazy("Enter a date between 1958 and 2200.")}
 
     def to_internal_value(self, value):
         moment = super().to_internal_value(value)

@@ -9,8 +9,14 @@ the check-in); the live quorum; opening the poll (the voter list frozen); BENCH_
 from BENCH_CLIENTS threads, plus one repeated attempt per 10 voters that must be refused; the
 closing (ballots rewritten in random order); the count.
 
+Each single step prints its query count (BENCH_VERBOSE=1: and its five slowest queries); "one
+ballot" is the first attempt, timed and counted alone before the clients start.
+
     DATABASE_URL=postgres://wasl_app:wasl_app@127.0.0.1:5432/wasl_assembly_bench .venv/bin/python bench/assembly.py
     BENCH_MEMBERS=500 BENCH_PRESENT=200 .venv/bin/python bench/assembly.py    # SQLite, quick (1 client)
+    # The poll and the ballots alone, one client (a small or shared machine): the 2,000 check-ins
+    # are bulk-created instead of measured.
+    BENCH_DOOR=bulk BENCH_CLIENTS=1 DATABASE_URL=... .venv/bin/python bench/assembly.py
 """
 
 import os
@@ -32,6 +38,10 @@ from django.test.utils import setup_databases, setup_test_environment, teardown_
 MEMBERS = int(os.environ.get("BENCH_MEMBERS", "5000"))
 PRESENT = int(os.environ.get("BENCH_PRESENT", "2000"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
+# "phones": check-ins measured as the door does them; "bulk": attendance rows bulk-created, not
+# measured (to time the poll and the ballots alone, e.g. 2,000 present on a small machine).
+DOOR = os.environ.get("BENCH_DOOR", "phones")
+VERBOSE = bool(os.environ.get("BENCH_VERBOSE"))
 
 
 def report(label: str, samples: list[float], wall: float | None = None) -> None:
@@ -44,9 +54,17 @@ def report(label: str, samples: list[float], wall: float | None = None) -> None:
 
 
 def timed(label: str, work):
+    """Time one call and count its queries (the slowest ones listed with BENCH_VERBOSE=1)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     start = time.perf_counter()
-    result = work()
-    print(f"{label:30} {1000 * (time.perf_counter() - start):9.1f} ms")
+    with CaptureQueriesContext(connection) as queries:
+        result = work()
+    print(f"{label:30} {1000 * (time.perf_counter() - start):9.1f} ms  {len(queries):4} queries")
+    if VERBOSE:
+        for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:5]:
+            print(f"{'':30} {1000 * float(query['time']):9.1f} ms  {query['sql'][:160]}")
     return result
 
 
@@ -96,7 +114,7 @@ def main() -> None:
         from associations.tenancy import association_scope
         from associations.tests.factories import AssociationFactory, RoleFactory
         from governance import selectors, services
-        from governance.models import Ballot, Participation
+        from governance.models import Attendance, Ballot, Participation
         from members.models import Member
 
         reverse("healthz")  # load the URL map once: a running server has it already
@@ -151,9 +169,17 @@ def main() -> None:
                     actor=officer, assembly_id=assembly.pk, member_id=target.pk
                 )[1]
 
-        samples, outcomes, wall = in_threads(clients, present, check_in)
-        report("check-in (search + check in)", samples, wall)
-        assert outcomes.count(True) == PRESENT
+        if DOOR == "bulk":
+            with association_scope(association):
+                Attendance.objects.bulk_create(
+                    [Attendance(assembly=assembly, member=m, checked_in_by=officer) for m in present],
+                    batch_size=1000,
+                )
+            print(f"{'check-in':30} {PRESENT} bulk-created (not measured)")
+        else:
+            samples, outcomes, wall = in_threads(clients, present, check_in)
+            report("check-in (search + check in)", samples, wall)
+            assert outcomes.count(True) == PRESENT
 
         def quorum():
             with association_scope(association):
@@ -177,7 +203,9 @@ def main() -> None:
                 except WaslError as error:
                     return error.code
 
-        samples, outcomes, wall = in_threads(clients, attempts, cast)
+        first = timed("one ballot (service)", lambda: cast(attempts[0]))
+        samples, outcomes, wall = in_threads(clients, attempts[1:], cast)
+        outcomes.append(first)
         report("ballot (incl. refused repeats)", samples, wall)
         refused = outcomes.count("already_voted")
         print(f"{'':30} {len(outcomes) - refused} ballots accepted, {refused} repeats refused")

@@ -344,7 +344,8 @@ class BallotView(TenantAPIView):
 
     @extend_schema(request=BallotSerializer, responses={201: BallotReceiptSerializer})
     def post(self, request, association_slug: str, poll_id: int):
-        poll = self.get_object()
+        # No get_object(): the service reads the poll in the scope, under its lock, and answers
+        # NotFound (404) for a poll that is missing or another association's.
         member = member_of_user(user=request.user)
         if member is None:
             raise NotFound
@@ -353,7 +354,7 @@ class BallotView(TenantAPIView):
         data = payload.validated_data
         receipt = services.ballot_cast(
             member=member,
-            poll_id=poll.pk,
+            poll_id=poll_id,
             choice=data.get("choice", ""),
             candidate_ids=data.get("candidates", []),
             list_id=data.get("list"),

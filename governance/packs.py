@@ -327,7 +327,8 @@ def run_annual_report(*, job, params: dict, progress) -> JobOutcome:
     from governance.models import AnnualReport
 
     report = (
-        AnnualReport.objects.select_for_update()
+        # of=self: PostgreSQL cannot lock the nullable side of the outer join to next_fiscal_year.
+        AnnualReport.objects.select_for_update(of=("self",))
         .select_related("assembly", "fiscal_year", "next_fiscal_year")
         .filter(pk=params.get("report_id"))
         .first()

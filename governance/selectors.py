@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from finance.selectors import members_owing_queryset
@@ -136,32 +136,67 @@ class QuorumStatus:
         return self.present + self.represented
 
 
-def quorum_status(assembly: Assembly, *, call: int | None = None) -> QuorumStatus:
-    """The live quorum of the current call (three queries, whatever the assembly's size)."""
+@dataclass(frozen=True)
+class Room:
+    """Who has a vote and who is in the room, as three plain id sets read in three queries.
+
+    The sets are combined here rather than in SQL: joining the attendance to the voters' subquery
+    (itself filtered by the dues owed) left PostgreSQL's plan to the table statistics, and an
+    attendance table filled in the last minutes, not yet analysed, made it a nested loop — 2.7 s
+    for 2,000 present on an idle machine (docs/notes/2026-11-29/s3-ballotspeed.md). Each query
+    here reads one table (members with the hashed dues subplan, the attendance, the proxies), so
+    its cost grows with the assembly's size, whatever the statistics say."""
+
+    voters: frozenset[int]  # members with a vote
+    checked_in: frozenset[int]  # everyone checked in, voters or not
+    proxies: tuple[tuple[int, int], ...]  # (grantor, holder) recorded for the assembly
+
+    @property
+    def present(self) -> frozenset[int]:
+        """Voters checked in."""
+        return self.voters & self.checked_in
+
+    @property
+    def represented(self) -> list[tuple[int, int]]:
+        """Proxies that carry a vote: an absent voter's, held by a voter in the room."""
+        present = self.present
+        return [
+            (grantor, holder)
+            for grantor, holder in self.proxies
+            if grantor in self.voters and grantor not in present and holder in present
+        ]
+
+
+def room_of(assembly: Assembly) -> Room:
+    return Room(
+        voters=frozenset(voters(assembly).values_list("pk", flat=True)),
+        checked_in=frozenset(
+            Attendance.objects.filter(assembly=assembly).values_list("member_id", flat=True)
+        ),
+        proxies=tuple(Proxy.objects.filter(assembly=assembly).values_list("grantor_id", "holder_id")),
+    )
+
+
+def quorum_status(assembly: Assembly, *, call: int | None = None, room: Room | None = None) -> QuorumStatus:
+    """The live quorum of the current call (three queries, whatever the assembly's size; none
+    when the caller already read the `room`)."""
     call = call or assembly.current_call
     rules = rules_for(assembly)
     threshold = rules.quorum_first_call if call == 1 else rules.quorum_second_call
-    voter_ids = voters(assembly).values("pk")
-    members = voters(assembly).count()
-    attendance = Attendance.objects.filter(assembly=assembly).aggregate(
-        everyone=Count("id"), voting=Count("id", filter=Q(member_id__in=voter_ids))
-    )
-    present_holders = Attendance.objects.filter(assembly=assembly, member_id__in=voter_ids).values(
-        "member_id"
-    )
-    represented = Proxy.objects.filter(
-        assembly=assembly, grantor_id__in=voter_ids, holder_id__in=present_holders
-    ).count()
-    total = attendance["voting"] + represented
+    room = room or room_of(assembly)
+    members = len(room.voters)
+    present = len(room.present)
+    represented = len(room.represented)
+    total = present + represented
     return QuorumStatus(
         call=call,
         members=members,
-        present=attendance["voting"],
+        present=present,
         represented=represented,
         threshold=threshold,
         needed=arithmetic.needed(members, threshold),
         reached=arithmetic.quorum_reached(total, members, threshold),
-        checked_in=attendance["everyone"],
+        checked_in=len(room.checked_in),
     )
 
 

@@ -2,11 +2,13 @@
 proxies, polls and ballots.
 
 Secrecy of the ballot (DESIGN.md, "Invariants"): `ballot_cast` inserts the voter's
-`Participation` (unique per poll and member: a second attempt fails on the constraint) and then a
-`Ballot` that says nothing of who cast it, in one transaction; no audit event is written for a
-vote (the audit trail would tie a time and a person to it). `poll_close` rewrites the poll's
-ballots in random order so that the table's physical order no longer follows the order of the
-votes (docs/notes/2026-11-29/s2-assembly.md says what remains).
+`Participation` (unique per poll and member: a second attempt inserts nothing, ON CONFLICT DO
+NOTHING, and is refused) and then a `Ballot` that says nothing of who cast it, in one
+transaction; no audit event is written for a vote (the audit trail would tie a time and a person
+to it). Until the poll closes both rows carry that transaction's id (they carried adjacent ids
+when the participation had a savepoint of its own): `poll_close` rewrites the poll's ballots in
+random order, so that neither the table's physical order nor the transaction ids follow the
+order of the votes (docs/notes/2026-11-29/s2-assembly.md says what remains).
 """
 
 from __future__ import annotations
@@ -695,7 +697,11 @@ def poll_open(*, actor, poll_id: int, remote_minutes: int | None = None, now=Non
         candidates = Candidate.objects.filter(poll=poll).count()
         if candidates == 0:
             raise WaslError(_("An election needs at least one candidate."), code="no_candidates")
-    quorum = selectors.quorum_status(assembly)
+    # The voter list, set-based: three reads (selectors.Room) and one INSERT whatever the number
+    # of voters (PostgreSQL inserts any number of rows in one statement; SQLite splits the rows
+    # at its 999-parameter limit).
+    room = selectors.room_of(assembly)
+    quorum = selectors.quorum_status(assembly, room=room)
     if not quorum.reached:
         raise WaslError(
             _("No quorum: %(present)s present or represented, %(needed)s needed.")
@@ -705,17 +711,8 @@ def poll_open(*, actor, poll_id: int, remote_minutes: int | None = None, now=Non
     rules = selectors.rules_for(assembly)
     poll.majority, poll.base = rules.majority_for(poll.decision_kind)
     poll.tie_rule = rules.tie_rule
-    voter_ids = selectors.voters(assembly).values("pk")
-    present = list(
-        Attendance.objects.filter(assembly=assembly, member_id__in=voter_ids).values_list(
-            "member_id", flat=True
-        )
-    )
-    proxies = list(
-        Proxy.objects.filter(assembly=assembly, grantor_id__in=voter_ids, holder_id__in=present).values_list(
-            "grantor_id", "holder_id"
-        )
-    )
+    present = sorted(room.present)
+    proxies = sorted(room.represented)
     entries = [VoterRollEntry(poll=poll, member_id=m, holder_id=m) for m in present]
     entries += [VoterRollEntry(poll=poll, member_id=g, holder_id=h) for g, h in proxies]
     remote = poll.method == PollMethod.SECRET and assembly.remote_voting and remote_minutes
@@ -723,11 +720,10 @@ def poll_open(*, actor, poll_id: int, remote_minutes: int | None = None, now=Non
         on_roll = set(present) | {g for g, _h in proxies}
         entries += [
             VoterRollEntry(poll=poll, member_id=m, holder_id=m, remote=True)
-            for m in selectors.voters(assembly).values_list("pk", flat=True)
-            if m not in on_roll
+            for m in sorted(room.voters - on_roll)
         ]
         poll.remote_until = now + datetime.timedelta(minutes=int(remote_minutes))
-    VoterRollEntry.objects.bulk_create(entries, batch_size=1000)
+    VoterRollEntry.objects.bulk_create(entries)
     poll.present_count = len(present) + len(proxies)
     poll.members_count = quorum.members
     poll.status = PollStatus.OPEN
@@ -750,14 +746,41 @@ def poll_open(*, actor, poll_id: int, remote_minutes: int | None = None, now=Non
     return poll
 
 
-def _lock_poll_for_voting(poll_id: int) -> Poll | None:
-    """Read the poll under a FOR KEY SHARE lock on PostgreSQL: ballots do not wait for each other,
-    but a closing (FOR UPDATE) waits for the ballots in flight, and a ballot that comes after the
-    closing sees it closed."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM governance_poll WHERE id = %s FOR KEY SHARE", [poll_id])
-    return Poll.objects.select_related("assembly").filter(pk=poll_id).first()
+# The ballot's one read, written out rather than built by the ORM: compiling the equivalent
+# queryset (a subquery in an annotation) cost more than the read itself on the benchmark's busy
+# machine (docs/notes/2026-11-29/s3-ballotspeed.md). The association's filter is explicit (and
+# PostgreSQL's row-level security checks it again); `roll_remote` is the voter's roll entry —
+# NULL when they are not on the roll, else whether it is a remote vote.
+_VOTE_READ = (
+    "SELECT p.*, (SELECT r.remote FROM governance_voterrollentry r WHERE r.association_id ="
+    " p.association_id AND r.poll_id = p.id AND r.member_id = %s AND r.holder_id = %s) AS roll_remote"
+    " FROM governance_poll p WHERE p.association_id = %s AND p.id = %s"
+)
+
+
+def _poll_and_roll_entry(poll_id: int, *, voter_id: int, holder_id: int) -> Poll | None:
+    """The poll, with `roll_remote` from the voter's roll entry, in one query. On PostgreSQL the
+    poll's row is read FOR KEY SHARE: ballots do not wait for each other, but a closing (FOR
+    UPDATE) waits for the ballots in flight, and a ballot that comes after the closing sees it
+    closed."""
+    sql = _VOTE_READ + (" FOR KEY SHARE OF p" if connection.vendor == "postgresql" else "")
+    params = [voter_id, holder_id, current_association_id(), poll_id]
+    found = list(Poll.objects.raw(sql, params))
+    return found[0] if found else None
+
+
+def _participation_insert(*, poll_id: int, voter_id: int, cast_by_id: int, remote: bool) -> bool:
+    """Insert the voter's participation unless they have one: True if it was inserted. One
+    statement (INSERT ... ON CONFLICT DO NOTHING) rather than a savepoint around an insert that
+    may fail: on PostgreSQL a concurrent attempt waits for the first one's transaction and then
+    inserts nothing, so the unique constraint still decides, without an error to roll back."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO governance_participation (association_id, poll_id, member_id, cast_by_id, remote)"
+            " VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING id",
+            [current_association_id(), poll_id, voter_id, cast_by_id, remote],
+        )
+        return cursor.fetchone() is not None
 
 
 def ballot_cast(
@@ -771,40 +794,58 @@ def ballot_cast(
     now=None,
 ) -> str:
     """Cast one secret ballot (the member's own, or one they hold by proxy). Returns the receipt
-    code, shown once to the voter. The participation row is inserted first: a second ballot for
-    the same vote fails on its unique constraint and the whole attempt is rolled back."""
+    code, shown once to the voter. The participation row is inserted first, and only if the voter
+    has none: a second ballot for the same vote inserts nothing and is refused.
+
+    Three statements for a resolution (the poll with the voter's roll entry, the participation,
+    the ballot), in the caller's transaction or one of its own. Every check is made before the
+    first write, so a refusal leaves nothing to undo: no savepoint is needed, and the refusal is
+    raised after the block (raised inside it, it would doom the caller's transaction)."""
     now = now or timezone.now()
-    with transaction.atomic():
-        poll = _lock_poll_for_voting(poll_id)
-        if poll is None:
-            raise NotFound()
-        if poll.method != PollMethod.SECRET:
-            raise WaslError(_("This vote is by show of hands."), code="not_secret")
-        if poll.status != PollStatus.OPEN:
-            raise WaslError(_("This vote is closed."), code="closed")
-        voter_id = on_behalf_of or member.pk
-        entry = VoterRollEntry.objects.filter(poll=poll, member_id=voter_id, holder=member).first()
-        if entry is None:
-            raise WaslError(_("You have no vote in this poll."), code="not_on_roll")
-        if entry.remote and (poll.remote_until is None or now > poll.remote_until):
-            raise WaslError(_("The remote voting window is closed."), code="window_closed")
+    voter_id = on_behalf_of or member.pk
+    with transaction.atomic(savepoint=False):
+        refusal, receipt = _ballot_write(
+            member=member,
+            poll_id=poll_id,
+            voter_id=voter_id,
+            choice=choice,
+            candidate_ids=candidate_ids,
+            list_id=list_id,
+            now=now,
+        )
+    if refusal is not None:
+        raise refusal
+    return receipt
+
+
+def _ballot_write(
+    *, member: Member, poll_id: int, voter_id: int, choice: str, candidate_ids, list_id, now
+) -> tuple[WaslError | None, str]:
+    poll = _poll_and_roll_entry(poll_id, voter_id=voter_id, holder_id=member.pk)
+    if poll is None:
+        return NotFound(), ""
+    if poll.method != PollMethod.SECRET:
+        return WaslError(_("This vote is by show of hands."), code="not_secret"), ""
+    if poll.status != PollStatus.OPEN:
+        return WaslError(_("This vote is closed."), code="closed"), ""
+    if poll.roll_remote is None:
+        return WaslError(_("You have no vote in this poll."), code="not_on_roll"), ""
+    if poll.roll_remote and (poll.remote_until is None or now > poll.remote_until):
+        return WaslError(_("The remote voting window is closed."), code="window_closed"), ""
+    try:
         selections = _validate_selections(poll, choice=choice, candidate_ids=candidate_ids, list_id=list_id)
-        try:
-            with transaction.atomic():
-                Participation.objects.create(
-                    poll=poll, member_id=voter_id, cast_by=member, remote=entry.remote
-                )
-        except IntegrityError:
-            raise WaslError(_("This vote has already been cast."), code="already_voted") from None
-        ballot = Ballot.objects.create(poll=poll, choice=choice if not poll.is_election else "")
-        if selections:
-            BallotSelection.objects.bulk_create(
-                [
-                    BallotSelection(ballot=ballot, candidate_id=c, candidate_list_id=lst)
-                    for c, lst in selections
-                ]
-            )
-        return ballot.receipt_code
+    except WaslError as refusal:
+        return refusal, ""
+    if not _participation_insert(
+        poll_id=poll.pk, voter_id=voter_id, cast_by_id=member.pk, remote=bool(poll.roll_remote)
+    ):
+        return WaslError(_("This vote has already been cast."), code="already_voted"), ""
+    ballot = Ballot.objects.create(poll_id=poll.pk, choice=choice if not poll.is_election else "")
+    if selections:
+        BallotSelection.objects.bulk_create(
+            [BallotSelection(ballot=ballot, candidate_id=c, candidate_list_id=lst) for c, lst in selections]
+        )
+    return None, ballot.receipt_code
 
 
 def _validate_selections(
@@ -817,7 +858,7 @@ def _validate_selections(
     if poll.election_mode == ElectionMode.LISTS:
         if list_id in (None, ""):
             return []  # a blank ballot
-        if not CandidateList.objects.filter(poll=poll, pk=list_id).exists():
+        if not CandidateList.objects.filter(poll_id=poll.pk, pk=list_id).exists():
             raise WaslError(
                 _("This list is not standing in this election."), field="list", code="not_candidate"
             )
@@ -834,7 +875,7 @@ def _validate_selections(
             field="candidates",
             code="too_many",
         )
-    known = set(Candidate.objects.filter(poll=poll, pk__in=ids).values_list("pk", flat=True))
+    known = set(Candidate.objects.filter(poll_id=poll.pk, pk__in=ids).values_list("pk", flat=True))
     if known != ids:
         raise WaslError(
             _("This person is not a candidate in this election."), field="candidates", code="not_candidate"

@@ -133,12 +133,16 @@ class Untranslated:
        word of the English catalogue; in French, an English word that French does not use ("the",
        "your", "with"...) and no French translation of the catalogues contains.
     The page's text is read by page_audit.js, without elements marked `lang` as another language.
+    An English page (the source language) has nothing to look for.
     """
 
     def __init__(self, lang: str):
         import polib
 
         self.lang = lang
+        self.phrases, self.words = None, set()
+        if lang == "en":  # the source language: its texts are the msgids, nothing to translate
+            return
         base = Path(settings.BASE_DIR)
         catalogues = [base / "locale" / lang / "LC_MESSAGES" / "django.po"]
         catalogues += sorted(base.glob(f"*/locale/{lang}/LC_MESSAGES/django.po"))
@@ -180,6 +184,8 @@ class Untranslated:
             self.words = {word for word in _ENGLISH_ONLY if word not in seen_in_french}
 
     def find(self, texts: list[str]) -> list[str]:
+        if self.phrases is None:
+            return []
         found = []
         for text in texts:
             found += [f"{m.group(0)!r} in {text[:80]!r}" for m in self.phrases.finditer(text)]
