@@ -130,7 +130,10 @@ def _allocate(
             if not str(due_id).isdigit():
                 raise WaslError(_("Unknown due."), field="allocations")
             wanted[int(due_id)] = wanted.get(int(due_id), ZERO) + _positive(part, field="allocations")
-        dues = Due.objects.select_for_update().select_related("fiscal_year").in_bulk(sorted(wanted))
+        # of=("self",): lock the dues only; the joined year row is the ledger's chain head, locked
+        # by the posting for its few last statements (a lock here would hold it the whole payment).
+        locked = Due.objects.select_for_update(of=("self",)).select_related("fiscal_year")
+        dues = locked.in_bulk(sorted(wanted))
         shared = []
         for due_id in sorted(wanted):
             due = dues.get(due_id)
@@ -157,7 +160,7 @@ def _allocate(
             )
         return shared, amount - total
     open_dues = list(
-        Due.objects.select_for_update()
+        Due.objects.select_for_update(of=("self",))  # the dues only, not the joined year (above)
         .select_related("fiscal_year")
         .filter(member_id__in=member_ids, waived_at=None, paid__lt=F("amount"))
         .order_by("due_date", "fiscal_year__start_date", "member_id", "kind", "pk")

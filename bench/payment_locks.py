@@ -1,0 +1,123 @@
+"""How long one payment holds its association's ledger year lock, on PostgreSQL.
+
+Receipts are numbered gap-free per association, year and series, and entries chained per year, so
+every payment of one association passes, one at a time, through the stretch between the year's
+`SELECT … FOR UPDATE` and COMMIT. That stretch bounds the receipts per second of one association,
+whatever the number of web workers: ceiling = 1 / (time the lock is held). One writer, no
+contention: this measures the stretch itself, and prints the statements inside it for the last
+payment (which ones could move before the lock, or out of the transaction).
+
+    DATABASE_URL=postgres://wasl_app:wasl_app@127.0.0.1:5432/wasl_bench .venv/bin/python bench/payment_locks.py
+    # BENCH_PAYMENTS=120 (the first 20 are warm-up)
+"""
+
+import os
+import statistics
+import sys
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+import django
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+PAYMENTS = int(os.environ.get("BENCH_PAYMENTS", "120"))
+WARM_UP = 20
+
+
+def _locks_the_year(sql: str) -> bool:
+    """A statement that locks a fiscal year row: read from that table FOR UPDATE, or a join that
+    locks every table it reads (FOR UPDATE without OF)."""
+    if "FOR UPDATE" not in sql or "finance_fiscalyear" not in sql:
+        return False
+    return sql.lstrip().startswith('SELECT "finance_fiscalyear"') or "FOR UPDATE OF" not in sql
+
+
+def main() -> None:
+    setup_test_environment()
+    config = setup_databases(verbosity=0, interactive=False, serialized_aliases=set())
+    try:
+        import documents.tasks
+        from associations.tenancy import association_scope
+        from associations.tests.factories import AssociationFactory, UserFactory
+        from finance.models import DuesSchedule, FiscalYear
+        from finance.services.dues import dues_generate
+        from finance.services.payments import payment_record
+        from members.models import Member, MemberCategory
+
+        documents.tasks.document_render.delay = lambda **kwargs: None  # the PDF is made after commit
+        association = AssociationFactory(fiscal_year_start_month=1)
+        treasurer = UserFactory()
+        today = timezone.localdate()
+        with association_scope(association):
+            start = date(today.year, 1, 1)
+            year = FiscalYear.objects.filter(start_date=start).first() or FiscalYear.objects.create(
+                start_date=start, end_date=date(today.year, 12, 31)
+            )
+            category = MemberCategory.objects.create(
+                name_ar="أعضاء", name_fr="Membres", annual_dues=Decimal("100")
+            )
+            DuesSchedule.objects.create(
+                fiscal_year=year, category=category, amount=Decimal("100.00"), due_date=year.start_date
+            )
+            Member.objects.bulk_create(
+                Member(number=n, first_name_latin=f"M{n}", last_name_latin="Bench", category=category,
+                       join_date=date(2020, 1, 1), status="active", search_text=f"m{n} bench")
+                for n in range(1, PAYMENTS + 1)
+            )  # fmt: skip
+            with transaction.atomic():
+                dues_generate(actor=treasurer, fiscal_year_id=year.pk)
+            member_ids = list(Member.objects.order_by("pk").values_list("pk", flat=True))
+
+        log: list[tuple[float, float, str]] = []
+
+        def timed(execute, sql, params, many, context):
+            started = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                log.append((started, time.perf_counter(), sql))
+
+        totals, held, statements, inside = [], [], [], []
+        ended = locked = 0.0
+        for n, member_id in enumerate(member_ids):
+            log.clear()
+            started = time.perf_counter()
+            with connection.execute_wrapper(timed), association_scope(association):
+                payment_record(actor=treasurer, amount="100.00", method="cash", date=today,
+                               payer_member_id=member_id, send_receipt=False)  # fmt: skip
+            # The transaction ends before the first after-commit statement (the ministry's mark).
+            ended = next((s for s, _e, sql in log if "ministry_dirtyassociation" in sql), time.perf_counter())
+            locked = next((s for s, _e, sql in log if _locks_the_year(sql)), None)
+            if locked is None or n < WARM_UP:
+                continue
+            totals.append(ended - started)
+            held.append(ended - locked)
+            statements.append(len(log))
+            inside.append(sum(1 for s, _e, _sql in log if locked <= s < ended))
+        for s, e, sql in log:
+            if locked <= s < ended:
+                print(f"  {1000 * (e - s):6.2f} ms  {' '.join(sql.split())[:120]}")
+        median_held = statistics.median(held)
+        print(
+            f"payment: median {1000 * statistics.median(totals):.1f} ms over {statistics.median(statements):.0f} "
+            f"statements; year lock held: median {1000 * median_held:.1f} ms over "
+            f"{statistics.median(inside):.0f} statements → ceiling {1 / median_held:.0f} receipts/s per association "
+            f"(load {os.getloadavg()[0]:.1f})"
+        )
+    finally:
+        connection.close()
+        teardown_databases(config, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
