@@ -1,4 +1,4 @@
-"""How long one payment holds its association's ledger year lock, on PostgreSQL.
+"""How long one payment (or one posting) holds its association's ledger year lock, on PostgreSQL.
 
 Receipts are numbered gap-free per association, year and series, and entries chained per year, so
 every payment of one association passes, one at a time, through the stretch between the year's
@@ -31,6 +31,9 @@ from django.test.utils import setup_databases, setup_test_environment, teardown_
 from django.utils import timezone  # noqa: E402
 
 PAYMENTS = int(os.environ.get("BENCH_PAYMENTS", "120"))
+# "payment": a member's dues paid, entry posted, receipt numbered (issue 11);
+# "posting": a two-line entry written and posted at once (issue 10's posting throughput).
+WHAT = os.environ.get("BENCH_WHAT", "payment")
 WARM_UP = 20
 
 
@@ -77,6 +80,20 @@ def main() -> None:
             with transaction.atomic():
                 dues_generate(actor=treasurer, fiscal_year_id=year.pk)
             member_ids = list(Member.objects.order_by("pk").values_list("pk", flat=True))
+            from finance.models import Account, Journal
+            from finance.services.entries import LineInput, entry_create
+
+            cash, dues = Account.objects.get(code="5161"), Account.objects.get(code="7152")
+            journal = Journal.objects.get(code="CAI")
+
+        def one(member_id: int) -> None:
+            if WHAT == "posting":
+                entry_create(actor=treasurer, journal_id=journal.pk, date=today, label=f"Bench {member_id}",
+                             lines=[LineInput(cash.pk, debit=Decimal("100")), LineInput(dues.pk, credit=Decimal("100"))],
+                             post=True)  # fmt: skip
+            else:
+                payment_record(actor=treasurer, amount="100.00", method="cash", date=today,
+                               payer_member_id=member_id, send_receipt=False)  # fmt: skip
 
         log: list[tuple[float, float, str]] = []
 
@@ -93,8 +110,7 @@ def main() -> None:
             log.clear()
             started = time.perf_counter()
             with connection.execute_wrapper(timed), association_scope(association):
-                payment_record(actor=treasurer, amount="100.00", method="cash", date=today,
-                               payer_member_id=member_id, send_receipt=False)  # fmt: skip
+                one(member_id)
             # The transaction ends before the first after-commit statement (the ministry's mark).
             ended = next((s for s, _e, sql in log if "ministry_dirtyassociation" in sql), time.perf_counter())
             locked = next((s for s, _e, sql in log if _locks_the_year(sql)), None)
@@ -109,9 +125,9 @@ def main() -> None:
                 print(f"  {1000 * (e - s):6.2f} ms  {' '.join(sql.split())[:120]}")
         median_held = statistics.median(held)
         print(
-            f"payment: median {1000 * statistics.median(totals):.1f} ms over {statistics.median(statements):.0f} "
+            f"{WHAT}: median {1000 * statistics.median(totals):.1f} ms over {statistics.median(statements):.0f} "
             f"statements; year lock held: median {1000 * median_held:.1f} ms over "
-            f"{statistics.median(inside):.0f} statements → ceiling {1 / median_held:.0f} receipts/s per association "
+            f"{statistics.median(inside):.0f} statements → ceiling {1 / median_held:.0f}/s per association "
             f"(load {os.getloadavg()[0]:.1f})"
         )
     finally:
