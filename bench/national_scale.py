@@ -199,9 +199,12 @@ def load(size: int) -> dict:
         # Lines of a posted entry are frozen by a trigger: lifted for the load only (owner), restored.
         cur.execute("ALTER TABLE finance_entryline DISABLE TRIGGER USER")
         amounts = {a: f"{rng.randrange(100, 20000)}.00" for a in booked}
-        copy_rows(cur, "finance_entryline", ["id", "association_id", "entry_id", "account_id", "debit", "credit"],
-                  [row for a in booked for row in ((a, a, a, a, "0.00", amounts[a]),
-                                                   (size + a, a, a, size + a, amounts[a], "0.00"))])  # fmt: skip
+        # The lines carry copies of their entry's year, date, status and kind (checked at commit).
+        copy_rows(cur, "finance_entryline", ["id", "association_id", "entry_id", "account_id", "debit", "credit",
+                  "fiscal_year_id", "date", "entry_status", "entry_kind"],
+                  [row for a in booked for row in ((a, a, a, a, "0.00", amounts[a], a, today, "posted", "standard"),
+                                                   (size + a, a, a, size + a, amounts[a], "0.00", a, today, "posted",
+                                                    "standard"))])  # fmt: skip
         cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # Django's foreign keys are deferred: check them now
         cur.execute("ALTER TABLE finance_entryline ENABLE TRIGGER USER")
         timings["books_s"] = time.perf_counter() - started
