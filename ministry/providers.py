@@ -158,6 +158,16 @@ def _birth_cutoff(today: date, age: int) -> date:
         return today.replace(year=today.year - age, day=28)
 
 
+def _of_chunk(queryset, association_ids):
+    """Rows of these associations. The ids' range is given besides the list: with `IN (2,000 ids)`
+    alone, PostgreSQL chose the members' trigram GIN index (association_id leads it), 3.7 s a chunk
+    at 10,000 associations and growing with the table; with the range it reads a B-tree, 0.1 s."""
+    ids = list(association_ids)
+    if not ids:
+        return queryset.none()
+    return queryset.filter(association_id__in=ids, association_id__gte=min(ids), association_id__lte=max(ids))
+
+
 @provider("members", _member_indicators())
 def members_provider(association_ids, *, today: date):
     from django.db.models import Case, CharField, When
@@ -165,7 +175,7 @@ def members_provider(association_ids, *, today: date):
     from members.models import Member
 
     year = today.year
-    members = Member.objects.filter(association_id__in=association_ids)
+    members = _of_chunk(Member.objects.all(), association_ids)
     for association_id, status, n in (
         members.values_list("association_id", "status").annotate(n=Count("id")).order_by()
     ):
