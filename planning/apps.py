@@ -6,5 +6,7 @@ class PlanningConfig(AppConfig):
     verbose_name = "Planning"
 
     def ready(self) -> None:
-        # The module's seam entries (menu, home card, API routes, audit actions, demo).
-        from planning import contributions  # noqa: F401
+        # The module's seam entries: the plan and projects (menu, audit actions, demo data), the
+        # tracking of activities and indicators (home card for overdue activities), and the outputs
+        # (API routes, PDF reports as jobs). The ministry reads planning through ministry/providers.py.
+        from planning import contributions, output_contributions, tracking_contributions  # noqa: F401
