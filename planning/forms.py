@@ -129,7 +129,6 @@ class ProjectForm(forms.Form):
         label=_("Sustainable-development goals"),
         coerce=int,
         required=False,
-        choices=[(number, f"{number}. {name}") for number, name in SDG_NAMES.items()],
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -139,6 +138,10 @@ class ProjectForm(forms.Form):
             (p.pk, f"{p.code} · {p.title}"[:120]) for p in programmes
         ]
         self.fields["region"].choices, self.fields["province"].choices = _place_choices(regions, provinces)
+        # Made here, in the reader's language (a lazy name inside an f-string is read at once).
+        self.fields["sdg_goals"].choices = [
+            (number, f"{number}. {name}") for number, name in SDG_NAMES.items()
+        ]
         self.fields["responsible"].choices = [("", _("Nobody yet"))] + [
             (m.pk, m.display_name) for m in members
         ]

@@ -83,7 +83,7 @@ def planning_site(live_db):
             lines=[LineInput(supplies.pk, debit="1250.00", project_id=books.pk), LineInput(cash.pk, credit="1250.00")],
         )  # fmt: skip
         budget_save(actor=president, year_id=year.pk, amounts={supplies.pk: "5000"}, project_id=books.pk)
-        funder = funding_services.funder_create(actor=president, name="INDH", funder_type="indh")
+        funder = funding_services.funder_create(actor=president, name="مؤسسة الأطلس", funder_type="indh")
         grant = funding_services.grant_create(
             actor=president, funder_id=funder.pk, name="Convention 12/2026", amount_granted="20000"
         )
@@ -132,9 +132,10 @@ def test_write_adopt_and_follow_the_plan(browser, planning_site, request, lang, 
     page.locator("select[name=agenda_item]").select_option(str(planning_site["item"].pk))
     visit.check("adopt-form")
     page.locator("form [type=submit]").last.click()
-    page.locator("button[name=confirm]").wait_for()
+    confirm = page.locator("form:has(input[name=confirm]) [type=submit]")
+    confirm.wait_for()
     visit.check("adopt-confirm")
-    page.locator("button[name=confirm]").click()
+    confirm.click()
     page.wait_for_url(plan_url)
     assert page.locator(".alert-success").count()
     visit.check("plan-adopted")
