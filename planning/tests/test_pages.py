@@ -325,3 +325,30 @@ def test_dates_shown_are_days(tenant_a):
         )
     body = client_of(tenant_a.president).get(url(tenant_a, "home")).content.decode()
     assert f"01/02/{YEAR}" in body
+
+
+def test_the_plan_page_query_count_does_not_grow(tenant_a):
+    client = client_of(tenant_a.president)
+    page = url(tenant_a, "plan", plan_id=tenant_a.plan.pk)
+    client.get(page)
+    with CaptureQueriesContext(connection) as few:
+        client.get(page)
+    with association_scope(tenant_a.association):
+        for number in range(2, 6):
+            objective = services.objective_save(
+                actor=tenant_a.president,
+                plan_id=tenant_a.plan.pk,
+                code=f"O{number}",
+                text_fr=f"Goal {number}",
+            )
+            for letter in "ab":
+                services.programme_save(
+                    actor=tenant_a.president,
+                    objective_id=objective.pk,
+                    code=f"P{number}{letter}",
+                    title_fr="T",
+                )
+    with CaptureQueriesContext(connection) as many:
+        body = client.get(page).content.decode()
+    assert "P5b" in body
+    assert len(many) == len(few)
