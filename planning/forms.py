@@ -140,7 +140,7 @@ class ProjectForm(forms.Form):
         self.fields["region"].choices, self.fields["province"].choices = _place_choices(regions, provinces)
         # Made here, in the reader's language (a lazy name inside an f-string is read at once).
         self.fields["sdg_goals"].choices = [
-            (number, f"{number}. {name}") for number, name in SDG_NAMES.items()
+            (number, f"{number} · {name}") for number, name in SDG_NAMES.items()
         ]
         self.fields["responsible"].choices = [("", _("Nobody yet"))] + [
             (m.pk, m.display_name) for m in members

@@ -169,7 +169,7 @@ def test_adoption_goes_through_a_confirmation(tenant_a):
 
 def test_creating_a_project_with_a_new_finance_project(tenant_a):
     form = client_of(tenant_a.president, "fr").get(url(tenant_a, "project_new")).content.decode()
-    assert "4. Éducation de qualité" in form  # the goals in the reader's language
+    assert "4 · Éducation de qualité" in form  # the goals in the reader's language
     client = client_of(tenant_a.president)
     response = client.post(
         url(tenant_a, "project_new"),
