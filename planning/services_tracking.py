@@ -343,7 +343,7 @@ def indicator_save(
 # --- Measurements (only added) ---------------------------------------------------------------------
 
 
-def _check_measured_on(value, *, field: str = "measured_on") -> date:
+def check_measured_on(value, *, field: str = "measured_on") -> date:
     day = _check_date(value, field=field)
     if day > timezone.localdate():
         raise WaslError(_("This date is in the future."), field=field, code="future")
@@ -358,7 +358,7 @@ def measurement_add(
     indicator = Indicator.objects.filter(pk=indicator_id).first()
     if indicator is None:
         raise NotFound()
-    measured_on = _check_measured_on(measured_on)
+    measured_on = check_measured_on(measured_on)
     amount = parse_amount(value, unit=indicator.unit, field="value")
     note = _text(note, 300)
     # The file is checked before anything is written, and saved last (a refusal leaves no file).
@@ -405,7 +405,7 @@ def measurement_correct(
             code="already_corrected",
         )
     indicator = original.indicator
-    measured_on = original.measured_on if measured_on in (None, "") else _check_measured_on(measured_on)
+    measured_on = original.measured_on if measured_on in (None, "") else check_measured_on(measured_on)
     amount = parse_amount(value, unit=indicator.unit, field="value")
     reason = _text(reason, 300)
     if not reason:
