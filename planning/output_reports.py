@@ -1,0 +1,351 @@
+"""The data of planning's PDF reports: a project's logical framework (logframe) as funders ask
+for it, with its activities and its budget against the books.
+
+Rows: the overall goal (the plan's objective the project serves), the specific objective (the
+project itself), its outputs, its activities. Columns: the narrative, the indicators (baseline,
+target and the latest measured value), the means of verification and the assumptions.
+
+Money is read from finance, never kept here: the budget against actual is finance's own report
+(`finance.reports.budget.budget_vs_actual` for the finance project and a fiscal year); the
+funders are the grants restricted to the finance project.
+
+Everything is read in a few queries for a batch of projects (the plan report renders its projects
+in batches, one job step each): no query per indicator or per activity."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import OuterRef, Subquery
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from associations.formatting import format_amount, text_direction
+from planning.models import Activity, Indicator, IndicatorUnit, LogframeLevel, Measurement, Plan, Project
+
+ZERO = Decimal("0.00")
+
+# The labels printed in both languages (Arabic and French), whatever the reader's language.
+LABELS = {
+    "goal": gettext_noop("Overall goal"),
+    "purpose": gettext_noop("Specific objective"),
+    "output": gettext_noop("Outputs"),
+    "activities": gettext_noop("Activities"),
+    "level": gettext_noop("Level"),
+    "narrative": gettext_noop("Narrative"),
+    "indicators": gettext_noop("Indicators"),
+    "means": gettext_noop("Means of verification"),
+    "assumptions": gettext_noop("Assumptions"),
+    "baseline": gettext_noop("Baseline"),
+    "target": gettext_noop("Target"),
+    "latest": gettext_noop("Latest measured"),
+    "not_measured": gettext_noop("not measured yet"),
+    "logframe": gettext_noop("Logical framework"),
+    "budget": gettext_noop("Budget against actual"),
+    "project_sheet": gettext_noop("Project sheet"),
+    "plan_report": gettext_noop("Plan report"),
+    "place": gettext_noop("Place"),
+    "target_group": gettext_noop("Target group"),
+    "beneficiaries": gettext_noop("Beneficiaries (planned / reached)"),
+    "status": gettext_noop("Status"),
+    "dates": gettext_noop("Dates"),
+    "partners": gettext_noop("Partners"),
+    "funders": gettext_noop("Funders"),
+    "programme": gettext_noop("Programme"),
+    "objectives": gettext_noop("Objectives and programmes"),
+    "vision": gettext_noop("Vision"),
+    "projects": gettext_noop("Projects"),
+    "no_year": gettext_noop("No fiscal year in the books: no budget to compare."),
+    "income": gettext_noop("Income"),
+    "expenses": gettext_noop("Expenses"),
+    "budgeted": gettext_noop("Budget"),
+    "actual": gettext_noop("Actual"),
+    "used": gettext_noop("Used (%)"),
+    "printed_on": gettext_noop("Printed on"),
+    "year": gettext_noop("Fiscal year"),
+    "no_indicator": gettext_noop("No indicator at this level."),
+    "no_activity": gettext_noop("No activity."),
+}
+
+
+def bilingual(message: str) -> dict:
+    """{"ar": …, "fr": …}: a label in both languages of the documents."""
+    found = {}
+    for language in ("ar", "fr"):
+        with translation.override(language):
+            found[language] = _(message)
+    return found
+
+
+def labels() -> dict[str, dict]:
+    return {key: bilingual(message) for key, message in LABELS.items()}
+
+
+def texts(ar: str, fr: str) -> list[dict]:
+    """The Arabic and the French version of a text, each with its direction (empty ones left out)."""
+    return [{"text": value, "dir": text_direction(value)} for value in (ar, fr) if value]
+
+
+def number(value: Decimal | None, unit: str, *, language: str) -> str:
+    """An indicator's value: whole numbers without decimals; money with two; a percent sign."""
+    if value is None:
+        return ""
+    if unit == IndicatorUnit.MAD:
+        return f"{format_amount(value, language=language)} MAD"
+    whole = value == value.to_integral_value()
+    shown = str(int(value)) if whole else format_amount(value, language=language)
+    return f"{shown} %" if unit == IndicatorUnit.PERCENT else shown
+
+
+def day(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+@dataclass
+class IndicatorLine:
+    name: list[dict]
+    baseline: str
+    target: str
+    latest: str
+    latest_on: str
+    means: str
+    assumptions: str
+
+
+@dataclass
+class LevelBlock:
+    key: str  # goal, purpose, output
+    narrative: list[dict]
+    indicators: list[IndicatorLine] = field(default_factory=list)
+
+
+@dataclass
+class ActivityLine:
+    title: list[dict]
+    starts_on: str
+    ends_on: str
+    status: dict
+
+
+@dataclass
+class ProjectSheet:
+    pk: int
+    code: str
+    name: list[dict]
+    programme: list[dict]
+    place: str
+    target_group: str
+    beneficiaries: str
+    status: dict
+    dates: str
+    partners: str
+    funders: list[str]
+    levels: list[LevelBlock]
+    outputs: list[LevelBlock]
+    activities: list[ActivityLine]
+    budget: dict | None  # finance's budget against actual, shaped for the PDF
+
+
+def with_latest(indicators):
+    """Indicators annotated with their latest measured value and date: the latest row that no
+    correction replaced (a correction is a row of its own, so it counts at its own date)."""
+    latest = Measurement.objects.filter(indicator=OuterRef("pk"), corrections__isnull=True).order_by(
+        "-measured_on", "-pk"
+    )
+    return indicators.annotate(
+        latest_value=Subquery(latest.values("value")[:1]),
+        latest_on=Subquery(latest.values("measured_on")[:1]),
+    )
+
+
+def _indicator_line(indicator: Indicator, language: str) -> IndicatorLine:
+    unit = indicator.unit
+    return IndicatorLine(
+        name=texts(indicator.name_ar, indicator.name_fr),
+        baseline=number(indicator.baseline, unit, language=language),
+        target=number(indicator.target, unit, language=language),
+        latest=number(indicator.latest_value, unit, language=language),
+        latest_on=day(indicator.latest_on),
+        means=indicator.means_of_verification,
+        assumptions=indicator.assumptions,
+    )
+
+
+def budget_part(finance_project, year, *, language: str) -> dict | None:
+    """Finance's budget against actual of the finance project in `year`, as cells for the PDF
+    (finance.reports.render.shaped_rows: amounts in the reader's format, left to right)."""
+    if year is None:
+        return None
+    from finance.reports.budget import budget_vs_actual
+    from finance.reports.render import shaped_rows
+
+    report = budget_vs_actual(year, finance_project)
+    return {
+        "year": str(year),
+        "facts": report.facts,
+        "tables": [
+            {
+                "title": table.title,
+                "columns": table.columns,
+                "rows": list(shaped_rows(table.rows, table.columns, language=language)),
+            }
+            for table in report.tables
+        ],
+    }
+
+
+def _funders(finance_project_ids: list[int]) -> dict[int, list[str]]:
+    from finance.models import Grant
+
+    found: dict[int, list[str]] = defaultdict(list)
+    for project_id, funder, amount in (
+        Grant.objects.filter(project_id__in=finance_project_ids)
+        .order_by("signed_on", "pk")
+        .values_list("project_id", "funder__name", "amount_granted")
+    ):
+        found[project_id].append(f"{funder} ({format_amount(amount, language='fr')} MAD)")
+    return found
+
+
+def project_sheets(projects: list[Project], *, year, language: str) -> list[ProjectSheet]:
+    """The logframes of these projects (loaded with their finance project, programme, objective,
+    region and province): three queries for their indicators, activities and funders, plus
+    finance's budget report per project."""
+    ids = [project.pk for project in projects]
+    indicators: dict[int, list[Indicator]] = defaultdict(list)
+    for indicator in with_latest(Indicator.objects.filter(project_id__in=ids)).order_by("project", "pk"):
+        indicators[indicator.project_id].append(indicator)
+    activities: dict[int, list[Activity]] = defaultdict(list)
+    for activity in Activity.objects.filter(project_id__in=ids).order_by("project", "starts_on", "pk"):
+        activities[activity.project_id].append(activity)
+    funders = _funders([project.finance_project_id for project in projects])
+    sheets = []
+    for project in projects:
+        fp = project.finance_project
+        programme = project.programme
+        objective = programme.objective if programme else None
+        by_level: dict[str, list[IndicatorLine]] = defaultdict(list)
+        outputs = []
+        for indicator in indicators[project.pk]:
+            line = _indicator_line(indicator, language)
+            if indicator.level == LogframeLevel.OUTPUT:
+                outputs.append(LevelBlock(key="output", narrative=line.name, indicators=[line]))
+            else:
+                by_level[indicator.level].append(line)
+        goal = LevelBlock(
+            key="goal",
+            narrative=(
+                [{"text": objective.code, "dir": "ltr"}, *texts(objective.text_ar, objective.text_fr)]
+                if objective
+                else []
+            ),
+            indicators=by_level[LogframeLevel.GOAL],
+        )
+        purpose = LevelBlock(
+            key="purpose",
+            narrative=texts(fp.name_ar, fp.name_fr) + texts(project.target_group, ""),
+            indicators=by_level[LogframeLevel.PURPOSE],
+        )
+        place = " · ".join(
+            part
+            for part in (
+                _place_name(project.region, language),
+                _place_name(project.province, language),
+                project.commune,
+            )
+            if part
+        )
+        sheets.append(
+            ProjectSheet(
+                pk=project.pk,
+                code=fp.code,
+                name=texts(fp.name_ar, fp.name_fr),
+                programme=(
+                    [{"text": programme.code, "dir": "ltr"}, *texts(programme.title_ar, programme.title_fr)]
+                    if programme
+                    else []
+                ),
+                place=place,
+                target_group=project.target_group,
+                beneficiaries=f"{project.beneficiaries_planned} / {project.beneficiaries_reached}",
+                status=_choice(Project, "status", project.status),
+                dates=" – ".join(d for d in (day(fp.starts_on), day(fp.ends_on)) if d),
+                partners=project.partners,
+                funders=funders.get(fp.pk, []),
+                levels=[goal, purpose],
+                outputs=outputs,
+                activities=[
+                    ActivityLine(
+                        title=texts(activity.title_ar, activity.title_fr),
+                        starts_on=day(activity.starts_on),
+                        ends_on=day(activity.ends_on),
+                        status=_choice(Activity, "status", activity.status),
+                    )
+                    for activity in activities[project.pk]
+                ],
+                budget=budget_part(fp, year, language=language),
+            )
+        )
+    return sheets
+
+
+def _place_name(place, language: str) -> str:
+    if place is None:
+        return ""
+    return (place.name_ar or place.name_fr) if language == "ar" else (place.name_fr or place.name_ar)
+
+
+_CHOICE_CACHE: dict[tuple[str, str, str], dict] = {}
+
+
+def _choice(model, field_name: str, value: str) -> dict:
+    """A choice's label in both languages."""
+    key = (model.__name__, field_name, value)
+    if key not in _CHOICE_CACHE:
+        label = dict(model._meta.get_field(field_name).flatchoices).get(value, value)
+        found = {}
+        for language in ("ar", "fr"):
+            with translation.override(language):
+                found[language] = str(label)
+        _CHOICE_CACHE[key] = found
+    return _CHOICE_CACHE[key]
+
+
+def projects_loaded(queryset):
+    return queryset.select_related("finance_project", "programme__objective", "region", "province").order_by(
+        "pk"
+    )
+
+
+def plan_projects(plan: Plan):
+    """The projects of a plan: those under a programme of one of its objectives."""
+    return Project.objects.filter(programme__objective__plan=plan)
+
+
+def plan_cover(plan: Plan, *, language: str) -> dict:
+    """The plan's first pages: titles, vision, objectives with their programmes, project count."""
+    objectives = []
+    for objective in plan.objectives.order_by("position", "pk").prefetch_related("programmes"):
+        objectives.append(
+            {
+                "code": objective.code,
+                "text": texts(objective.text_ar, objective.text_fr),
+                "programmes": [
+                    {"code": p.code, "title": texts(p.title_ar, p.title_fr)}
+                    for p in sorted(objective.programmes.all(), key=lambda p: (p.code, p.pk))
+                ],
+            }
+        )
+    return {
+        "title": texts(plan.title_ar, plan.title_fr),
+        "vision": texts(plan.vision_ar, plan.vision_fr),
+        "years": f"{plan.starts_year}–{plan.ends_year}",
+        "version": plan.version,
+        "status": _choice(Plan, "status", plan.status),
+        "objectives": objectives,
+        "projects": plan_projects(plan).count(),
+    }
