@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Subquery
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from associations.formatting import format_amount, text_direction
-from planning.models import Activity, Indicator, IndicatorUnit, LogframeLevel, Measurement, Plan, Project
+from planning.models import Activity, Indicator, IndicatorUnit, LogframeLevel, Plan, Project
 
 ZERO = Decimal("0.00")
 
@@ -153,9 +153,9 @@ class ProjectSheet:
 def with_latest(indicators):
     """Indicators annotated with their latest measured value and date: the latest row that no
     correction replaced (a correction is a row of its own, so it counts at its own date)."""
-    latest = Measurement.objects.filter(indicator=OuterRef("pk"), corrections__isnull=True).order_by(
-        "-measured_on", "-pk"
-    )
+    from planning.selectors_tracking import _current
+
+    latest = _current()
     return indicators.annotate(
         latest_value=Subquery(latest.values("value")[:1]),
         latest_on=Subquery(latest.values("measured_on")[:1]),
