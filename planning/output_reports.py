@@ -21,63 +21,63 @@ from decimal import Decimal
 
 from django.db.models import Subquery
 from django.utils import translation
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import pgettext_lazy
 
 from associations.formatting import format_amount, text_direction
 from planning.models import Activity, Indicator, IndicatorUnit, LogframeLevel, Plan, Project
 
 ZERO = Decimal("0.00")
 
-# The labels printed in both languages (Arabic and French), whatever the reader's language.
+# The labels printed in both languages (Arabic and French), whatever the reader's language. Their
+# own context keeps them apart from the pages' entries of the same words.
 LABELS = {
-    "goal": gettext_noop("Overall goal"),
-    "purpose": gettext_noop("Specific objective"),
-    "output": gettext_noop("Outputs"),
-    "activities": gettext_noop("Activities"),
-    "level": gettext_noop("Level"),
-    "narrative": gettext_noop("Narrative"),
-    "indicators": gettext_noop("Indicators"),
-    "means": gettext_noop("Means of verification"),
-    "assumptions": gettext_noop("Assumptions"),
-    "baseline": gettext_noop("Baseline"),
-    "target": gettext_noop("Target"),
-    "latest": gettext_noop("Latest measured"),
-    "not_measured": gettext_noop("not measured yet"),
-    "logframe": gettext_noop("Logical framework"),
-    "budget": gettext_noop("Budget against actual"),
-    "project_sheet": gettext_noop("Project sheet"),
-    "plan_report": gettext_noop("Plan report"),
-    "place": gettext_noop("Place"),
-    "target_group": gettext_noop("Target group"),
-    "beneficiaries": gettext_noop("Beneficiaries (planned / reached)"),
-    "status": gettext_noop("Status"),
-    "dates": gettext_noop("Dates"),
-    "partners": gettext_noop("Partners"),
-    "funders": gettext_noop("Funders"),
-    "programme": gettext_noop("Programme"),
-    "objectives": gettext_noop("Objectives and programmes"),
-    "vision": gettext_noop("Vision"),
-    "projects": gettext_noop("Projects"),
-    "no_year": gettext_noop("No fiscal year in the books: no budget to compare."),
-    "income": gettext_noop("Income"),
-    "expenses": gettext_noop("Expenses"),
-    "budgeted": gettext_noop("Budget"),
-    "actual": gettext_noop("Actual"),
-    "used": gettext_noop("Used (%)"),
-    "printed_on": gettext_noop("Printed on"),
-    "year": gettext_noop("Fiscal year"),
-    "no_indicator": gettext_noop("No indicator at this level."),
-    "no_activity": gettext_noop("No activity."),
+    "goal": pgettext_lazy("planning report", "Overall goal"),
+    "purpose": pgettext_lazy("planning report", "Specific objective"),
+    "output": pgettext_lazy("planning report", "Outputs"),
+    "activities": pgettext_lazy("planning report", "Activities"),
+    "level": pgettext_lazy("planning report", "Level"),
+    "narrative": pgettext_lazy("planning report", "Narrative"),
+    "indicators": pgettext_lazy("planning report", "Indicators"),
+    "means": pgettext_lazy("planning report", "Means of verification"),
+    "assumptions": pgettext_lazy("planning report", "Assumptions"),
+    "baseline": pgettext_lazy("planning report", "Baseline"),
+    "target": pgettext_lazy("planning report", "Target"),
+    "latest": pgettext_lazy("planning report", "Latest measured"),
+    "not_measured": pgettext_lazy("planning report", "not measured yet"),
+    "logframe": pgettext_lazy("planning report", "Logical framework"),
+    "budget": pgettext_lazy("planning report", "Budget against actual"),
+    "project_sheet": pgettext_lazy("planning report", "Project sheet"),
+    "plan_report": pgettext_lazy("planning report", "Plan report"),
+    "place": pgettext_lazy("planning report", "Place"),
+    "target_group": pgettext_lazy("planning report", "Target group"),
+    "beneficiaries": pgettext_lazy("planning report", "Beneficiaries (planned / reached)"),
+    "status": pgettext_lazy("planning report", "Status"),
+    "dates": pgettext_lazy("planning report", "Dates"),
+    "partners": pgettext_lazy("planning report", "Partners"),
+    "funders": pgettext_lazy("planning report", "Funders"),
+    "programme": pgettext_lazy("planning report", "Programme"),
+    "objectives": pgettext_lazy("planning report", "Objectives and programmes"),
+    "vision": pgettext_lazy("planning report", "Vision"),
+    "projects": pgettext_lazy("planning report", "Projects"),
+    "no_year": pgettext_lazy("planning report", "No fiscal year in the books: no budget to compare."),
+    "income": pgettext_lazy("planning report", "Income"),
+    "expenses": pgettext_lazy("planning report", "Expenses"),
+    "budgeted": pgettext_lazy("planning report", "Budget"),
+    "actual": pgettext_lazy("planning report", "Actual"),
+    "used": pgettext_lazy("planning report", "Used (%)"),
+    "printed_on": pgettext_lazy("planning report", "Printed on"),
+    "year": pgettext_lazy("planning report", "Fiscal year"),
+    "no_indicator": pgettext_lazy("planning report", "No indicator at this level."),
+    "no_activity": pgettext_lazy("planning report", "No activity."),
 }
 
 
-def bilingual(message: str) -> dict:
-    """{"ar": …, "fr": …}: a label in both languages of the documents."""
+def bilingual(message) -> dict:
+    """{"ar": …, "fr": …}: a label of the reports in both languages of the documents."""
     found = {}
     for language in ("ar", "fr"):
         with translation.override(language):
-            found[language] = _(message)
+            found[language] = str(message)
     return found
 
 
