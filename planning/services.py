@@ -258,19 +258,6 @@ def plan_new_version(*, actor, plan_id: int) -> Plan:
     return plan
 
 
-def adoptable_resolutions():
-    """Resolutions of closed general assemblies (the candidates a plan's adoption may name), newest
-    first. Whether the vote adopted each one is checked by `resolution_adopted`."""
-    from governance.models import AgendaItem, AgendaItemKind, AssemblyKind, AssemblyStatus
-
-    return (
-        AgendaItem.objects.filter(kind=AgendaItemKind.RESOLUTION, assembly__status=AssemblyStatus.CLOSED)
-        .exclude(assembly__kind=AssemblyKind.BOARD)
-        .select_related("assembly")
-        .order_by("-assembly__first_call_at", "position", "pk")
-    )
-
-
 def resolution_adopted(item) -> bool:
     """A resolution is adopted when one of its closed polls counted enough votes for it (the
     statute's majority on the statute's base: governance's own count)."""
