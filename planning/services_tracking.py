@@ -168,7 +168,10 @@ def activity_save(
     activity = None
     if activity_id is not None:
         activity = (
-            Activity.objects.select_for_update().select_related("responsible").filter(pk=activity_id).first()
+            Activity.objects.select_for_update(of=("self",))
+            .select_related("responsible")
+            .filter(pk=activity_id)
+            .first()
         )
         if activity is None:
             raise NotFound()
@@ -395,7 +398,10 @@ def measurement_correct(
     (shown struck through in the history). A row is corrected once: to correct again, correct the
     correction. The reason is the correction's note and goes into the audit chain."""
     original = (
-        Measurement.objects.select_for_update().select_related("indicator").filter(pk=measurement_id).first()
+        Measurement.objects.select_for_update(of=("self",))
+        .select_related("indicator")
+        .filter(pk=measurement_id)
+        .first()
     )
     if original is None:
         raise NotFound()
@@ -490,7 +496,7 @@ def hours_unlink(*, actor, activity_id: int, link_id) -> None:
     """Untie hours linked to the wrong activity (the hours themselves stay in resources)."""
     try:
         link = (
-            ActivityHours.objects.select_for_update()
+            ActivityHours.objects.select_for_update(of=("self",))
             .select_related("hours")
             .filter(pk=int(link_id), activity_id=activity_id)
             .first()
