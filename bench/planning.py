@@ -5,7 +5,7 @@ each), among BENCH_ASSOCIATIONS other associations with a few projects each.
 Measures:
 - the plan report PDF (every project's logframe, activities and budget against the books) through
   its job, in steps of PROJECTS_PER_STEP projects joined with pypdf: the time of the whole job in
-  this process, then, in a separate run in a forked child, the peak resident memory of the process
+  this process (wall clock, and CPU time: on a shared machine the CPU time is the steadier figure), then, in a separate run in a forked child, the peak resident memory of the process
   that runs it (ru_maxrss of the child; no tracemalloc, so the timing is not slowed by it);
 - one project sheet PDF (time);
 - the median and p95 over BENCH_RUNS requests of the project list (`planning:projects`), the
@@ -256,25 +256,31 @@ def measure_pdf(association, president) -> None:
     from planning.output_pdf import project_sheet_pdf
     from planning.output_reports import projects_loaded
 
+    cpu = time.process_time()
     with translation.override("ar"):
         elapsed, job = plan_report_job(association, president)
+    cpu = time.process_time() - cpu
     if job.status != "succeeded":
         print(f"plan report job: status {job.status} {job.error_message!r}")
         return
     print(
-        f"plan report PDF job (ar): {elapsed:.1f} s, {job.steps_total} steps of {PROJECTS_PER_STEP} projects, "
-        f"{pages_of(association, job)} pages"
+        f"plan report PDF job (ar): {elapsed:.1f} s wall clock, {cpu:.1f} s CPU of this process, "
+        f"{job.steps_total} steps of {PROJECTS_PER_STEP} projects, {pages_of(association, job)} pages"
     )
     from planning.models import Project
 
     with association_scope(association), translation.override("ar"):
         project = projects_loaded(Project.objects.all()).first()
-        samples = []
+        samples, cpu_samples = [], []
         for _ in range(3):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             project_sheet_pdf(project, year=None, language="ar")
             samples.append(time.perf_counter() - start)
-    print(f"project sheet PDF (25 activities, 3 indicators): median {statistics.median(samples):.2f} s")
+            cpu_samples.append(time.process_time() - cpu)
+    print(
+        f"project sheet PDF (25 activities, 3 indicators): median {statistics.median(samples):.2f} s "
+        f"wall clock, {statistics.median(cpu_samples):.2f} s CPU"
+    )
 
 
 def measure_memory(association, president) -> None:
