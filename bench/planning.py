@@ -303,11 +303,13 @@ def measure_memory(association, president) -> None:
             sys.stdout.flush()
             os._exit(code)
     _pid, status = os.waitpid(pid, 0)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak = children.ru_maxrss / 1024
     parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"plan report PDF job, separate run: exit {os.waitstatus_to_exitcode(status)}, peak RSS of the "
-        f"job's process {peak:.0f} MiB (bench process before the fork: {parent:.0f} MiB)"
+        f"job's process {peak:.0f} MiB (bench process before the fork: {parent:.0f} MiB), CPU "
+        f"{children.ru_utime + children.ru_stime:.0f} s"
     )
 
 
