@@ -2,21 +2,21 @@
 adoption and versions; the project list and a project's page with its budget against the actual read
 from the books and its funders. Views parse, call a service or a selector, and render.
 
-The tracking pages (activities, indicators, timeline) live in planning/tracking_urls.py; links to
-them go through `_optional_url`, so these pages stand even where those routes are not installed."""
+The tracking pages (activities, indicators, timeline) live in planning/tracking_urls.py and the
+reports (project sheet, plan report) in planning/output_urls.py."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from associations.decorators import requires
 from associations.errors import NotFound, WaslError
-from associations.forms import add_service_error
+from associations.forms import add_service_error, save_form
 from planning import selectors, services
 from planning.forms import (
     AdoptForm,
@@ -34,12 +34,9 @@ def _ws(request, name: str, **kwargs) -> str:
     return reverse(f"planning:{name}", kwargs={"association_slug": request.association.slug, **kwargs})
 
 
-def _optional_url(request, name: str, **kwargs) -> str | None:
-    """A workspace URL of another part of planning, or None while that route does not exist."""
-    try:
-        return reverse(name, kwargs={"association_slug": request.association.slug, **kwargs})
-    except NoReverseMatch:
-        return None
+def _url(request, name: str, **kwargs) -> str:
+    """A workspace URL of another part of planning (tracking, outputs)."""
+    return reverse(name, kwargs={"association_slug": request.association.slug, **kwargs})
 
 
 def _or_404(found):
@@ -49,23 +46,14 @@ def _or_404(found):
 
 
 def _render(request, template: str, context: dict, *, status: int = 200) -> HttpResponse:
-    context.setdefault("timeline_url", _optional_url(request, "planning_tracking:timeline"))
+    context.setdefault("timeline_url", _url(request, "planning_tracking:timeline"))
     return render(request, template, context, status=status)
 
 
 def _save(request, form, save, *, success: str, then) -> HttpResponse | None:
     """Run `save(form)` for a valid bound form; a service error lands on its field."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        saved = save(form)
-    except NotFound as exc:
-        raise Http404 from exc
-    except WaslError as exc:
-        add_service_error(form, exc)
-        return None
-    messages.success(request, success)
-    return redirect(then(saved))
+    saved = save_form(request, form, lambda _data: save(form), success=success)
+    return redirect(then(saved)) if saved else None
 
 
 def _form_page(request, form, *, title: str, back: str, extra: dict | None = None) -> HttpResponse:
@@ -396,11 +384,8 @@ def project(request: HttpRequest, association_slug: str, planning_project_id: in
         "sdg": selectors.sdg_tags(found.sdg_goals),
         "statuses": ProjectStatus,
         "tab": "projects",
-        "activities_url": _optional_url(
-            request, "planning_tracking:activities", planning_project_id=found.pk
-        ),
-        "indicators_url": _optional_url(
-            request, "planning_tracking:indicators", planning_project_id=found.pk
-        ),
+        "activities_url": _url(request, "planning_tracking:activities", planning_project_id=found.pk),
+        "indicators_url": _url(request, "planning_tracking:indicators", planning_project_id=found.pk),
+        "sheet_url": _url(request, "planning_outputs:project_sheet", planning_project_id=found.pk),
     }
     return _render(request, "planning/project.html", context)

@@ -305,12 +305,24 @@ def test_the_project_page_reads_its_money_from_the_books(tenant_a):
     assert [grant.pk for grant in response.context["funders"]] == [tenant_a.grant.pk]
 
 
-def test_tracking_links_appear_once_their_routes_exist(tenant_a):
-    from planning import views
+def test_the_project_page_links_to_its_tracking_and_its_sheet(tenant_a):
+    from django.urls import reverse
 
-    request = type("R", (), {"association": tenant_a.association})()
-    assert views._optional_url(request, "planning_tracking:no_such_page", planning_project_id=1) is None
-    assert views._optional_url(request, "planning:projects") == url(tenant_a, "projects")
+    body = (
+        client_of(tenant_a.president)
+        .get(url(tenant_a, "project", planning_project_id=tenant_a.planning_project.pk))
+        .content.decode()
+    )
+    kwargs = {
+        "association_slug": tenant_a.association.slug,
+        "planning_project_id": tenant_a.planning_project.pk,
+    }
+    for name in (
+        "planning_tracking:activities",
+        "planning_tracking:indicators",
+        "planning_outputs:project_sheet",
+    ):
+        assert reverse(name, kwargs=kwargs) in body
 
 
 def test_dates_shown_are_days(tenant_a):
