@@ -8,6 +8,7 @@ reports (project sheet, plan report) in planning/output_urls.py."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -277,6 +278,8 @@ def programme_edit(
 
 # --- Projects ----------------------------------------------------------------------------------
 
+PROJECTS_PER_PAGE = 50
+
 
 @requires("planning.view")
 @require_GET
@@ -288,7 +291,9 @@ def projects(request: HttpRequest, association_slug: str) -> HttpResponse:
         status, programme_id = form.cleaned_data["status"], form.cleaned_data["programme"]
     context = {
         "form": form,
-        "projects": list(selectors.project_list(status=status or "", programme_id=programme_id)),
+        "page": Paginator(
+            selectors.project_list(status=status or "", programme_id=programme_id), PROJECTS_PER_PAGE
+        ).get_page(request.GET.get("page")),
         "filtered": bool(status or programme_id),
         "tab": "projects",
     }

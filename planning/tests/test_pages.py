@@ -230,6 +230,28 @@ def test_the_project_list_filters_by_status_and_programme(tenant_a):
     assert "Zeta" not in in_programme and "project-secret-a" in in_programme
 
 
+def test_the_project_list_is_paged_and_keeps_its_filters(tenant_a):
+    from finance.services.projects import project_save
+    from planning.views import PROJECTS_PER_PAGE
+
+    with association_scope(tenant_a.association):
+        for number in range(PROJECTS_PER_PAGE + 5):
+            finance_project = project_save(
+                actor=tenant_a.president, code=f"R{number:03d}", name_ar="م", name_fr=f"Row {number:03d}"
+            )
+            services.project_create(
+                actor=tenant_a.president, finance_project_id=finance_project.pk, status="done"
+            )
+    client = client_of(tenant_a.president)
+    first = client.get(url(tenant_a, "projects") + "?status=done").content.decode()
+    assert "Row 000" in first and f"Row {PROJECTS_PER_PAGE - 1:03d}" in first
+    assert f"Row {PROJECTS_PER_PAGE:03d}" not in first
+    assert "?status=done&amp;page=2" in first
+    second = client.get(url(tenant_a, "projects") + "?status=done&page=2").content.decode()
+    assert f"Row {PROJECTS_PER_PAGE + 4:03d}" in second and "Row 000" not in second
+    assert "project-secret-a" not in second
+
+
 def test_the_project_list_query_count_does_not_grow(tenant_a):
     from finance.services.projects import project_save
 
