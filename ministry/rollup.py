@@ -216,7 +216,13 @@ def refresh_dirty(*, today: date | None = None, limit: int = 20000) -> dict:
 
 
 def mark_dirty(association_id: int) -> None:
-    DirtyAssociation.objects.update_or_create(association_ref=association_id)
+    """Mark (or mark again, with the current time) one association: one upsert statement."""
+    DirtyAssociation.objects.bulk_create(
+        [DirtyAssociation(association_ref=association_id, marked_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["association_ref"],
+        update_fields=["marked_at"],
+    )
 
 
 def _state(*, rebuilt: bool, seconds: float) -> None:

@@ -7,6 +7,8 @@ service are listed too. Officers' logins are picked up by the nightly rebuild.
 
 from __future__ import annotations
 
+import functools
+
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
@@ -17,7 +19,17 @@ def _mark(sender, instance, **kwargs):
         return
     from ministry.rollup import mark_dirty
 
-    transaction.on_commit(lambda: mark_dirty(association_id))
+    # Once per association and transaction: a posting saves its entry twice and appends an audit
+    # event, a payment five rows; one mark after commit is enough. The pending hooks are Django's
+    # own list, so a rolled-back savepoint or transaction takes its mark away with it.
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        for _savepoints, hook, _robust in connection.run_on_commit:
+            if getattr(hook, "ministry_dirty", None) == association_id:
+                return
+    hook = functools.partial(mark_dirty, association_id)
+    hook.ministry_dirty = association_id
+    transaction.on_commit(hook)
 
 
 def connect() -> None:

@@ -10,10 +10,11 @@ cancelled receipt stays, and its cancellation receipt takes the next number.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date as Date
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -40,7 +41,18 @@ RECEIPT_KIND = "finance_receipt"  # the DocumentKind (finance/receipt_document.p
 
 
 def next_receipt_number(*, fiscal_year: FiscalYear, series: str) -> int:
-    """The next number of a series in a fiscal year, from its counter row, locked until commit."""
+    """The next number of a series in a fiscal year, from its counter row, locked until commit: one
+    UPDATE … RETURNING increments and locks it; the first receipt of a series in a year creates it."""
+    table = ReceiptCounter._meta.db_table
+    sql = (
+        f"UPDATE {table} SET last_number = last_number + 1"  # noqa: S608 (a model's own table name)
+        " WHERE association_id = %s AND fiscal_year_id = %s AND series = %s RETURNING last_number"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [current_association_id(), fiscal_year.pk, series])
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0]
     counter = (
         ReceiptCounter.objects.select_for_update().filter(fiscal_year=fiscal_year, series=series).first()
     )
@@ -121,32 +133,62 @@ def receipt_issue(
 ) -> Receipt:  # fmt: skip
     """Number and record a receipt inside the caller's transaction (the payment's, or its
     cancellation's); its PDF is rendered after commit and it is sent to the payer."""
-    from documents.services import document_issue
+    pending = receipt_prepare(
+        payment=payment, series=series, kind=kind, cancels=cancels, reason=reason, day=day
+    )
+    return pending.issue(actor=actor, send=send)
 
+
+@dataclass
+class PendingReceipt:
+    """A receipt ready to be numbered: everything read and put together but its number."""
+
+    receipt: Receipt
+    payment: Payment
+    snapshot: dict
+    issuer_verified: bool
+
+    def issue(self, *, actor, send: bool = True) -> Receipt:
+        """Number it (the series' counter row, locked until commit: do this as late as possible),
+        record its document (rendered after commit) and the receipt, and send it."""
+        from documents.services import document_record
+
+        receipt, payment = self.receipt, self.payment
+        receipt.number = next_receipt_number(fiscal_year=receipt.fiscal_year, series=receipt.series)
+        snapshot = {**self.snapshot, "number": receipt.label}
+        receipt.document = document_record(
+            actor=actor, kind=RECEIPT_KIND, title=f"{receipt.label} {payment.payer_name}"[:200],
+            snapshot=snapshot, issuer_verified=self.issuer_verified,
+        )  # fmt: skip
+        receipt.save(force_insert=True)
+        if send:
+            receipt_send(receipt=receipt, payment=payment)
+        return receipt
+
+
+def receipt_prepare(
+    *, payment: Payment, series: str, kind: str = ReceiptKind.RECEIPT, cancels: Receipt | None = None,
+    reason: str = "", day: Date | None = None, fiscal_year: FiscalYear | None = None,
+) -> PendingReceipt:  # fmt: skip
+    """The part of `receipt_issue` that needs no lock (inside the caller's transaction); then
+    `.issue()`. `fiscal_year`: the year covering `day` (or the payment's date) when known."""
     if series not in ReceiptSeries.values:
         raise WaslError(_("Unknown receipt series."), field="series")
     day = day or payment.date
-    year = FiscalYear.objects.filter(start_date__lte=day, end_date__gte=day).first()
+    year = fiscal_year or FiscalYear.objects.filter(start_date__lte=day, end_date__gte=day).first()
     if year is None:
         raise WaslError(
             _("No fiscal year covers %(date)s: open that year first.") % {"date": day.isoformat()}
         )
-    number = next_receipt_number(fiscal_year=year, series=series)
-    receipt = Receipt.objects.create(
-        payment=payment, fiscal_year=year, series=series, number=number, kind=kind, cancels=cancels,
+    receipt = Receipt(
+        payment=payment, fiscal_year=year, series=series, number=0, kind=kind, cancels=cancels,
         issued_on=day, reason=reason[:300],
     )  # fmt: skip
     association = Association.objects.only("name_ar", "name_fr", "acronym", "verified_at").get(
         pk=current_association_id()
     )
     snapshot = _snapshot(receipt, payment, association)
-    receipt.document = document_issue(
-        actor=actor, kind=RECEIPT_KIND, title=f"{receipt.label} {payment.payer_name}"[:200], snapshot=snapshot
-    )
-    receipt.save(update_fields=["document"])
-    if send:
-        receipt_send(receipt=receipt, payment=payment)
-    return receipt
+    return PendingReceipt(receipt, payment, snapshot, association.is_verified)
 
 
 def receipt_send(*, receipt: Receipt, payment: Payment) -> bool:
