@@ -63,7 +63,9 @@ def main() -> None:
             year = FiscalYear.objects.filter(start_date=start).first() or FiscalYear.objects.create(
                 start_date=start, end_date=date(today.year, 12, 31)
             )
-            category = MemberCategory.objects.create(name_ar="أعضاء", name_fr="Membres", annual_dues=Decimal("100"))
+            category = MemberCategory.objects.create(
+                name_ar="أعضاء", name_fr="Membres", annual_dues=Decimal("100")
+            )
             DuesSchedule.objects.create(
                 fiscal_year=year, category=category, amount=Decimal("100.00"), due_date=year.start_date
             )

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
@@ -217,12 +217,13 @@ def refresh_dirty(*, today: date | None = None, limit: int = 20000) -> dict:
 
 def mark_dirty(association_id: int) -> None:
     """Mark (or mark again, with the current time) one association: one upsert statement."""
-    DirtyAssociation.objects.bulk_create(
-        [DirtyAssociation(association_ref=association_id, marked_at=timezone.now())],
-        update_conflicts=True,
-        unique_fields=["association_ref"],
-        update_fields=["marked_at"],
-    )
+    table = DirtyAssociation._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (association_ref, marked_at) VALUES (%s, %s)"  # noqa: S608 (own table)
+            " ON CONFLICT (association_ref) DO UPDATE SET marked_at = excluded.marked_at",
+            [association_id, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
 
 
 def _state(*, rebuilt: bool, seconds: float) -> None:

@@ -20,12 +20,14 @@ def _mark(sender, instance, **kwargs):
     from ministry.rollup import mark_dirty
 
     # Once per association and transaction: a posting saves its entry twice and appends an audit
-    # event, a payment five rows; one mark after commit is enough. The pending hooks are Django's
-    # own list, so a rolled-back savepoint or transaction takes its mark away with it.
+    # event, a payment five rows; one mark after commit is enough. A pending hook counts only if
+    # it was registered inside the current savepoint (Django drops it with a rolled-back one), so
+    # whoever runs the hooks of a block (tests capture them) finds the mark among them.
     connection = transaction.get_connection()
     if connection.in_atomic_block:
-        for _savepoints, hook, _robust in connection.run_on_commit:
-            if getattr(hook, "ministry_dirty", None) == association_id:
+        current = set(connection.savepoint_ids)
+        for savepoints, hook, _robust in connection.run_on_commit:
+            if getattr(hook, "ministry_dirty", None) == association_id and current <= savepoints:
                 return
     hook = functools.partial(mark_dirty, association_id)
     hook.ministry_dirty = association_id
