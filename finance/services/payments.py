@@ -360,7 +360,9 @@ def payment_record(
         if issue_receipt:
             from finance.services.receipts import receipt_prepare
 
-            pending_receipt = receipt_prepare(payment=payment, series=series, fiscal_year=year)
+            pending_receipt = receipt_prepare(
+                payment=payment, series=series, fiscal_year=year, allocations=shared
+            )
         pending_entry.post()
         receipt = pending_receipt.issue(actor=actor, send=send_receipt) if pending_receipt else None
         audit_record(

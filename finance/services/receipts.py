@@ -18,7 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from associations.audit import audit_record
+from associations.audit import audit_batch, audit_record
 from associations.errors import NotFound, WaslError
 from associations.models import Association
 from associations.tenancy import current_association_id
@@ -76,14 +76,33 @@ def _both(text_function) -> dict:
     return out
 
 
-def _snapshot(receipt: Receipt, payment: Payment, association: Association) -> dict:
+def _allocated(payment: Payment, shared) -> list[tuple[Due, Decimal]]:
+    """The payment's (due, amount) pairs in the receipt's order (due date, then allocation), each
+    due with its year and member: read from the database, or from `shared` — the pairs the payment
+    just allocated, their years loaded — with only the members it lacks read (a family's)."""
+    if shared is None:
+        allocations = payment.allocations.select_related("due__fiscal_year", "due__member").order_by(
+            "due__due_date", "pk"
+        )
+        return [(allocation.due, allocation.amount) for allocation in allocations]
+    from members.models import Member
+
+    known = {payment.payer_member_id: payment.payer_member} if payment.payer_member_id else {}
+    missing = {due.member_id for due, _part in shared} - set(known)
+    if missing:
+        names = ("number", "first_name_ar", "last_name_ar", "first_name_latin", "last_name_latin")
+        known |= Member.objects.only(*names).in_bulk(missing)
+    for due, _part in shared:
+        due.member = known[due.member_id]
+    order = sorted(range(len(shared)), key=lambda i: (shared[i][0].due_date, i))
+    return [shared[i] for i in order]
+
+
+def _snapshot(receipt: Receipt, payment: Payment, association: Association, shared=None) -> dict:
     method = _both(lambda: PaymentMethod(payment.method).label)
     kind = _both(lambda: ReceiptKind(receipt.kind).label)
     allocations = []
-    for allocation in payment.allocations.select_related("due__fiscal_year", "due__member").order_by(
-        "due__due_date", "pk"
-    ):
-        due = allocation.due
+    for due, allocated in _allocated(payment, shared):
         allocations.append(
             {
                 "member_latin": due.member.name_latin,
@@ -92,7 +111,7 @@ def _snapshot(receipt: Receipt, payment: Payment, association: Association) -> d
                 "kind_ar": _both(lambda due=due: due.get_kind_display())["ar"],
                 "kind_fr": _both(lambda due=due: due.get_kind_display())["fr"],
                 "year": str(due.fiscal_year),
-                "amount": f"{allocation.amount:.2f}",
+                "amount": f"{allocated:.2f}",
             }
         )
     amount = payment.amount
@@ -168,10 +187,11 @@ class PendingReceipt:
 
 def receipt_prepare(
     *, payment: Payment, series: str, kind: str = ReceiptKind.RECEIPT, cancels: Receipt | None = None,
-    reason: str = "", day: Date | None = None, fiscal_year: FiscalYear | None = None,
+    reason: str = "", day: Date | None = None, fiscal_year: FiscalYear | None = None, allocations=None,
 ) -> PendingReceipt:  # fmt: skip
     """The part of `receipt_issue` that needs no lock (inside the caller's transaction); then
-    `.issue()`. `fiscal_year`: the year covering `day` (or the payment's date) when known."""
+    `.issue()`. `fiscal_year`: the year covering `day` (or the payment's date) when known;
+    `allocations`: the (due, amount) pairs the payment has just allocated (else they are read)."""
     if series not in ReceiptSeries.values:
         raise WaslError(_("Unknown receipt series."), field="series")
     day = day or payment.date
@@ -187,7 +207,7 @@ def receipt_prepare(
     association = Association.objects.only("name_ar", "name_fr", "acronym", "verified_at").get(
         pk=current_association_id()
     )
-    snapshot = _snapshot(receipt, payment, association)
+    snapshot = _snapshot(receipt, payment, association, allocations)
     return PendingReceipt(receipt, payment, snapshot, association.is_verified)
 
 
@@ -239,7 +259,14 @@ def receipt_send(*, receipt: Receipt, payment: Payment) -> bool:
 def receipt_cancel(*, actor, receipt_id: int, reason: str, day: Date | None = None) -> Receipt:
     """Cancel a receipt and its payment: a cancellation receipt (next number of the series, the
     original keeps its own), the payment's entry reversed, its allocations taken off the dues.
-    Nothing is deleted. Cancelling twice is refused. Returns the cancellation receipt."""
+    Nothing is deleted. Cancelling twice is refused. Returns the cancellation receipt.
+    Its audit events are appended together, last (the audit chain's head locked after the year
+    and the receipt counter, in the same order as a payment takes them)."""
+    with audit_batch():
+        return _receipt_cancel(actor=actor, receipt_id=receipt_id, reason=reason, day=day)
+
+
+def _receipt_cancel(*, actor, receipt_id: int, reason: str, day: Date | None) -> Receipt:
     from documents.services import document_cancel
     from finance.services.entries import entry_reverse
 
