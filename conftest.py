@@ -146,6 +146,13 @@ class Tenant:
     asset: object = None
     premises: object = None
     premises_document: object = None
+    plan: object = None  # planning: a plan, objective, programme, project, activity, indicator, measurement
+    objective: object = None
+    programme: object = None
+    planning_project: object = None
+    activity: object = None
+    indicator: object = None
+    measurement: object = None
     secrets: list[str] = field(default_factory=list)  # strings that must never reach another tenant
 
 
@@ -244,6 +251,7 @@ def build_tenant(label: str) -> Tenant:
     _build_bureau(tenant, label)
     _build_governance(tenant, label)
     _build_resources(tenant, label)
+    _build_planning(tenant, label)
     with association_scope(association):
         # The modules' builders queue real messages (receipts, convocations, reminders): settle them as
         # sent, so the outbox tests start with nothing waiting; the rows stay for the isolation sweep.
@@ -294,6 +302,11 @@ def build_tenant(label: str) -> Tenant:
         f"asset-secret-{label}",
         f"premises-secret-{label}",
         f"premises-file-secret-{label}",
+        f"Plansecret{label}",
+        f"Programmesecret{label}",
+        f"activity-secret-{label}",
+        f"indicator-secret-{label}",
+        f"measurement-secret-{label}",
     ]
     return tenant
 
@@ -624,6 +637,48 @@ def _build_resources(tenant: Tenant, label: str) -> None:
             uploaded=SimpleUploadedFile("lease.pdf", f"%PDF-1.4 premises-file-secret-{label}".encode(),
                                         "application/pdf"),
         )  # fmt: skip
+
+
+def _build_planning(tenant: Tenant, label: str) -> None:
+    """A plan with an objective and a programme, a project (on the finance project) with an activity,
+    an indicator and a measurement."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from planning.models import Activity, Indicator, Measurement, Objective, Plan, Programme, Project
+
+    today = timezone.localdate()
+    with association_scope(tenant.association):
+        tenant.plan = Plan.objects.create(
+            title_fr=f"Plansecret{label}",
+            starts_year=today.year,
+            ends_year=today.year + 2,
+            created_by=tenant.president,
+        )
+        tenant.objective = Objective.objects.create(plan=tenant.plan, code="O1", text_fr="Objective")
+        tenant.programme = Programme.objects.create(
+            objective=tenant.objective, code="P1", title_fr=f"Programmesecret{label}"
+        )
+        tenant.planning_project = Project.objects.create(
+            finance_project=tenant.project, programme=tenant.programme, beneficiaries_planned=10
+        )
+        tenant.activity = Activity.objects.create(
+            project=tenant.planning_project,
+            title_fr=f"activity-secret-{label}",
+            starts_on=today - timedelta(days=10),
+            ends_on=today + timedelta(days=10),
+        )
+        tenant.indicator = Indicator.objects.create(
+            project=tenant.planning_project, name_fr=f"indicator-secret-{label}", unit="people", target=100
+        )
+        tenant.measurement = Measurement.objects.create(
+            indicator=tenant.indicator,
+            measured_on=today,
+            value=5,
+            note=f"measurement-secret-{label}",
+            recorded_by=tenant.president,
+        )
 
 
 @pytest.fixture

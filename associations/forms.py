@@ -89,6 +89,35 @@ def add_service_error(form: forms.BaseForm, exc) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
+def save_form(request, form: forms.BaseForm, save, *, success: str):
+    """The common step of a page with a form. On a valid POST, run `save(form.cleaned_data)` (the
+    service call); a WaslError it raises goes onto the form (on its field) and changes nothing, a
+    NotFound is a 404; once saved, `success` is shown. Returns what `save` returned (True when it
+    returned None), or None when nothing was saved: then the page shows the form again, with
+    `form_status(form)` as its status."""
+    from django.contrib import messages
+    from django.http import Http404
+
+    from associations.errors import NotFound, WaslError
+
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = save(form.cleaned_data)
+    except NotFound as exc:
+        raise Http404 from exc
+    except WaslError as exc:
+        add_service_error(form, exc)
+        return None
+    messages.success(request, success)
+    return True if result is None else result
+
+
+def form_status(form: forms.BaseForm) -> int:
+    """400 when the form shown again carries errors (a refused submission), else 200."""
+    return 400 if form.errors else 200
+
+
 class AssociationForm(forms.ModelForm):
     """Field-level checks only; business rules live in services and come back as field errors."""
 

@@ -40,6 +40,9 @@ urlpatterns = [
                 path("training/", include("training.urls")),
                 path("governance/", include("governance.urls")),
                 path("resources/", include("resources.urls")),
+                path("planning/", include("planning.urls")),
+                path("planning/", include("planning.tracking_urls")),
+                path("planning/", include("planning.output_urls")),
                 path("", include("members.urls")),
             ]
         ),

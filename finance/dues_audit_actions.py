@@ -37,6 +37,18 @@ for action in (
         field_labels=LABELS,
     ),
     seams.AuditAction(
+        key="finance.receipt.resent",
+        label=_("Receipt sent again"),
+        sentence=_("%(actor)s sent receipt %(number)s to the payer again"),
+        field_labels=LABELS,
+    ),
+    seams.AuditAction(
+        key="finance.receipt.links_withdrawn",
+        label=_("Receipt links withdrawn"),
+        sentence=_("%(actor)s withdrew the links sent for receipt %(number)s"),
+        field_labels=LABELS,
+    ),
+    seams.AuditAction(
         key="finance.dues.generated",
         label=_("Dues generated"),
         sentence=_("%(actor)s generated the dues of %(year)s (%(created)s new)"),

@@ -15,5 +15,11 @@ urlpatterns = [
     path("receipts/day.pdf", views.receipts_day_pdf, name="receipts_day_pdf"),
     path("receipts/<int:receipt_id>/", views.receipt_detail, name="receipt"),
     path("receipts/<int:receipt_id>/cancel/", views.receipt_cancel_view, name="receipt_cancel"),
+    path("receipts/<int:receipt_id>/resend/", views.receipt_resend_view, name="receipt_resend"),
+    path(
+        "receipts/<int:receipt_id>/links/withdraw/",
+        views.receipt_links_withdraw_view,
+        name="receipt_links_withdraw",
+    ),
     path("my/receipts/<int:receipt_id>/pdf/", views.my_receipt_pdf, name="my_receipt_pdf"),
 ]

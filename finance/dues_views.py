@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from associations.decorators import requires
 from associations.errors import WaslError
@@ -23,7 +23,12 @@ from finance.dues_forms import DuesSettingsForm, PaymentForm, ReasonForm, Schedu
 from finance.models import Due, DuesSchedule, FiscalYear, Receipt, ReceiptKind, ReceiptSeries
 from finance.services import dues as dues_services
 from finance.services.payments import dues_settings, payment_preview, payment_record
-from finance.services.receipts import receipt_cancel, receipts_of_day_pdf
+from finance.services.receipts import (
+    receipt_cancel,
+    receipt_links_withdraw,
+    receipt_resend,
+    receipts_of_day_pdf,
+)
 
 
 def _int(value) -> int | None:
@@ -404,6 +409,47 @@ def receipt_cancel_view(request: HttpRequest, association_slug: str, receipt_id:
             "blocked": _("This receipt has already been cancelled, or is itself a cancellation.")
             if cancelled
             else "",
+        },
+    )
+
+
+@requires("finance.post")
+@require_POST
+def receipt_resend_view(request: HttpRequest, association_slug: str, receipt_id: int) -> HttpResponse:
+    """Send the receipt to the payer again (not harmful: a message with a fresh link)."""
+    receipt = _receipt(receipt_id)
+    try:
+        receipt_resend(actor=request.user, receipt_id=receipt.pk)
+    except WaslError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Receipt %(number)s is queued to the payer again.") % {"number": receipt.label}
+        )
+    return redirect("dues:receipt", association_slug=association_slug, receipt_id=receipt.pk)
+
+
+@requires("finance.post")
+@require_http_methods(["GET", "POST"])
+def receipt_links_withdraw_view(request: HttpRequest, association_slug: str, receipt_id: int) -> HttpResponse:
+    """Withdraw the links already sent for a receipt, behind a confirmation step."""
+    receipt = _receipt(receipt_id)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        receipt_links_withdraw(actor=request.user, receipt_id=receipt.pk)
+        messages.success(
+            request,
+            _("The links sent for receipt %(number)s no longer work.") % {"number": receipt.label},
+        )
+        return redirect("dues:receipt", association_slug=association_slug, receipt_id=receipt.pk)
+    return render(
+        request,
+        "finance/dues/confirm_links_withdraw.html",
+        {
+            "receipt": receipt,
+            "action_url": request.path,
+            "cancel_url": _url("dues:receipt", association_slug, receipt_id=receipt.pk),
+            "confirm_label": _("Withdraw the links"),
+            "blocked": "",
         },
     )
 

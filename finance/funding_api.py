@@ -256,6 +256,41 @@ class FunderListView(_FundingView):
         return Response(FunderSerializer(funder).data, status=status.HTTP_201_CREATED)
 
 
+class FunderUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Funder
+        fields = ["name", "funder_type", "country", "email", "notes"]
+        extra_kwargs = {name: {"required": False} for name in fields}
+
+
+class FunderDetailView(_FundingView):
+    serializer_class = FunderSerializer
+    lookup_url_kwarg = "funder_id"
+
+    def scoped_queryset(self):
+        return Funder.objects.all()
+
+    @extend_schema(operation_id="finance_funders_retrieve")
+    def get(self, request, association_slug: str, funder_id: int):
+        return Response(FunderSerializer(self.get_object()).data)
+
+    @extend_schema(
+        operation_id="finance_funders_partial_update",
+        request=FunderUpdateSerializer,
+        responses={200: FunderSerializer},
+    )
+    def patch(self, request, association_slug: str, funder_id: int):
+        """Change a funder: the fields sent, the others kept. Its type may change only to one posted
+        to the same grant account once money from it was received (400, nothing changed)."""
+        funder = self.get_object()
+        payload = FunderUpdateSerializer(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        fields = {key: getattr(funder, key) for key in FunderUpdateSerializer.Meta.fields}
+        fields.update(payload.validated_data)
+        updated = services.funder_update(actor=request.user, funder_id=funder.pk, **fields)
+        return Response(FunderSerializer(updated).data)
+
+
 class GrantListView(_FundingView):
     serializer_class = GrantSerializer
 

@@ -8,6 +8,7 @@ PREFIX = "associations/<slug:association_slug>/finance/"
 
 urlpatterns = [
     path(f"{PREFIX}funders/", api.FunderListView.as_view(), name="api-finance-funders"),
+    path(f"{PREFIX}funders/<int:funder_id>/", api.FunderDetailView.as_view(), name="api-finance-funder"),
     path(f"{PREFIX}grants/", api.GrantListView.as_view(), name="api-finance-grants"),
     path(f"{PREFIX}grants/<int:grant_id>/", api.GrantDetailView.as_view(), name="api-finance-grant"),
     path(

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from associations.decorators import requires
 from associations.errors import NotFound, WaslError
-from associations.forms import add_service_error
+from associations.forms import add_service_error, form_status, save_form
 from finance import funding_selectors, selectors
 from finance.funding_files import DONOR_STATEMENT, PUBLIC_SUPPORT, funding_file_start, public_support_report
 from finance.funding_forms import (
@@ -69,22 +69,20 @@ def home(request: HttpRequest, association_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def funders(request: HttpRequest, association_slug: str) -> HttpResponse:
     form = FunderForm(request.POST or None)
-    if request.method == "POST":
-        if not request.can.finance_post:
-            raise Http404
-        if form.is_valid():
-            try:
-                services.funder_create(actor=request.user, **form.cleaned_data)
-            except WaslError as exc:
-                add_service_error(form, exc)
-            else:
-                messages.success(request, _("Funder added."))
-                return redirect("funding:funders", association_slug=association_slug)
+    if request.method == "POST" and not request.can.finance_post:
+        raise Http404
+    if save_form(
+        request,
+        form,
+        lambda data: services.funder_create(actor=request.user, **data),
+        success=_("Funder added."),
+    ):
+        return redirect("funding:funders", association_slug=association_slug)
     return render(
         request,
         "finance/funding/funders.html",
         {"form": form, "funders": Funder.objects.order_by("name")},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -96,21 +94,18 @@ def funder_edit(request: HttpRequest, association_slug: str, funder_id: int) -> 
         raise Http404
     initial = {key: getattr(funder, key) for key in ("name", "funder_type", "country", "email", "notes")}
     form = FunderForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.funder_update(actor=request.user, funder_id=funder.pk, **form.cleaned_data)
-        except NotFound as exc:
-            raise Http404 from exc
-        except WaslError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Funder saved."))
-            return redirect("funding:funders", association_slug=association_slug)
+    if save_form(
+        request,
+        form,
+        lambda data: services.funder_update(actor=request.user, funder_id=funder.pk, **data),
+        success=_("Funder saved."),
+    ):
+        return redirect("funding:funders", association_slug=association_slug)
     return render(
         request,
         "finance/funding/funder_edit.html",
         {"form": form, "funder": funder},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -124,27 +119,28 @@ def grants(request: HttpRequest, association_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def grant_new(request: HttpRequest, association_slug: str) -> HttpResponse:
     form = GrantForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            grant = services.grant_create(
-                actor=request.user,
-                funder_id=data["funder"],
-                name=data["name"],
-                amount_granted=data["amount_granted"],
-                signed_on=data["signed_on"],
-                reference=data["reference"],
-                project_id=data["project"] or None,
-                purpose=data["purpose"],
-            )
-        except WaslError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Grant agreement recorded."))
-            return redirect("funding:grant", association_slug=association_slug, grant_id=grant.pk)
-    return render(
-        request, "finance/funding/grant_form.html", {"form": form}, status=400 if form.errors else 200
+    grant = save_form(
+        request,
+        form,
+        lambda data: services.grant_create(actor=request.user, **_grant_fields(data)),
+        success=_("Grant agreement recorded."),
     )
+    if grant:
+        return redirect("funding:grant", association_slug=association_slug, grant_id=grant.pk)
+    return render(request, "finance/funding/grant_form.html", {"form": form}, status=form_status(form))
+
+
+def _grant_fields(data: dict) -> dict:
+    """The grant services' arguments from the grant form's cleaned data."""
+    return {
+        "funder_id": data["funder"],
+        "name": data["name"],
+        "amount_granted": data["amount_granted"],
+        "signed_on": data["signed_on"],
+        "reference": data["reference"],
+        "project_id": data["project"] or None,
+        "purpose": data["purpose"],
+    }
 
 
 @requires("finance.view")
@@ -208,7 +204,7 @@ def instalment(request: HttpRequest, association_slug: str, grant_id: int) -> Ht
                     foreign=found.funder.is_foreign,
                     account_code=FUNDER_ACCOUNT_CODES[found.funder.funder_type],
                 )
-    return render(request, template, context, status=400 if form.errors else 200)
+    return render(request, template, context, status=form_status(form))
 
 
 @requires("finance.post")
@@ -228,32 +224,15 @@ def grant_edit(request: HttpRequest, association_slug: str, grant_id: int) -> Ht
         "purpose": found.purpose,
     }
     form = GrantForm(request.POST or None, initial=initial, keep_project_id=found.project_id)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.grant_update(
-                actor=request.user,
-                grant_id=found.pk,
-                name=data["name"],
-                funder_id=data["funder"],
-                amount_granted=data["amount_granted"],
-                signed_on=data["signed_on"],
-                reference=data["reference"],
-                project_id=data["project"] or None,
-                purpose=data["purpose"],
-            )
-        except NotFound as exc:
-            raise Http404 from exc
-        except WaslError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Grant agreement saved."))
-            return redirect("funding:grant", association_slug=association_slug, grant_id=found.pk)
-    return render(
+    if save_form(
         request,
-        "finance/funding/grant_edit.html",
-        {"form": form, "grant": found},
-        status=400 if form.errors else 200,
+        form,
+        lambda data: services.grant_update(actor=request.user, grant_id=found.pk, **_grant_fields(data)),
+        success=_("Grant agreement saved."),
+    ):
+        return redirect("funding:grant", association_slug=association_slug, grant_id=found.pk)
+    return render(
+        request, "finance/funding/grant_edit.html", {"form": form, "grant": found}, status=form_status(form)
     )
 
 
@@ -295,17 +274,15 @@ def donors(request: HttpRequest, association_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def donor_new(request: HttpRequest, association_slug: str) -> HttpResponse:
     form = DonorForm(request.POST or None, show_identity=_sensitive(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            donor = services.donor_create(actor=request.user, **form.cleaned_data)
-        except WaslError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Donor added."))
-            return redirect("funding:donor", association_slug=association_slug, donor_id=donor.pk)
-    return render(
-        request, "finance/funding/donor_form.html", {"form": form}, status=400 if form.errors else 200
+    donor = save_form(
+        request,
+        form,
+        lambda data: services.donor_create(actor=request.user, **data),
+        success=_("Donor added."),
     )
+    if donor:
+        return redirect("funding:donor", association_slug=association_slug, donor_id=donor.pk)
+    return render(request, "finance/funding/donor_form.html", {"form": form}, status=form_status(form))
 
 
 @requires("finance.view")
@@ -368,7 +345,7 @@ def donation(request: HttpRequest, association_slug: str, donor_id: int) -> Http
                     foreign=found.from_abroad,
                     nature=data["nature"],
                 )
-    return render(request, template, context, status=400 if form.errors else 200)
+    return render(request, template, context, status=form_status(form))
 
 
 @requires("finance.view")
@@ -411,21 +388,18 @@ def declare(request: HttpRequest, association_slug: str, foreign_declaration_id:
     if found is None:
         raise Http404
     form = DeclarationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.declaration_mark_declared(
-                actor=request.user, declaration_id=found.pk, **form.cleaned_data
-            )
-        except WaslError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Declaration recorded as sent: the reminders stop."))
-            return redirect("funding:declarations", association_slug=association_slug)
+    if save_form(
+        request,
+        form,
+        lambda data: services.declaration_mark_declared(actor=request.user, declaration_id=found.pk, **data),
+        success=_("Declaration recorded as sent: the reminders stop."),
+    ):
+        return redirect("funding:declarations", association_slug=association_slug)
     return render(
         request,
         "finance/funding/declare.html",
         {"form": form, "declaration": found},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -475,20 +449,15 @@ def funding_settings(request: HttpRequest, association_slug: str) -> HttpRespons
     form = FundingSettingsForm(
         request.POST or None, initial={"foreign_declaration_days": services.declaration_days()}
     )
-    if request.method == "POST":
-        if not request.can.finance_close:
-            raise Http404
-        if form.is_valid():
-            try:
-                services.funding_settings_save(actor=request.user, **form.cleaned_data)
-            except WaslError as exc:
-                add_service_error(form, exc)
-            else:
-                messages.success(request, _("Settings saved."))
-                return redirect("funding:settings", association_slug=association_slug)
-    return render(
+    if request.method == "POST" and not request.can.finance_close:
+        raise Http404
+    if save_form(
         request,
-        "finance/funding/settings.html",
-        {"form": form, "row": row},
-        status=400 if form.errors else 200,
+        form,
+        lambda data: services.funding_settings_save(actor=request.user, **data),
+        success=_("Settings saved."),
+    ):
+        return redirect("funding:settings", association_slug=association_slug)
+    return render(
+        request, "finance/funding/settings.html", {"form": form, "row": row}, status=form_status(form)
     )

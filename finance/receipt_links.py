@@ -5,6 +5,12 @@ from; the e-mail or SMS that sends the receipt carries this link instead. The li
 association and the receipt and is signed with the project's secret key and a salt of its own
 (`django.core.signing`), with its time of signing: nobody can make one for another receipt or
 another association, and it stops working after `WASL_RECEIPT_LINK_DAYS` days.
+
+A treasurer can withdraw the links of one receipt (sent to a wrong address, say): the link also names
+the receipt's `link_version`, which withdrawing bumps, so every link sent before stops working while
+the receipt stays. A new link can then be sent. Links of version 0 carry no version (the form of the
+links sent before versions existed, which stay valid). A cancelled receipt's link no longer gives its
+PDF: it says the receipt was cancelled and by which receipt.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ class ReceiptLinkInvalid(Exception):
 class ReceiptLink:
     association_id: int
     receipt_id: int
+    version: int = 0
 
 
 def _signer() -> signing.TimestampSigner:
@@ -43,13 +50,16 @@ def receipt_link_max_age() -> timedelta:
     return timedelta(days=settings.WASL_RECEIPT_LINK_DAYS)
 
 
-def receipt_link_signature(*, association_id: int, receipt_id: int) -> str:
-    return _signer().sign(f"{int(association_id)}.{int(receipt_id)}")
+def receipt_link_signature(*, association_id: int, receipt_id: int, version: int = 0) -> str:
+    value = f"{int(association_id)}.{int(receipt_id)}"
+    if version:
+        value += f".{int(version)}"
+    return _signer().sign(value)
 
 
-def receipt_link_url(*, association_id: int, receipt_id: int) -> str:
+def receipt_link_url(*, association_id: int, receipt_id: int, version: int = 0) -> str:
     """The absolute link to send to the payer."""
-    signature = receipt_link_signature(association_id=association_id, receipt_id=receipt_id)
+    signature = receipt_link_signature(association_id=association_id, receipt_id=receipt_id, version=version)
     return absolute_url(reverse("receipt_link", kwargs={"receipt_signature": signature}))
 
 
@@ -63,10 +73,13 @@ def receipt_link_read(signature: str) -> ReceiptLink:
         raise ReceiptLinkExpired() from exc
     except signing.BadSignature as exc:
         raise ReceiptLinkInvalid() from exc
-    association_id, _sep, receipt_id = value.partition(".")
-    if not (association_id.isdigit() and receipt_id.isdigit()):
+    parts = value.split(".")
+    if len(parts) == 2:
+        parts.append("0")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
         raise ReceiptLinkInvalid()
-    return ReceiptLink(association_id=int(association_id), receipt_id=int(receipt_id))
+    association_id, receipt_id, version = (int(part) for part in parts)
+    return ReceiptLink(association_id=association_id, receipt_id=receipt_id, version=version)
 
 
 @dataclass(frozen=True)
@@ -75,11 +88,28 @@ class ReceiptPdf:
     content: bytes
 
 
-def receipt_pdf_of_link(link: ReceiptLink) -> ReceiptPdf | None:
+@dataclass(frozen=True)
+class ReceiptWithdrawn:
+    """The receipt's links were withdrawn after this one was sent."""
+
+
+@dataclass(frozen=True)
+class ReceiptCancelled:
+    """The receipt was cancelled: what the payer is told instead of the PDF, with a link to the
+    cancellation receipt."""
+
+    label: str
+    cancellation_label: str
+    cancelled_on: object
+    cancellation_link: str
+
+
+def receipt_pdf_of_link(link: ReceiptLink) -> ReceiptPdf | ReceiptWithdrawn | ReceiptCancelled | None:
     """The PDF of the receipt a valid link names, read in the scope of the association the link
     was signed for (a receipt of any other association is not found there). The stored file once
     rendered; before that, rendered now from its frozen snapshot. None when there is no such
-    receipt, or its association is no longer active."""
+    receipt, or its association is no longer active; `ReceiptWithdrawn` when the receipt's links
+    were withdrawn since; `ReceiptCancelled` when it was cancelled."""
     from associations.models import Association
     from associations.tenancy import association_scope
     from documents.files import private_storage
@@ -92,6 +122,20 @@ def receipt_pdf_of_link(link: ReceiptLink) -> ReceiptPdf | None:
         receipt = Receipt.objects.select_related("document", "fiscal_year").filter(pk=link.receipt_id).first()
         if receipt is None or receipt.document is None:
             return None
+        if receipt.link_version != link.version:
+            return ReceiptWithdrawn()
+        cancellation = Receipt.objects.select_related("fiscal_year").filter(cancels=receipt).first()
+        if cancellation is not None:
+            return ReceiptCancelled(
+                label=receipt.label,
+                cancellation_label=cancellation.label,
+                cancelled_on=cancellation.issued_on,
+                cancellation_link=receipt_link_url(
+                    association_id=link.association_id,
+                    receipt_id=cancellation.pk,
+                    version=cancellation.link_version,
+                ),
+            )
         document = receipt.document
         if document.file:
             with private_storage().open(document.file, "rb") as handle:

@@ -45,6 +45,24 @@ MAX_HOURS_A_DAY = Decimal("24")
 DOCUMENT_KINDS = {"pdf", "png", "jpeg"}
 
 
+def _save_row(model, row_id: int | None, values: dict, *, actor, event: str):
+    """Create the row (row_id None) or change the fields given of an existing one, locked; audited
+    as `<event>.added` or `<event>.updated`, naming the fields (never their values: no person)."""
+    if row_id is None:
+        row = model.objects.create(**values)
+        action = f"{event}.added"
+    else:
+        row = model.objects.select_for_update().filter(pk=row_id).first()
+        if row is None:
+            raise NotFound()
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.save(update_fields=list(values))
+        action = f"{event}.updated"
+    audit_record(actor=actor, action=action, target=row, changes={"fields": sorted(values)})
+    return row
+
+
 # --- Checks ----------------------------------------------------------------------------------------
 
 
@@ -182,19 +200,7 @@ def volunteer_save(
         "since": since,
         "is_active": bool(is_active),
     }
-    if volunteer_id is None:
-        volunteer = Volunteer.objects.create(**values)
-        action = "resources.volunteer.added"
-    else:
-        volunteer = Volunteer.objects.select_for_update().filter(pk=volunteer_id).first()
-        if volunteer is None:
-            raise NotFound()
-        for name, value in values.items():
-            setattr(volunteer, name, value)
-        volunteer.save(update_fields=list(values))
-        action = "resources.volunteer.updated"
-    audit_record(actor=actor, action=action, target=volunteer, changes={"fields": sorted(values)})
-    return volunteer
+    return _save_row(Volunteer, volunteer_id, values, actor=actor, event="resources.volunteer")
 
 
 @transaction.atomic
@@ -404,19 +410,7 @@ def staff_save(
         "ends_on": ends_on,
         "weekly_hours": weekly,
     }
-    if staff_id is None:
-        staff = StaffMember.objects.create(**values)
-        action = "resources.staff.added"
-    else:
-        staff = StaffMember.objects.select_for_update().filter(pk=staff_id).first()
-        if staff is None:
-            raise NotFound()
-        for name, value in values.items():
-            setattr(staff, name, value)
-        staff.save(update_fields=list(values))
-        action = "resources.staff.updated"
-    audit_record(actor=actor, action=action, target=staff, changes={"fields": sorted(values)})
-    return staff
+    return _save_row(StaffMember, staff_id, values, actor=actor, event="resources.staff")
 
 
 # --- Inventory -------------------------------------------------------------------------------------
@@ -508,19 +502,7 @@ def asset_save(
         "account": account,
         "entry_line": line,
     }
-    if asset_id is None:
-        asset = Asset.objects.create(**values)
-        action = "resources.asset.added"
-    else:
-        asset = Asset.objects.select_for_update().filter(pk=asset_id).first()
-        if asset is None:
-            raise NotFound()
-        for key, item in values.items():
-            setattr(asset, key, item)
-        asset.save(update_fields=list(values))
-        action = "resources.asset.updated"
-    audit_record(actor=actor, action=action, target=asset, changes={"fields": sorted(values)})
-    return asset
+    return _save_row(Asset, asset_id, values, actor=actor, event="resources.asset")
 
 
 # --- Premises --------------------------------------------------------------------------------------
@@ -571,19 +553,7 @@ def premises_save(
         "starts_on": starts_on,
         "ends_on": ends_on,
     }
-    if premises_id is None:
-        premises = Premises.objects.create(**values)
-        action = "resources.premises.added"
-    else:
-        premises = Premises.objects.select_for_update().filter(pk=premises_id).first()
-        if premises is None:
-            raise NotFound()
-        for key, item in values.items():
-            setattr(premises, key, item)
-        premises.save(update_fields=list(values))
-        action = "resources.premises.updated"
-    audit_record(actor=actor, action=action, target=premises, changes={"fields": sorted(values)})
-    return premises
+    return _save_row(Premises, premises_id, values, actor=actor, event="resources.premises")
 
 
 @transaction.atomic

@@ -117,6 +117,14 @@ def fillers(tenant, slug: str) -> dict[str, str]:
         # a certificate that is not theirs (A's member's): 404.
         "participant_token": tenant.participant_token,
         "participant_certificate_id": str(tenant.certificate.pk),
+        # planning
+        "plan_id": str(tenant.plan.pk),
+        "objective_id": str(tenant.objective.pk),
+        "programme_id": str(tenant.programme.pk),
+        "planning_project_id": str(tenant.planning_project.pk),
+        "activity_id": str(tenant.activity.pk),
+        "indicator_id": str(tenant.indicator.pk),
+        "measurement_id": str(tenant.measurement.pk),
     }
 
 

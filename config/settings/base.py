@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "governance",
     "training",
     "resources",
+    "planning",
     "notifications",
     "documents",
     "jobs",

@@ -249,6 +249,9 @@ class Receipt(TenantModel):
         "documents.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The payer's signed link names this version (finance/receipt_links.py); withdrawing the links
+    # already sent bumps it, so they stop working while the receipt itself stays.
+    link_version = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(TenantModel.Meta):

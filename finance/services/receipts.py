@@ -211,10 +211,10 @@ def receipt_prepare(
     return PendingReceipt(receipt, payment, snapshot, association.is_verified)
 
 
-def receipt_send(*, receipt: Receipt, payment: Payment) -> bool:
+def receipt_send(*, receipt: Receipt, payment: Payment, dedup_key: str = "") -> bool:
     """Queue the receipt for the payer in the outbox, in the same transaction: by e-mail, else by
     SMS, each with the signed link to its PDF (finance/receipt_links.py). Once per receipt (the
-    outbox's dedup key). False when the payer gave neither."""
+    outbox's dedup key; a resend gives its own). False when the payer gave neither."""
     from documents.pdf import verify_url
     from finance.receipt_links import receipt_link_url
     from notifications.services import message_enqueue
@@ -232,7 +232,7 @@ def receipt_send(*, receipt: Receipt, payment: Payment) -> bool:
             channel=channel,
             to_address=address,
             template_key="finance.receipt",
-            dedup_key=f"finance.receipt:{receipt.pk}",
+            dedup_key=dedup_key or f"finance.receipt:{receipt.pk}",
             context={
                 "association_name_ar": snapshot.get("association", {}).get("name_ar", ""),
                 "association_name_fr": snapshot.get("association", {}).get("name_fr", ""),
@@ -241,7 +241,9 @@ def receipt_send(*, receipt: Receipt, payment: Payment) -> bool:
                 "cancellation": receipt.kind == ReceiptKind.CANCELLATION,
                 # The PDF itself, by a signed link that needs no account (a payer who is not a
                 # member has no portal), and the public check of the receipt.
-                "link": receipt_link_url(association_id=receipt.association_id, receipt_id=receipt.pk),
+                "link": receipt_link_url(
+                    association_id=receipt.association_id, receipt_id=receipt.pk, version=receipt.link_version
+                ),
                 "verify_link": verify_url(receipt.document.token) if receipt.document_id else "",
             },
             recipient_user=user,
@@ -253,6 +255,57 @@ def receipt_send(*, receipt: Receipt, payment: Payment) -> bool:
     receipt.sent_at = timezone.now()
     receipt.save(update_fields=["sent_at"])
     return created
+
+
+def _receipt_for_links(receipt_id) -> Receipt:
+    receipt = (
+        Receipt.objects.select_for_update(of=("self",))
+        .select_related("payment__payer_member", "fiscal_year", "document")
+        .filter(pk=receipt_id if str(receipt_id or "").isdigit() else 0)
+        .first()
+    )
+    if receipt is None:
+        raise NotFound()
+    return receipt
+
+
+@transaction.atomic
+def receipt_resend(*, actor, receipt_id) -> Receipt:
+    """Send the receipt to the payer again (a lost e-mail, a new link after withdrawing the old
+    ones): a new message in the outbox with a link of the receipt's current version. Once a day per
+    link version (a second click the same day is refused, nothing queued twice)."""
+    receipt = _receipt_for_links(receipt_id)
+    payment = receipt.payment
+    if not (payment.payer_email or payment.payer_phone):
+        raise WaslError(_("The payer gave no e-mail address or phone: hand the printed receipt over."))
+    from notifications.models import Message
+
+    today = timezone.localdate()
+    dedup_key = f"finance.receipt:{receipt.pk}:resend:{receipt.link_version}:{today.isoformat()}"
+    if Message.objects.filter(dedup_key=dedup_key).exists():
+        raise WaslError(_("This receipt was already sent again today."))
+    if not receipt_send(receipt=receipt, payment=payment, dedup_key=dedup_key):
+        raise WaslError(_("The payer's address cannot be used: correct it on the payment first."))
+    audit_record(
+        actor=actor, action="finance.receipt.resent", target=receipt, changes={"number": receipt.label}
+    )
+    return receipt
+
+
+@transaction.atomic
+def receipt_links_withdraw(*, actor, receipt_id) -> Receipt:
+    """Make every link to this receipt sent so far stop working (sent to a wrong address, shared too
+    widely). The receipt, its number and its PDF stay; a new link can be sent afterwards."""
+    receipt = _receipt_for_links(receipt_id)
+    receipt.link_version += 1
+    receipt.save(update_fields=["link_version"])
+    audit_record(
+        actor=actor,
+        action="finance.receipt.links_withdrawn",
+        target=receipt,
+        changes={"number": receipt.label},
+    )
+    return receipt
 
 
 @transaction.atomic

@@ -33,6 +33,7 @@ def test_every_page_answers_in_each_language(tenant_a, language):
         url(tenant_a, "dues:receipts"),
         url(tenant_a, "dues:receipt", receipt_id=tenant_a.receipt.pk),
         url(tenant_a, "dues:receipt_cancel", receipt_id=tenant_a.receipt.pk),
+        url(tenant_a, "dues:receipt_links_withdraw", receipt_id=tenant_a.receipt.pk),
         url(tenant_a, "dues:waive", due_id=tenant_a.due.pk),
         url(tenant_a, "members:detail", member_id=tenant_a.member_row.pk),
         url(tenant_a, "members:list") + "?only=owes_dues",

@@ -25,6 +25,7 @@ from finance.models import (
     EntryLine,
     FiscalYear,
     ForeignDeclaration,
+    Funder,
     Grant,
     GrantInstalment,
 )
@@ -512,6 +513,41 @@ def test_api_creates_and_lists(officer):
     )
     assert declared.status_code == 200 and declared.json()["status"] == "declared"
     assert len(client.get(f"{base}donations/").json()["results"]) == 1
+
+
+def test_api_changes_a_funder_and_refuses_a_type_posted_elsewhere(officer):
+    client, association, treasurer = officer
+    base = f"/api/v1/associations/{association.slug}/finance/funders/"
+    made = client.post(
+        base, {"name": "Commune Ain Sebaa", "funder_type": "commune"}, content_type="application/json"
+    )
+    funder_id = made.json()["id"]
+    changed = client.patch(
+        f"{base}{funder_id}/", {"email": "subventions@commune.ma"}, content_type="application/json"
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["email"] == "subventions@commune.ma"
+    assert changed.json()["name"] == "Commune Ain Sebaa" and changed.json()["funder_type"] == "commune"
+    assert client.get(f"{base}{funder_id}/").json()["email"] == "subventions@commune.ma"
+    # Money received from it was posted to the communes' grant account: a type posted to another
+    # account is refused, and nothing changes.
+    with association_scope(association):
+        grant = services.grant_create(
+            actor=treasurer, funder_id=funder_id, name="Camps", amount_granted="1000"
+        )
+        services.instalment_record(
+            actor=treasurer, grant_id=grant.pk, amount="500", received_on=date(2025, 3, 1), account_id=_cash()
+        )
+    refused = client.patch(
+        f"{base}{funder_id}/",
+        {"funder_type": "foreign_organisation", "notes": "x"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400, refused.content
+    with association_scope(association):
+        funder = Funder.objects.get(pk=funder_id)
+    assert (funder.funder_type, funder.notes) == ("commune", "")
+    assert client.patch(f"{base}999999/", {"notes": "x"}, content_type="application/json").status_code == 404
 
 
 def test_treasurer_home_shows_dues_chart_and_public_money(officer):

@@ -260,11 +260,16 @@ def test_api_drafts_posts_reverses_and_balances(tenant_a):
     with association_scope(tenant_a.association):
         draft = Entry.objects.get(pk=entry_id)
         expected = (
-            Entry.objects.filter(journal=draft.journal, fiscal_year=draft.fiscal_year, status="posted").count() + 1
+            Entry.objects.filter(
+                journal=draft.journal, fiscal_year=draft.fiscal_year, status="posted"
+            ).count()
+            + 1
         )
     posted = api.post(f"{base}entries/{entry_id}/post/", content_type="application/json")
     assert (
-        posted.status_code == 200 and posted.json()["status"] == "posted" and posted.json()["number"] == expected
+        posted.status_code == 200
+        and posted.json()["status"] == "posted"
+        and posted.json()["number"] == expected
     )
     reversed_ = api.post(f"{base}entries/{entry_id}/reverse/", {"date": day}, content_type="application/json")
     assert reversed_.status_code == 201 and reversed_.json()["reverses"] == entry_id

@@ -12,7 +12,9 @@ from django.core import signing
 from django.test import Client
 from django.urls import reverse
 
+from associations.errors import WaslError
 from associations.tenancy import association_scope
+from finance.models import Receipt
 from finance.receipt_links import SALT, ReceiptLink, receipt_link_read, receipt_link_signature
 from finance.services.payments import payment_record
 from finance.tests.dues_helpers import year
@@ -132,3 +134,120 @@ def test_a_tampered_expired_or_foreign_link_is_refused(tenant_a, tenant_b):
 
     recent = Signed80DaysAgo(salt=SALT).sign(f"{a.pk}.{tenant_a.receipt.pk}")
     assert client.get(reverse("receipt_link", kwargs={"receipt_signature": recent})).status_code == 200
+
+
+def _gift(treasurer, **payer):
+    payment = payment_record(
+        actor=treasurer, amount="40.00", method="cash", date=DAY, payer_name="Karim Donor",
+        purpose="Gift", credit_account_id=account("7171").pk, series="donations", **payer,
+    )  # fmt: skip
+    return payment.receipts.get()
+
+
+def _resends(receipt) -> list:
+    return list(Message.objects.filter(dedup_key__startswith=f"finance.receipt:{receipt.pk}:resend:"))
+
+
+@pytest.mark.django_db
+def test_withdrawn_links_stop_working_and_a_resend_gives_a_new_one(books):
+    from associations.models import AuditEvent
+    from finance.services.receipts import receipt_links_withdraw, receipt_resend
+
+    _association, treasurer = books
+    year(date(2025, 1, 1), date(2025, 12, 31))
+    receipt = _gift(treasurer, payer_email="karim@example.ma")
+    first = _path(Message.objects.get(dedup_key=f"finance.receipt:{receipt.pk}").context["link"])
+    client = Client(headers={"Accept-Language": "fr"})
+    assert client.get(first).status_code == 200
+
+    receipt_links_withdraw(actor=treasurer, receipt_id=receipt.pk)
+    refused = client.get(first)
+    assert refused.status_code == 410 and b"%PDF" not in refused.content
+    assert "L’association a retiré ce lien vers un reçu.".encode() in refused.content
+
+    receipt_resend(actor=treasurer, receipt_id=receipt.pk)
+    (resent,) = _resends(receipt)
+    assert resent.to_address == "karim@example.ma"
+    second = _path(resent.context["link"])
+    assert second != first
+    assert client.get(second).status_code == 200
+    assert client.get(first).status_code == 410
+    # A second click the same day is refused and queues nothing more.
+    with pytest.raises(WaslError):
+        receipt_resend(actor=treasurer, receipt_id=receipt.pk)
+    assert len(_resends(receipt)) == 1
+    actions = set(AuditEvent.objects.filter(target_id=str(receipt.pk)).values_list("action", flat=True))
+    assert {"finance.receipt.links_withdrawn", "finance.receipt.resent"} <= actions
+
+
+@pytest.mark.django_db
+def test_a_resend_without_an_address_is_refused_and_queues_nothing(books):
+    from finance.services.receipts import receipt_resend
+
+    _association, treasurer = books
+    year(date(2025, 1, 1), date(2025, 12, 31))
+    receipt = _gift(treasurer)
+    with pytest.raises(WaslError) as refused:
+        receipt_resend(actor=treasurer, receipt_id=receipt.pk)
+    assert "no e-mail address or phone" in str(refused.value.message)
+    assert not Message.objects.filter(dedup_key__startswith=f"finance.receipt:{receipt.pk}").exists()
+
+
+@pytest.mark.django_db
+def test_a_cancelled_receipts_link_says_so_and_leads_to_the_cancellation(books):
+    from finance.services.receipts import receipt_cancel
+
+    _association, treasurer = books
+    year(date(2025, 1, 1), date(2025, 12, 31))
+    receipt = _gift(treasurer, payer_email="karim@example.ma")
+    link = _path(Message.objects.get(dedup_key=f"finance.receipt:{receipt.pk}").context["link"])
+    cancellation = receipt_cancel(actor=treasurer, receipt_id=receipt.pk, reason="Wrong payer", day=DAY)
+    client = Client(headers={"Accept-Language": "fr"})
+    answer = client.get(link)
+    assert answer.status_code == 410 and b"%PDF" not in answer.content
+    text = answer.content.decode()
+    assert f"Le reçu {receipt.label} a été annulé." in text.replace("\u202f", " ")
+    assert cancellation.label in text
+    # The page's link gives the cancellation receipt's PDF.
+    import re
+
+    cancellation_link = re.search(r'href="([^"]*/receipt/[^"]+)"', text).group(1)
+    pdf = client.get(_path(cancellation_link))
+    assert pdf.status_code == 200 and cancellation.label in pdf["Content-Disposition"]
+
+
+def test_the_receipt_page_resends_and_withdraws_for_the_treasurer_only(tenant_a):
+    from associations.models import AuditEvent
+
+    receipt = tenant_a.receipt
+    page = reverse(
+        "dues:receipt", kwargs={"association_slug": tenant_a.association.slug, "receipt_id": receipt.pk}
+    )
+    withdraw = reverse(
+        "dues:receipt_links_withdraw",
+        kwargs={"association_slug": tenant_a.association.slug, "receipt_id": receipt.pk},
+    )
+    member = Client()
+    member.force_login(tenant_a.member)
+    assert member.post(withdraw, {"confirm": "yes"}).status_code in (403, 404)
+    treasurer = Client(headers={"Accept-Language": "en"})
+    treasurer.force_login(tenant_a.treasurer)
+    # The confirmation page changes nothing; only its form (confirm=yes) withdraws.
+    assert treasurer.get(withdraw).status_code == 200
+    assert treasurer.post(withdraw, {}).status_code == 200
+    with association_scope(tenant_a.association):
+        assert Receipt.objects.get(pk=receipt.pk).link_version == 0
+    done = treasurer.post(withdraw, {"confirm": "yes"}, follow=True)
+    assert done.status_code == 200 and "no longer work" in done.content.decode()
+    with association_scope(tenant_a.association):
+        assert Receipt.objects.get(pk=receipt.pk).link_version == 1
+        assert AuditEvent.objects.filter(action="finance.receipt.links_withdrawn").count() == 1
+    # Its payer gave no address: the resend is refused with a message, nothing queued.
+    resend = reverse(
+        "dues:receipt_resend",
+        kwargs={"association_slug": tenant_a.association.slug, "receipt_id": receipt.pk},
+    )
+    answer = treasurer.post(resend, follow=True)
+    assert "no e-mail address or phone" in answer.content.decode()
+    assert treasurer.get(resend).status_code == 405
+    assert treasurer.get(page).status_code == 200
