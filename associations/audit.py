@@ -202,7 +202,7 @@ def _insert_and_move_head(association_id: int, events: list[AuditEvent]) -> None
         cursor.execute(sql, [*params, last.seq, last.hash, association_id])
         for event, (pk,) in zip(events, cursor.fetchall(), strict=True):
             event.pk = pk
-            event._state.adding = False
+            event._state.adding, event._state.db = False, connection.alias
 
 
 @dataclass(frozen=True)
