@@ -60,6 +60,8 @@ CAPABILITIES: dict[str, Promise] = {
     "training.manage": _("Manage trainings and enrolments."),
     "resources.view": _("See volunteers, staff, equipment and premises."),
     "resources.manage": _("Record volunteers and their hours, staff, equipment and premises."),
+    "planning.view": _("See the strategic plan, its programmes and projects."),
+    "planning.manage": _("Write and adopt the strategic plan, its programmes and projects."),
     "api.tokens": _("Create personal API tokens for this association."),
     "notifications.view": _("See the association's outbox: what was sent, what failed and why."),
     "notifications.manage": _("Resend failed messages and record objections to a channel."),
@@ -85,6 +87,7 @@ _OFFICER_COMMON = {
     "api.tokens",
     "communication.view",
     "resources.view",
+    "planning.view",
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -103,10 +106,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "communication.manage",
             "finance.close",
             "resources.manage",
+            "planning.manage",
         }
     ),
     RoleKind.VICE_PRESIDENT: frozenset(
-        _OFFICER_COMMON | {"members.manage", "governance.convene", "governance.checkin"}
+        _OFFICER_COMMON | {"members.manage", "governance.convene", "governance.checkin", "planning.manage"}
     ),
     RoleKind.SECRETARY_GENERAL: frozenset(
         _OFFICER_COMMON
@@ -121,6 +125,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "documents.issue",
             "communication.manage",
             "resources.manage",
+            "planning.manage",
         }
     ),
     RoleKind.TREASURER: frozenset(
@@ -141,6 +146,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "governance.checkin",
             "resources.view",
             "resources.manage",
+            "planning.view",
+            "planning.manage",
         }
     ),
     RoleKind.MEMBER: frozenset({"association.view"}),

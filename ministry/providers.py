@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Max, Sum, Value
+from django.db.models import Count, Max, Q, Sum, Value
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -552,3 +552,52 @@ SIZE_BANDS = (("0", 0, 0), ("1-10", 1, 10), ("11-50", 11, 50), ("51-200", 51, 20
 
 def size_band(members: int) -> str:
     return next(code for code, low, high in SIZE_BANDS if low <= members <= high)
+
+
+# --- Planning: projects, beneficiaries reached, activities done (the planning app) --------------
+
+# Projects that exist beyond an idea and were not cancelled.
+PLANNING_PROJECT_STATUSES = ("planned", "running", "done")
+
+
+@provider(
+    "planning",
+    [
+        Indicator("planning_projects", _("Development projects"), COUNT, "planning"),
+        Indicator("planning_projects_running", _("of which under way"), COUNT, "planning"),
+        Indicator("planning_beneficiaries", _("Beneficiaries reached by projects"), PEOPLE, "planning"),
+        Indicator("planning_activities_done", _("Project activities done"), COUNT, "planning"),
+    ],
+)
+def planning_provider(association_ids, *, today: date):
+    """As of today (the current year): the projects planned, under way or completed, and the
+    beneficiaries they reached; by year of their end date, the activities done. The dashboard
+    breaks them down by the associations' region, province and sector, as every other figure.
+    Counts and sums only: no project, activity or person is ever named."""
+    from planning.models import Activity, ActivityStatus, Project
+
+    year = today.year
+    projects = (
+        _of_chunk(Project.objects.filter(status__in=PLANNING_PROJECT_STATUSES), association_ids)
+        .values_list("association_id")
+        .annotate(
+            n=Count("id"),
+            running=Count("id", filter=Q(status="running")),
+            reached=Sum("beneficiaries_reached"),
+        )
+        .order_by()
+    )
+    for association_id, n, running, reached in projects:
+        yield association_id, year, "planning_projects", n
+        yield association_id, year, "planning_projects_running", running
+        yield association_id, year, "planning_beneficiaries", reached or 0
+    done = (
+        _of_chunk(Activity.objects.filter(status=ActivityStatus.DONE), association_ids)
+        .annotate(y=ExtractYear("ends_on"))
+        .values_list("association_id", "y")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for association_id, done_year, n in done:
+        if done_year <= year:
+            yield association_id, done_year, "planning_activities_done", n

@@ -49,6 +49,7 @@ def breakdown_tables(f) -> list[Table]:
         "volunteering": _("Volunteers and staff"),
         "volunteer_time": _("Volunteer hours and their value"),
         "staff": _("Staff by contract"),
+        "planning": _("Development projects"),
     }
     money = {"resources", "funders", "foreign"}
     found = []

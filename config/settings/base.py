@@ -318,6 +318,12 @@ SPECTACULAR_SETTINGS = {
         "PaymentMethodEnum": "finance.models.dues.PaymentMethod",
         "DonorKindEnum": "finance.models.funding.DonorKind",
         "DonationNatureEnum": "finance.models.funding.DonationNature",
+        "PlanStatusEnum": "planning.models.PlanStatus",
+        "PlanningProjectStatusEnum": "planning.models.ProjectStatus",
+        "ActivityStatusEnum": "planning.models.ActivityStatus",
+        "IndicatorUnitEnum": "planning.models.IndicatorUnit",
+        "IndicatorLevelEnum": "planning.models.LogframeLevel",
+        "IndicatorFrequencyEnum": "planning.models.Frequency",
     },
 }
 
