@@ -6,6 +6,7 @@ receipt PDF: median / p95 rendering time and peak memory.
     DATABASE_URL=postgres://wasl_app:wasl_app@127.0.0.1:5432/wasl_dues \
       .venv/bin/python bench/receipts.py
     # BENCH_MEMBERS=100000 BENCH_WRITERS=32 BENCH_PAYMENTS=640 BENCH_PDFS=20
+    # BENCH_PROCESSES=1: the writers are processes, as web workers are (default: threads of one process)
 """
 
 import os
@@ -34,6 +35,7 @@ MEMBERS = int(os.environ.get("BENCH_MEMBERS", "100000"))
 WRITERS = int(os.environ.get("BENCH_WRITERS", "32"))
 PAYMENTS = int(os.environ.get("BENCH_PAYMENTS", "640"))
 PDFS = int(os.environ.get("BENCH_PDFS", "20"))
+PROCESSES = os.environ.get("BENCH_PROCESSES") == "1"  # writers as processes (default: threads)
 
 
 def main() -> None:
@@ -101,13 +103,14 @@ def main() -> None:
         with association_scope(association):
             member_ids = list(Member.objects.order_by("pk").values_list("pk", flat=True)[:PAYMENTS])
         chunks = [member_ids[i::WRITERS] for i in range(WRITERS)]
-        barrier = threading.Barrier(WRITERS)
-        errors: list[Exception] = []
+        errors: list[str] = []
         durations: list[float] = []
 
-        def writer(ids):
+        def writer(ids, barrier, report):
+            mine, error, began = [], "", time.time()
             try:
                 barrier.wait(timeout=60)
+                began = time.time()
                 for member_id in ids:
                     t0 = time.perf_counter()
                     with association_scope(association):
@@ -119,19 +122,39 @@ def main() -> None:
                             payer_member_id=member_id,
                             send_receipt=False,
                         )
-                    durations.append(time.perf_counter() - t0)
+                    mine.append(time.perf_counter() - t0)
             except Exception as exc:
-                errors.append(exc)
+                error = repr(exc)
             finally:
                 connection.close()
+            report((mine, error, began, time.time()))
 
-        threads = [threading.Thread(target=writer, args=(chunk,)) for chunk in chunks]
-        started = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.perf_counter() - started
+        results = []
+        if PROCESSES:  # as web workers are: one Python interpreter each
+            import multiprocessing
+
+            connection.close()
+            context = multiprocessing.get_context("fork")
+            barrier, queue = context.Barrier(WRITERS), context.Queue()
+            children = [context.Process(target=writer, args=(chunk, barrier, queue.put)) for chunk in chunks]
+            for child in children:
+                child.start()
+            results = [queue.get() for _ in children]
+            for child in children:
+                child.join()
+        else:  # threads of this process (as measured before: one interpreter, one GIL)
+            barrier = threading.Barrier(WRITERS)
+            threads = [
+                threading.Thread(target=writer, args=(chunk, barrier, results.append)) for chunk in chunks
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        # From the start barrier to the last commit (process start-up not counted).
+        elapsed = max(r[3] for r in results) - min(r[2] for r in results)
+        durations = [d for r in results for d in r[0]]
+        errors = [r[1] for r in results if r[1]]
         with association_scope(association):
             numbers = sorted(
                 Receipt.objects.filter(series="dues", fiscal_year=year).values_list("number", flat=True)
@@ -140,9 +163,10 @@ def main() -> None:
             paid = Due.objects.filter(paid__gte=1).count()
         gap_free = numbers == list(range(1, len(numbers) + 1))
         print(
-            f"writers={WRITERS}: {len(numbers)} receipts in {elapsed:.1f} s = {len(numbers) / elapsed:.1f} receipts/s; "
+            f"writers={WRITERS} ({'processes' if PROCESSES else 'threads'}): {len(numbers)} receipts in "
+            f"{elapsed:.1f} s = {len(numbers) / elapsed:.1f} receipts/s; "
             f"gap-free={gap_free}; payments={payments}; dues paid={paid}; errors={len(errors)}"
-            + (f" (first: {errors[0]!r})" if errors else "")
+            + (f" (first: {errors[0]})" if errors else "")
         )
         if durations:
             durations.sort()

@@ -25,12 +25,30 @@ def document_issue(*, actor, kind: str, title: str, snapshot: dict, language: st
     """Record the document with its frozen data; the PDF is rendered after commit. The snapshot
     records whether Wasl had verified the issuing association: a PDF of an unverified one says so
     (the verification page always shows the association's current state)."""
+    return document_record(actor=actor, kind=kind, title=title, snapshot=snapshot, language=language)
+
+
+def document_record(
+    *,
+    actor,
+    kind: str,
+    title: str,
+    snapshot: dict,
+    language: str | None = None,
+    issuer_verified: bool | None = None,
+) -> Document:
+    """`document_issue` inside the caller's transaction (no savepoint of its own), for a service
+    that issues the document as one step of a bigger write (a payment's receipt).
+    `issuer_verified`: whether Wasl had verified the association, when the caller read it already."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("document_record() runs inside the caller's transaction.")
     document_kind(kind)  # raises KeyError for an unknown kind
-    issuer = Association.objects.only("verified_at").get(pk=current_association_id())
+    if issuer_verified is None:
+        issuer_verified = Association.objects.only("verified_at").get(pk=current_association_id()).is_verified
     document = Document.objects.create(
         kind=kind,
         title=title[:200],
-        snapshot={**snapshot, "issuer_verified": issuer.is_verified},
+        snapshot={**snapshot, "issuer_verified": issuer_verified},
         language=language or translation.get_language() or "ar",
         issued_by=actor,
     )

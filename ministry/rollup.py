@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
@@ -216,7 +216,14 @@ def refresh_dirty(*, today: date | None = None, limit: int = 20000) -> dict:
 
 
 def mark_dirty(association_id: int) -> None:
-    DirtyAssociation.objects.update_or_create(association_ref=association_id)
+    """Mark (or mark again, with the current time) one association: one upsert statement."""
+    table = DirtyAssociation._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (association_ref, marked_at) VALUES (%s, %s)"  # noqa: S608 (own table)
+            " ON CONFLICT (association_ref) DO UPDATE SET marked_at = excluded.marked_at",
+            [association_id, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
 
 
 def _state(*, rebuilt: bool, seconds: float) -> None:

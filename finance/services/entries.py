@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -133,11 +133,15 @@ def _validate_header(*, journal_id: int, day: date, label: str, reference: str) 
         raise WaslError(_("Choose a journal."), field="journal")
     if not isinstance(day, date):
         raise WaslError(_("Give the date of the entry."), field="date")
+    _validate_text(label=label, reference=reference)
+    return journal, open_year_for(day)
+
+
+def _validate_text(*, label: str, reference: str) -> None:
     if not (label or "").strip():
         raise WaslError(_("Give a label for the entry."), field="label")
     if len(label) > 200 or len(reference or "") > 60:
         raise WaslError(_("The label or the piece reference is too long."), field="label")
-    return journal, open_year_for(day)
 
 
 def new_line(entry: Entry, *, status: str = EntryStatus.DRAFT, **fields) -> EntryLine:
@@ -153,7 +157,27 @@ def new_line(entry: Entry, *, status: str = EntryStatus.DRAFT, **fields) -> Entr
     )
 
 
+_LINE_COLUMNS = (
+    "association_id, entry_id, position, account_id, debit, credit, label, project_id, fiscal_year_id, date, "
+    "entry_status, entry_kind"
+)
+
+
 def _write_lines(entry: Entry, checked, *, status: str = EntryStatus.DRAFT) -> None:
+    if connection.vendor == "postgresql":  # one plain INSERT: the lines are not read back
+        values, params = [], []
+        for position, (line, _account, _project) in enumerate(checked, start=1):
+            values.append("(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
+            params += [
+                entry.association_id, entry.pk, position, line.account_id, line.debit, line.credit,
+                line.label, line.project_id, entry.fiscal_year_id, entry.date, status, entry.kind,
+            ]  # fmt: skip
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO finance_entryline ({_LINE_COLUMNS}) VALUES {', '.join(values)}",  # noqa: S608
+                params,
+            )
+        return
     EntryLine.objects.bulk_create(
         [
             new_line(
@@ -191,22 +215,73 @@ def entry_create(
 ) -> Entry:
     """Write a draft entry (balanced, in an open year); with `post=True`, post it at once."""
     journal, year = _validate_header(journal_id=journal_id, day=date, label=label, reference=reference)
+    if post:
+        pending = _write_to_post(actor=actor, journal=journal, year=year, day=date, label=label,
+                                 lines=lines, reference=reference, kind=kind)  # fmt: skip
+        return pending.post()
     checked = _check_lines(lines)
-    entry = Entry.objects.create(
+    entry = _insert_entry(actor=actor, journal=journal, year=year, day=date, label=label, reference=reference,
+                          kind=kind)  # fmt: skip
+    _write_lines(entry, checked, status=EntryStatus.DRAFT)
+    return entry
+
+
+def _insert_entry(*, actor, journal, year, day, label, reference, kind) -> Entry:
+    return Entry.objects.create(
         journal=journal,
         fiscal_year=year,
-        date=date,
+        date=day,
         label=label.strip(),
         reference=(reference or "").strip(),
         kind=kind,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
-    # Posted at once: the lines are written already marked posted (the entry follows before
-    # commit), so the locked part of the posting touches no line.
-    _write_lines(entry, checked, status=EntryStatus.POSTED if post else EntryStatus.DRAFT)
-    if post:
-        return _post_locked(actor=actor, entry=entry, year=None, checked=checked)
-    return entry
+
+
+@dataclass
+class PendingPosting:
+    """An entry written with its lines, to be posted later in the same transaction (`post()`)."""
+
+    actor: object
+    entry: Entry
+    checked: list
+
+    def post(self, *, audit: bool = True) -> Entry:
+        """Number, chain and freeze it: the serial part (the year's lock), to do last."""
+        return _post_locked(actor=self.actor, entry=self.entry, year=None, audit=audit, checked=self.checked)
+
+
+def _write_to_post(*, actor, journal, year, day, label, lines, reference, kind) -> PendingPosting:
+    checked = _check_lines(lines)
+    entry = _insert_entry(actor=actor, journal=journal, year=year, day=day, label=label, reference=reference,
+                          kind=kind)  # fmt: skip
+    # Posted before commit: the lines are written already marked posted (the entry follows), so
+    # the locked part of the posting touches no line. Left unposted, the commit is refused (the
+    # deferred check: the lines' copy of the status must match their entry's).
+    _write_lines(entry, checked, status=EntryStatus.POSTED)
+    return PendingPosting(actor, entry, checked)
+
+
+def entry_write_to_post(
+    *,
+    actor,
+    journal: Journal,
+    year: FiscalYear,
+    date: date,
+    label: str,
+    lines: list[LineInput],
+    reference: str = "",
+    kind: str = EntryKind.STANDARD,
+) -> PendingPosting:
+    """Inside the caller's transaction: write an entry whose posting the caller finishes with
+    `.post()` as late as it can (the posting's serial part — year lock, number, hash chain — is
+    then held only from there to commit). `journal`: an active journal; `year`: the open year
+    covering `date` (as `open_year_for` returns it)."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("entry_write_to_post() runs inside the caller's transaction.")
+    _validate_text(label=label, reference=reference)
+    return _write_to_post(actor=actor, journal=journal, year=year, day=date, label=label, lines=lines,
+                          reference=reference, kind=kind)  # fmt: skip
 
 
 @transaction.atomic
@@ -253,8 +328,6 @@ def _next_number(entry: Entry) -> int:
     """Take the next number of the entry's journal in its year: one UPDATE … RETURNING locks the
     counter row (until commit) and increments it; the first entry of a journal in a year creates
     the row."""
-    from django.db import connection
-
     table = EntryCounter._meta.db_table
     sql = (
         f"UPDATE {table} SET last_number = last_number + 1"  # noqa: S608 (a model's own table name)
@@ -272,6 +345,81 @@ def _next_number(entry: Entry) -> int:
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return counter.last_number
+
+
+_LOCK_AND_NUMBER = """
+WITH y AS (
+    SELECT id, status, chain_length, chain_hash FROM finance_fiscalyear
+    WHERE association_id = %(association)s AND id = %(year)s FOR UPDATE
+), c AS (
+    UPDATE finance_entrycounter SET last_number = last_number + 1
+    WHERE association_id = %(association)s AND journal_id = %(journal)s
+        AND fiscal_year_id = (SELECT id FROM y)
+    RETURNING last_number
+)
+SELECT y.status, y.chain_length, y.chain_hash, (SELECT last_number FROM c) FROM y
+"""
+
+_WRITE_CHAIN = """
+WITH e AS (
+    UPDATE finance_entry SET number = %(number)s, chain_index = %(chain_index)s, prev_hash = %(prev_hash)s,
+        status = %(status)s, posted_at = %(posted_at)s, posted_by_id = %(posted_by)s, hash = %(hash)s
+    WHERE association_id = %(association)s AND id = %(entry)s AND status = 'draft'
+    RETURNING id
+)
+UPDATE finance_fiscalyear SET chain_length = %(chain_index)s, chain_hash = %(hash)s
+WHERE association_id = %(association)s AND id = %(year)s AND EXISTS (SELECT 1 FROM e)
+RETURNING id
+"""
+
+
+def _year_closed(year) -> WaslError:
+    return WaslError(_("The fiscal year %(year)s is closed: it accepts no entry.") % {"year": year})
+
+
+def _chain_postgresql(entry: Entry, lines) -> None:
+    """The serial part of a posting in two round trips: (1) lock the year's row (head of its hash
+    chain) and take the journal's next number (the counter row, locked after the year, as
+    everywhere); (2) write the entry's number, chain link and hash and move the year's head."""
+    params = {"association": entry.association_id, "year": entry.fiscal_year_id, "journal": entry.journal_id}
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_AND_NUMBER, params)
+        status, chain_length, chain_hash, number = cursor.fetchone()
+    if status == YearStatus.CLOSED:
+        raise _year_closed(FiscalYear.objects.get(pk=entry.fiscal_year_id))
+    entry.number = number if number is not None else _next_number(entry)
+    entry.chain_index = chain_length + 1
+    entry.prev_hash = chain_hash
+    entry.posted_at = timezone.now()
+    entry.hash = entry_hash(entry, lines, prev_hash=entry.prev_hash)
+    params |= {
+        "number": entry.number, "chain_index": entry.chain_index, "prev_hash": entry.prev_hash,
+        "status": EntryStatus.POSTED, "posted_at": entry.posted_at, "posted_by": entry.posted_by_id,
+        "hash": entry.hash, "entry": entry.pk,
+    }  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(_WRITE_CHAIN, params)
+        if cursor.fetchone() is None:  # the entry was posted meanwhile (its row lock prevents it)
+            raise WaslError(_("This entry is already posted."))
+
+
+def _chain_orm(entry: Entry, lines, year: FiscalYear | None) -> None:
+    """The same, statement by statement (SQLite, and a caller that holds the year's lock)."""
+    if year is None:
+        year = FiscalYear.objects.select_for_update().get(pk=entry.fiscal_year_id)
+    if year.status == YearStatus.CLOSED:
+        raise _year_closed(year)
+    entry.number = _next_number(entry)
+    entry.chain_index = year.chain_length + 1
+    entry.prev_hash = year.chain_hash
+    entry.posted_at = timezone.now()
+    entry.hash = entry_hash(entry, lines, prev_hash=entry.prev_hash)
+    entry.save(
+        update_fields=["number", "chain_index", "prev_hash", "status", "posted_at", "posted_by", "hash"]
+    )
+    year.chain_length = entry.chain_index
+    year.chain_hash = entry.hash
+    year.save(update_fields=["chain_length", "chain_hash"])
 
 
 def _post_locked(*, actor, entry: Entry, year: FiscalYear | None, audit: bool = True, checked=None) -> Entry:
@@ -305,23 +453,12 @@ def _post_locked(*, actor, entry: Entry, year: FiscalYear | None, audit: bool = 
             )
             for line, account, _project in checked
         ]
-    if year is None:
-        year = FiscalYear.objects.select_for_update().get(pk=entry.fiscal_year_id)
-    if year.status == YearStatus.CLOSED:
-        raise WaslError(_("The fiscal year %(year)s is closed: it accepts no entry.") % {"year": year})
-    entry.number = _next_number(entry)
-    entry.chain_index = year.chain_length + 1
-    entry.prev_hash = year.chain_hash
     entry.status = EntryStatus.POSTED
-    entry.posted_at = timezone.now()
     entry.posted_by = actor if getattr(actor, "pk", None) else None
-    entry.hash = entry_hash(entry, lines, prev_hash=entry.prev_hash)
-    entry.save(
-        update_fields=["number", "chain_index", "prev_hash", "status", "posted_at", "posted_by", "hash"]
-    )
-    year.chain_length = entry.chain_index
-    year.chain_hash = entry.hash
-    year.save(update_fields=["chain_length", "chain_hash"])
+    if year is None and connection.vendor == "postgresql":
+        _chain_postgresql(entry, lines)
+    else:
+        _chain_orm(entry, lines, year)
     if audit:
         total = sum((line.debit for line in lines), Decimal("0.00"))
         audit_record(

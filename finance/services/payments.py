@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from associations.audit import audit_record
+from associations.audit import audit_batch, audit_record
 from associations.errors import WaslError
 from finance.models import (
     Account,
@@ -34,7 +34,7 @@ from finance.models import (
     Project,
     ReceiptSeries,
 )
-from finance.services.entries import LineInput, entry_create, open_year_for, parse_amount
+from finance.services.entries import LineInput, entry_write_to_post, open_year_for, parse_amount
 from finance.services.simple import journal_for, treasury_accounts
 
 ZERO = Decimal("0.00")
@@ -240,7 +240,7 @@ def payment_record(
         raise WaslError(_("Give the date of the payment."), field="date")
     if date > timezone.localdate():
         raise WaslError(_("The date cannot be in the future."), field="date")
-    open_year_for(date)  # an open fiscal year covers it (else a clear error, before any lock)
+    year = open_year_for(date)  # an open fiscal year covers it (else a clear error, before any lock)
     member, payer_name, payer_email, payer_phone = _payer(
         payer_member_id, payer_name, payer_email, payer_phone
     )
@@ -288,15 +288,20 @@ def payment_record(
             )
         accrual = dues_settings().accrual
         receivable = _account_by_codes(RECEIVABLE_CODES) if accrual else None
+        accounts: dict[int, Account] = {}  # the accounts credited, by id
         for due, part in shared:
             if due.accrual_entry_id and receivable is not None:
-                credits[receivable.pk] += part
+                credited = receivable
             else:
-                credits[dues_account(due.kind).pk] += part
+                credited = dues_account(due.kind)
+            accounts[credited.pk] = credited
+            credits[credited.pk] += part
         if left > 0:
             advance = _account_by_codes(ADVANCE_CODES) if accrual else None
-            credits[(advance or dues_account()).pk] += left
-        credit_account = Account.objects.get(pk=next(iter(credits)))
+            credited = advance or dues_account()
+            accounts[credited.pk] = credited
+            credits[credited.pk] += left
+        credit_account = accounts[next(iter(credits))]
         series = ReceiptSeries.DUES
         if not purpose:
             years = sorted({str(due.fiscal_year) for due, _part in shared})
@@ -308,60 +313,69 @@ def payment_record(
         LineInput(account_id, credit=part, label=label[:200], project_id=project.pk if project else None)
         for account_id, part in credits.items()
     ]
-    entry = entry_create(
-        actor=actor,
-        journal_id=journal_for(treasury).pk,
-        date=date,
-        label=label,
-        lines=lines,
-        reference=(cheque_number or reference)[:60],
-        post=True,
-    )
-    payment = Payment.objects.create(
-        date=date,
-        amount=amount,
-        method=method,
-        cheque_number=cheque_number,
-        bank_name=bank_name,
-        reference=reference,
-        payer_member=member,
-        payer_name=payer_name,
-        payer_email=payer_email,
-        payer_phone=payer_phone,
-        purpose=purpose,
-        series=series,
-        treasury_account=treasury,
-        credit_account=credit_account,
-        project=project,
-        credit_left=left,
-        entry=entry,
-        created_by=actor if getattr(actor, "pk", None) else None,
-    )
-    if shared:
-        Allocation.objects.bulk_create(
-            [Allocation(payment=payment, due=due, amount=part) for due, part in shared]
+    # Everything that needs no lock first; the serial part (the year's chain head and the entry's
+    # number, the receipt's number, the audit chain's head: each one row per association, held
+    # until commit) comes last, so concurrent payments of one association queue only for it.
+    with audit_batch():
+        pending_entry = entry_write_to_post(
+            actor=actor,
+            journal=journal_for(treasury),
+            year=year,
+            date=date,
+            label=label,
+            lines=lines,
+            reference=(cheque_number or reference)[:60],
         )
-        for due, part in shared:
-            Due.objects.filter(pk=due.pk).update(paid=F("paid") + part)
-        from finance.reminders import withdraw_reminders
+        entry = pending_entry.entry
+        payment = Payment.objects.create(
+            date=date,
+            amount=amount,
+            method=method,
+            cheque_number=cheque_number,
+            bank_name=bank_name,
+            reference=reference,
+            payer_member=member,
+            payer_name=payer_name,
+            payer_email=payer_email,
+            payer_phone=payer_phone,
+            purpose=purpose,
+            series=series,
+            treasury_account=treasury,
+            credit_account=credit_account,
+            project=project,
+            credit_left=left,
+            entry=entry,
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
+        if shared:
+            Allocation.objects.bulk_create(
+                [Allocation(payment=payment, due=due, amount=part) for due, part in shared]
+            )
+            for due, part in shared:
+                Due.objects.filter(pk=due.pk).update(paid=F("paid") + part)
+            from finance.reminders import withdraw_reminders
 
-        withdraw_reminders(due.pk for due, part in shared if part >= due.balance)
-    receipt = None
-    if issue_receipt:
-        from finance.services.receipts import receipt_issue
+            withdraw_reminders(due.pk for due, part in shared if part >= due.balance)
+        pending_receipt = None
+        if issue_receipt:
+            from finance.services.receipts import receipt_prepare
 
-        receipt = receipt_issue(actor=actor, payment=payment, series=series, send=send_receipt)
-    audit_record(
-        actor=actor,
-        action="finance.payment.recorded",
-        target=payment,
-        changes={
-            "amount": f"{amount:.2f}",
-            "method": method,
-            "receipt": receipt.label if receipt else "",
-            "entry": str(entry),
-        },
-    )
+            pending_receipt = receipt_prepare(
+                payment=payment, series=series, fiscal_year=year, allocations=shared
+            )
+        pending_entry.post()
+        receipt = pending_receipt.issue(actor=actor, send=send_receipt) if pending_receipt else None
+        audit_record(
+            actor=actor,
+            action="finance.payment.recorded",
+            target=payment,
+            changes={
+                "amount": f"{amount:.2f}",
+                "method": method,
+                "receipt": receipt.label if receipt else "",
+                "entry": str(entry),
+            },
+        )
     return payment
 
 

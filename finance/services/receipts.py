@@ -10,14 +10,15 @@ cancelled receipt stays, and its cancellation receipt takes the next number.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date as Date
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from associations.audit import audit_record
+from associations.audit import audit_batch, audit_record
 from associations.errors import NotFound, WaslError
 from associations.models import Association
 from associations.tenancy import current_association_id
@@ -40,7 +41,18 @@ RECEIPT_KIND = "finance_receipt"  # the DocumentKind (finance/receipt_document.p
 
 
 def next_receipt_number(*, fiscal_year: FiscalYear, series: str) -> int:
-    """The next number of a series in a fiscal year, from its counter row, locked until commit."""
+    """The next number of a series in a fiscal year, from its counter row, locked until commit: one
+    UPDATE … RETURNING increments and locks it; the first receipt of a series in a year creates it."""
+    table = ReceiptCounter._meta.db_table
+    sql = (
+        f"UPDATE {table} SET last_number = last_number + 1"  # noqa: S608 (a model's own table name)
+        " WHERE association_id = %s AND fiscal_year_id = %s AND series = %s RETURNING last_number"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [current_association_id(), fiscal_year.pk, series])
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0]
     counter = (
         ReceiptCounter.objects.select_for_update().filter(fiscal_year=fiscal_year, series=series).first()
     )
@@ -64,14 +76,33 @@ def _both(text_function) -> dict:
     return out
 
 
-def _snapshot(receipt: Receipt, payment: Payment, association: Association) -> dict:
+def _allocated(payment: Payment, shared) -> list[tuple[Due, Decimal]]:
+    """The payment's (due, amount) pairs in the receipt's order (due date, then allocation), each
+    due with its year and member: read from the database, or from `shared` — the pairs the payment
+    just allocated, their years loaded — with only the members it lacks read (a family's)."""
+    if shared is None:
+        allocations = payment.allocations.select_related("due__fiscal_year", "due__member").order_by(
+            "due__due_date", "pk"
+        )
+        return [(allocation.due, allocation.amount) for allocation in allocations]
+    from members.models import Member
+
+    known = {payment.payer_member_id: payment.payer_member} if payment.payer_member_id else {}
+    missing = {due.member_id for due, _part in shared} - set(known)
+    if missing:
+        names = ("number", "first_name_ar", "last_name_ar", "first_name_latin", "last_name_latin")
+        known |= Member.objects.only(*names).in_bulk(missing)
+    for due, _part in shared:
+        due.member = known[due.member_id]
+    order = sorted(range(len(shared)), key=lambda i: (shared[i][0].due_date, i))
+    return [shared[i] for i in order]
+
+
+def _snapshot(receipt: Receipt, payment: Payment, association: Association, shared=None) -> dict:
     method = _both(lambda: PaymentMethod(payment.method).label)
     kind = _both(lambda: ReceiptKind(receipt.kind).label)
     allocations = []
-    for allocation in payment.allocations.select_related("due__fiscal_year", "due__member").order_by(
-        "due__due_date", "pk"
-    ):
-        due = allocation.due
+    for due, allocated in _allocated(payment, shared):
         allocations.append(
             {
                 "member_latin": due.member.name_latin,
@@ -80,7 +111,7 @@ def _snapshot(receipt: Receipt, payment: Payment, association: Association) -> d
                 "kind_ar": _both(lambda due=due: due.get_kind_display())["ar"],
                 "kind_fr": _both(lambda due=due: due.get_kind_display())["fr"],
                 "year": str(due.fiscal_year),
-                "amount": f"{allocation.amount:.2f}",
+                "amount": f"{allocated:.2f}",
             }
         )
     amount = payment.amount
@@ -121,32 +152,63 @@ def receipt_issue(
 ) -> Receipt:  # fmt: skip
     """Number and record a receipt inside the caller's transaction (the payment's, or its
     cancellation's); its PDF is rendered after commit and it is sent to the payer."""
-    from documents.services import document_issue
+    pending = receipt_prepare(
+        payment=payment, series=series, kind=kind, cancels=cancels, reason=reason, day=day
+    )
+    return pending.issue(actor=actor, send=send)
 
+
+@dataclass
+class PendingReceipt:
+    """A receipt ready to be numbered: everything read and put together but its number."""
+
+    receipt: Receipt
+    payment: Payment
+    snapshot: dict
+    issuer_verified: bool
+
+    def issue(self, *, actor, send: bool = True) -> Receipt:
+        """Number it (the series' counter row, locked until commit: do this as late as possible),
+        record its document (rendered after commit) and the receipt, and send it."""
+        from documents.services import document_record
+
+        receipt, payment = self.receipt, self.payment
+        receipt.number = next_receipt_number(fiscal_year=receipt.fiscal_year, series=receipt.series)
+        snapshot = {**self.snapshot, "number": receipt.label}
+        receipt.document = document_record(
+            actor=actor, kind=RECEIPT_KIND, title=f"{receipt.label} {payment.payer_name}"[:200],
+            snapshot=snapshot, issuer_verified=self.issuer_verified,
+        )  # fmt: skip
+        receipt.save(force_insert=True)
+        if send:
+            receipt_send(receipt=receipt, payment=payment)
+        return receipt
+
+
+def receipt_prepare(
+    *, payment: Payment, series: str, kind: str = ReceiptKind.RECEIPT, cancels: Receipt | None = None,
+    reason: str = "", day: Date | None = None, fiscal_year: FiscalYear | None = None, allocations=None,
+) -> PendingReceipt:  # fmt: skip
+    """The part of `receipt_issue` that needs no lock (inside the caller's transaction); then
+    `.issue()`. `fiscal_year`: the year covering `day` (or the payment's date) when known;
+    `allocations`: the (due, amount) pairs the payment has just allocated (else they are read)."""
     if series not in ReceiptSeries.values:
         raise WaslError(_("Unknown receipt series."), field="series")
     day = day or payment.date
-    year = FiscalYear.objects.filter(start_date__lte=day, end_date__gte=day).first()
+    year = fiscal_year or FiscalYear.objects.filter(start_date__lte=day, end_date__gte=day).first()
     if year is None:
         raise WaslError(
             _("No fiscal year covers %(date)s: open that year first.") % {"date": day.isoformat()}
         )
-    number = next_receipt_number(fiscal_year=year, series=series)
-    receipt = Receipt.objects.create(
-        payment=payment, fiscal_year=year, series=series, number=number, kind=kind, cancels=cancels,
+    receipt = Receipt(
+        payment=payment, fiscal_year=year, series=series, number=0, kind=kind, cancels=cancels,
         issued_on=day, reason=reason[:300],
     )  # fmt: skip
     association = Association.objects.only("name_ar", "name_fr", "acronym", "verified_at").get(
         pk=current_association_id()
     )
-    snapshot = _snapshot(receipt, payment, association)
-    receipt.document = document_issue(
-        actor=actor, kind=RECEIPT_KIND, title=f"{receipt.label} {payment.payer_name}"[:200], snapshot=snapshot
-    )
-    receipt.save(update_fields=["document"])
-    if send:
-        receipt_send(receipt=receipt, payment=payment)
-    return receipt
+    snapshot = _snapshot(receipt, payment, association, allocations)
+    return PendingReceipt(receipt, payment, snapshot, association.is_verified)
 
 
 def receipt_send(*, receipt: Receipt, payment: Payment, dedup_key: str = "") -> bool:
@@ -250,7 +312,14 @@ def receipt_links_withdraw(*, actor, receipt_id) -> Receipt:
 def receipt_cancel(*, actor, receipt_id: int, reason: str, day: Date | None = None) -> Receipt:
     """Cancel a receipt and its payment: a cancellation receipt (next number of the series, the
     original keeps its own), the payment's entry reversed, its allocations taken off the dues.
-    Nothing is deleted. Cancelling twice is refused. Returns the cancellation receipt."""
+    Nothing is deleted. Cancelling twice is refused. Returns the cancellation receipt.
+    Its audit events are appended together, last (the audit chain's head locked after the year
+    and the receipt counter, in the same order as a payment takes them)."""
+    with audit_batch():
+        return _receipt_cancel(actor=actor, receipt_id=receipt_id, reason=reason, day=day)
+
+
+def _receipt_cancel(*, actor, receipt_id: int, reason: str, day: Date | None) -> Receipt:
     from documents.services import document_cancel
     from finance.services.entries import entry_reverse
 

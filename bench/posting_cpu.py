@@ -1,0 +1,142 @@
+"""Where the CPU goes in one posting and one payment with receipt (PostgreSQL, one writer, no
+contention): milliseconds of CPU per operation in this Python process and in its PostgreSQL
+backend (read from /proc, so the database must run on this machine), statements per operation.
+On a machine of C cores, C × 1000 / (Python + backend CPU ms) is the most operations per second
+any number of concurrent writers can reach, whatever the locking.
+
+    DATABASE_URL=postgres://wasl_app:wasl_app@127.0.0.1:5432/wasl_bench .venv/bin/python bench/posting_cpu.py
+    # BENCH_OPS=300 (after 30 warm-up operations), BENCH_WHAT=posting,payment, BENCH_PROFILE=FILE (cProfile),
+    # BENCH_SQL=1 (print the statements; with BENCH_OPS=1)
+"""
+
+import os
+import sys
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+import django
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+OPS = int(os.environ.get("BENCH_OPS", "300"))
+WARM_UP = 30
+WHAT = (os.environ.get("BENCH_WHAT") or "posting,payment").split(",")
+SHOW_SQL = os.environ.get("BENCH_SQL") == "1"  # print every statement (with BENCH_OPS=1)
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def backend_cpu(pid: int) -> float:
+    """User + system CPU seconds of one process, from /proc/PID/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def main() -> None:
+    setup_test_environment()
+    config = setup_databases(verbosity=0, interactive=False, serialized_aliases=set())
+    try:
+        import documents.tasks
+        from associations.tenancy import association_scope
+        from associations.tests.factories import AssociationFactory, UserFactory
+        from finance.models import Account, DuesSchedule, FiscalYear, Journal
+        from finance.services.dues import dues_generate
+        from finance.services.entries import LineInput, entry_create
+        from finance.services.payments import payment_record
+        from members.models import Member, MemberCategory
+
+        documents.tasks.document_render.delay = lambda **kwargs: None  # the PDF is made after commit
+        association = AssociationFactory(fiscal_year_start_month=1)
+        treasurer = UserFactory()
+        today = timezone.localdate()
+        members = OPS + WARM_UP
+        with association_scope(association):
+            start = date(today.year, 1, 1)
+            year = FiscalYear.objects.filter(start_date=start).first() or FiscalYear.objects.create(
+                start_date=start, end_date=date(today.year, 12, 31)
+            )
+            category = MemberCategory.objects.create(
+                name_ar="أعضاء", name_fr="Membres", annual_dues=Decimal("100")
+            )
+            DuesSchedule.objects.create(
+                fiscal_year=year, category=category, amount=Decimal("100.00"), due_date=year.start_date
+            )
+            Member.objects.bulk_create(
+                Member(number=n, first_name_latin=f"M{n}", last_name_latin="Bench", category=category,
+                       join_date=date(2020, 1, 1), status="active", search_text=f"m{n} bench")
+                for n in range(1, members + 1)
+            )  # fmt: skip
+            with transaction.atomic():
+                dues_generate(actor=treasurer, fiscal_year_id=year.pk)
+            member_ids = list(Member.objects.order_by("pk").values_list("pk", flat=True))
+            cash, dues = Account.objects.get(code="5161"), Account.objects.get(code="7152")
+            journal = Journal.objects.get(code="CAI")
+        connection.cursor().execute("ANALYZE")
+
+        def posting(n):
+            entry_create(actor=treasurer, journal_id=journal.pk, date=today, label=f"Bench {n}",
+                         lines=[LineInput(cash.pk, debit=Decimal("100")), LineInput(dues.pk, credit=Decimal("100"))],
+                         post=True)  # fmt: skip
+
+        def payment(n):
+            payment_record(actor=treasurer, amount="100.00", method="cash", date=today,
+                           payer_member_id=member_ids[n], send_receipt=False)  # fmt: skip
+
+        count = [0]
+
+        def counting(execute, sql, params, many, context):
+            count[0] += 1
+            if SHOW_SQL:
+                print("   ", " ".join(sql.split())[:160])
+            return execute(sql, params, many, context)
+
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        for what in WHAT:
+            one = {"posting": posting, "payment": payment}[what]
+            for n in range(WARM_UP):
+                with association_scope(association):
+                    one(n)
+            count[0] = 0
+            profile = None
+            if os.environ.get("BENCH_PROFILE"):
+                import cProfile
+
+                profile = cProfile.Profile(time.process_time)  # CPU time: the machine may be busy
+            wall, cpu, db = time.perf_counter(), time.process_time(), backend_cpu(pid)
+            with connection.execute_wrapper(counting):
+                if profile:
+                    profile.enable()
+                for n in range(WARM_UP, WARM_UP + OPS):
+                    with association_scope(association):
+                        one(n)
+                if profile:
+                    profile.disable()
+            wall, cpu, db = time.perf_counter() - wall, time.process_time() - cpu, backend_cpu(pid) - db
+            if profile:
+                profile.dump_stats(f"{os.environ['BENCH_PROFILE']}.{what}")
+            per = 1000 / OPS
+            print(
+                f"{what}: {OPS} in {wall:.2f} s: per operation {wall * per:.1f} ms wall, CPU {cpu * per:.1f} ms "
+                f"Python + {db * per:.1f} ms PostgreSQL backend = {(cpu + db) * per:.1f} ms; "
+                f"{count[0] / OPS:.1f} statements; CPU ceiling on {os.cpu_count()} cores "
+                f"{os.cpu_count() * OPS / (cpu + db):.0f}/s (load {os.getloadavg()[0]:.1f})",
+                flush=True,
+            )
+    finally:
+        connection.close()
+        teardown_databases(config, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
