@@ -64,7 +64,7 @@ def test_developer_tools_leave_the_bar_and_the_footer_for_the_settings_menu(tena
     body = page(tenant_a.president, url(tenant_a, "associations:dashboard"))
     menu = workspace_menu(body)
     bar = bar_links(menu)
-    assert bar == ["Overview", "Members", "Assemblies", "Training", "Documents"]
+    assert bar == ["Overview", "Members", "Assemblies", "Planning", "Training", "Documents"]
     assert 'id="workspace-group-finance"' in menu and "Financial reports" in menu
     settings_menu = menu[menu.index('id="workspace-group-settings"') :]
     developer = settings_menu[settings_menu.index("For developers") :]
@@ -104,7 +104,9 @@ def test_a_module_entry_without_a_group_stands_in_the_bar_and_groups_are_open_to
     )  # fmt: skip
     with seams.NAVIGATION.temporarily(old_style), seams.NAVIGATION.temporarily(stray):
         bar = bar_links(workspace_menu(page(tenant_a.president, url(tenant_a, "associations:dashboard"))))
-    assert bar == ["Overview", "Members", "Probe dues", "Probe stray", "Assemblies", "Training", "Documents"]
+    assert bar == [
+        "Overview", "Members", "Probe dues", "Probe stray", "Assemblies", "Planning", "Training", "Documents"
+    ]  # fmt: skip
     group = seams.NavGroup(key="tests.finance", label="Probe money", order=60)
     entry = seams.NavEntry(
         key="tests.ledger", label="Probe ledger", url_name="associations:roles", capability="roles.view",
