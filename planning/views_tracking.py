@@ -8,15 +8,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from associations.capabilities import CAPABILITIES, has_capability
+from associations.capabilities import has_capability
 from associations.decorators import requires
 from associations.errors import NotFound, WaslError
-from associations.forms import add_service_error
+from associations.forms import add_service_error, save_form
 from planning import selectors_tracking as selectors
 from planning import services_tracking as services
 from planning.forms_tracking import (
@@ -32,8 +32,8 @@ from planning.models import ActivityStatus
 
 # Planning's own capabilities once the plan part declares them; until then, those of resources
 # (the officers who run activities and volunteers).
-VIEW = "planning.view" if "planning.view" in CAPABILITIES else "resources.view"
-MANAGE = "planning.manage" if "planning.manage" in CAPABILITIES else "resources.manage"
+VIEW = "planning.view"
+MANAGE = "planning.manage"
 
 
 def _ws(request, name: str, **kwargs) -> str:
@@ -43,14 +43,11 @@ def _ws(request, name: str, **kwargs) -> str:
 
 
 def _project_page(request, project) -> str:
-    """The project's page (the plan part's), or its activities page while that does not exist."""
-    try:
-        return reverse(
-            "planning:project",
-            kwargs={"association_slug": request.association.slug, "planning_project_id": project.pk},
-        )
-    except NoReverseMatch:
-        return _ws(request, "activities", planning_project_id=project.pk)
+    """The project's page (planning/views.py)."""
+    return reverse(
+        "planning:project",
+        kwargs={"association_slug": request.association.slug, "planning_project_id": project.pk},
+    )
 
 
 def _or_404(found):
@@ -76,18 +73,9 @@ def _members():
 
 
 def _save(request, form, save, *, success: str, then) -> HttpResponse | None:
-    """Run `save(**cleaned_data)` for a valid bound form; a service error lands on its field."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        saved = save(**form.cleaned_data)
-    except NotFound as exc:
-        raise Http404 from exc
-    except WaslError as exc:
-        add_service_error(form, exc)
-        return None
-    messages.success(request, success)
-    return redirect(then(saved))
+    """Run `save(**cleaned_data)` for a valid bound form (associations.forms.save_form)."""
+    saved = save_form(request, form, lambda data: save(**data), success=success)
+    return redirect(then(saved)) if saved else None
 
 
 def _project_context(request, project) -> dict:
