@@ -12,7 +12,6 @@ any number of concurrent writers can reach, whatever the locking.
 import os
 import sys
 import time
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,9 +22,8 @@ import django
 
 django.setup()
 
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 OPS = int(os.environ.get("BENCH_OPS", "300"))
 WARM_UP = 30
@@ -44,41 +42,15 @@ def main() -> None:
     setup_test_environment()
     config = setup_databases(verbosity=0, interactive=False, serialized_aliases=set())
     try:
-        import documents.tasks
+        from _dues_books import dues_books
+
         from associations.tenancy import association_scope
-        from associations.tests.factories import AssociationFactory, UserFactory
-        from finance.models import Account, DuesSchedule, FiscalYear, Journal
-        from finance.services.dues import dues_generate
         from finance.services.entries import LineInput, entry_create
         from finance.services.payments import payment_record
-        from members.models import Member, MemberCategory
 
-        documents.tasks.document_render.delay = lambda **kwargs: None  # the PDF is made after commit
-        association = AssociationFactory(fiscal_year_start_month=1)
-        treasurer = UserFactory()
-        today = timezone.localdate()
-        members = OPS + WARM_UP
-        with association_scope(association):
-            start = date(today.year, 1, 1)
-            year = FiscalYear.objects.filter(start_date=start).first() or FiscalYear.objects.create(
-                start_date=start, end_date=date(today.year, 12, 31)
-            )
-            category = MemberCategory.objects.create(
-                name_ar="أعضاء", name_fr="Membres", annual_dues=Decimal("100")
-            )
-            DuesSchedule.objects.create(
-                fiscal_year=year, category=category, amount=Decimal("100.00"), due_date=year.start_date
-            )
-            Member.objects.bulk_create(
-                Member(number=n, first_name_latin=f"M{n}", last_name_latin="Bench", category=category,
-                       join_date=date(2020, 1, 1), status="active", search_text=f"m{n} bench")
-                for n in range(1, members + 1)
-            )  # fmt: skip
-            with transaction.atomic():
-                dues_generate(actor=treasurer, fiscal_year_id=year.pk)
-            member_ids = list(Member.objects.order_by("pk").values_list("pk", flat=True))
-            cash, dues = Account.objects.get(code="5161"), Account.objects.get(code="7152")
-            journal = Journal.objects.get(code="CAI")
+        books = dues_books(OPS + WARM_UP)
+        association, treasurer, today = books.association, books.treasurer, books.today
+        member_ids, cash, dues, journal = books.member_ids, books.cash, books.dues, books.journal
         connection.cursor().execute("ANALYZE")
 
         def posting(n):
