@@ -38,6 +38,11 @@ _FIELD_LABELS = {
     "status": _("status"),
     "responsible": _("responsible officer"),
     "sdg_goals": _("sustainable-development goals"),
+    "text_ar": _("objective in Arabic"),
+    "text_fr": _("objective in French"),
+    "position": _("position"),
+    "starts_on": _("start date"),
+    "ends_on": _("end date"),
 }
 
 _VALUES = {"status": {**dict(PlanStatus.choices), **dict(ProjectStatus.choices)}}
@@ -77,8 +82,18 @@ for key, label, sentence in (
         _("Objective edited"),
         _("%(actor)s edited objective %(code)s of plan %(plan)s"),
     ),
+    (
+        "planning.objective.removed",
+        _("Objective removed"),
+        _("%(actor)s removed objective %(code)s from the draft plan %(plan)s"),
+    ),
     ("planning.programme.added", _("Programme added"), _("%(actor)s added programme %(code)s")),
     ("planning.programme.updated", _("Programme edited"), _("%(actor)s edited programme %(code)s")),
+    (
+        "planning.programme.removed",
+        _("Programme removed"),
+        _("%(actor)s removed programme %(code)s of objective %(objective)s from the draft plan %(plan)s"),
+    ),
     (
         "planning.project.created",
         _("Planning project created"),

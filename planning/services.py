@@ -14,8 +14,10 @@ import re
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from associations.audit import audit_record
 from associations.errors import NotFound, WaslError
@@ -395,7 +397,14 @@ def programme_save(
 ) -> Programme:
     """Add a programme under an objective, or edit one (moving it under another objective of the
     same plan is allowed). A superseded plan takes no new programme."""
-    objective = Objective.objects.select_related("plan").filter(pk=objective_id).first()
+    # Locked (no key update) until the programme is saved: an objective being removed at the same
+    # moment waits, then sees this programme (Django's foreign keys are checked only at commit).
+    objective = (
+        Objective.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("plan")
+        .filter(pk=objective_id)
+        .first()
+    )
     if objective is None:
         raise WaslError(_("Choose an objective of the plan."), field="objective")
     if objective.plan.status == PlanStatus.SUPERSEDED:
@@ -454,6 +463,133 @@ def programme_save(
     return programme
 
 
+def objective_removal_refusal(objective: Objective) -> WaslError | None:
+    """Why this objective cannot be removed now (the plan is not a draft; programmes hang on it), or
+    None. The confirmation page shows the same refusal the service raises."""
+    if objective.plan.status != PlanStatus.DRAFT:
+        return WaslError(
+            _("Only a draft can be changed: start a new version of this plan."),
+            field="plan",
+            code="not_draft",
+        )
+    count = Programme.objects.filter(objective=objective).count()
+    if count:
+        return WaslError(
+            ngettext(
+                "Objective %(code)s has %(count)d programme under it: remove it or move it under "
+                "another objective first.",
+                "Objective %(code)s has %(count)d programmes under it: remove them or move them under "
+                "another objective first.",
+                count,
+            )
+            % {"code": objective.code, "count": count},
+            field="objective",
+            code="has_programmes",
+        )
+    return None
+
+
+def programme_removal_refusal(programme: Programme) -> WaslError | None:
+    """Why this programme cannot be removed now (its plan is not a draft; projects hang on it), or
+    None."""
+    if programme.objective.plan.status != PlanStatus.DRAFT:
+        return WaslError(
+            _("Only a draft can be changed: start a new version of this plan."),
+            field="plan",
+            code="not_draft",
+        )
+    count = Project.objects.filter(programme=programme).count()
+    if count:
+        return WaslError(
+            ngettext(
+                "Programme %(code)s has %(count)d project under it: give it another programme first.",
+                "Programme %(code)s has %(count)d projects under it: give them another programme first.",
+                count,
+            )
+            % {"code": programme.code, "count": count},
+            field="programme",
+            code="has_projects",
+        )
+    return None
+
+
+def _in_use() -> WaslError:
+    return WaslError(
+        _("Something was attached to it at the same moment: reload the page and try again."),
+        code="concurrent",
+    )
+
+
+@transaction.atomic
+def objective_remove(*, actor, objective_id: int) -> dict:
+    """Remove an objective of a draft plan, once no programme hangs on it. The plan is locked (as
+    adoption locks it), then the objective: `programme_save` locks the objective it puts a
+    programme under until it commits, so the count below sees every programme that hangs on it."""
+    found = Objective.objects.filter(pk=objective_id).values_list("plan_id", flat=True).first()
+    if found is None:
+        raise NotFound()
+    plan = _plan_locked(found)
+    objective = Objective.objects.select_for_update().filter(pk=objective_id, plan=plan).first()
+    if objective is None:
+        raise NotFound()
+    objective.plan = plan
+    refusal = objective_removal_refusal(objective)
+    if refusal is not None:
+        raise refusal
+    removed = {
+        "code": objective.code,
+        "plan": str(plan),
+        "text_ar": objective.text_ar,
+        "text_fr": objective.text_fr,
+        "position": objective.position,
+    }
+    audit_record(actor=actor, action="planning.objective.removed", target=objective, changes=removed)
+    try:
+        with transaction.atomic():
+            objective.delete()
+    except (ProtectedError, IntegrityError):
+        raise _in_use() from None
+    return removed
+
+
+@transaction.atomic
+def programme_remove(*, actor, programme_id: int) -> dict:
+    """Remove a programme of a draft plan, once no project hangs on it. Locks: the plan, then the
+    programme (a project given this programme locks it until it commits: see `_project_values`)."""
+    found = Programme.objects.filter(pk=programme_id).values_list("objective__plan_id", flat=True).first()
+    if found is None:
+        raise NotFound()
+    plan = _plan_locked(found)
+    programme = (
+        Programme.objects.select_for_update(of=("self",))
+        .select_related("objective")
+        .filter(pk=programme_id, objective__plan=plan)
+        .first()
+    )
+    if programme is None:
+        raise NotFound()
+    programme.objective.plan = plan
+    refusal = programme_removal_refusal(programme)
+    if refusal is not None:
+        raise refusal
+    removed = {
+        "code": programme.code,
+        "objective": programme.objective.code,
+        "plan": str(plan),
+        "title_ar": programme.title_ar,
+        "title_fr": programme.title_fr,
+        "starts_on": programme.starts_on.isoformat() if programme.starts_on else "",
+        "ends_on": programme.ends_on.isoformat() if programme.ends_on else "",
+    }
+    audit_record(actor=actor, action="planning.programme.removed", target=programme, changes=removed)
+    try:
+        with transaction.atomic():
+            programme.delete()
+    except (ProtectedError, IntegrityError):
+        raise _in_use() from None
+    return removed
+
+
 # --- Projects --------------------------------------------------------------------------------------
 
 
@@ -478,7 +614,14 @@ def _project_values(
 
     programme = None
     if programme_id:
-        programme = Programme.objects.select_related("objective__plan").filter(pk=programme_id).first()
+        # Locked (no key update) until the project is saved: a programme being removed at the same
+        # moment waits, then sees this project.
+        programme = (
+            Programme.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("objective__plan")
+            .filter(pk=programme_id)
+            .first()
+        )
         if programme is None:
             raise WaslError(_("Choose a programme of the plan."), field="programme")
     region = province = None

@@ -276,6 +276,72 @@ def programme_edit(
     return _form_page(request, form, title=title, back=_ws(request, "plan", plan_id=plan.pk))
 
 
+def _remove_page(request, *, refusal, remove, context: dict, back: str, done: str) -> HttpResponse:
+    """GET (or a POST without confirm=yes): what will be removed, or why it cannot be. POST with
+    confirm=yes: the service removes it (it checks again, under lock) and the plan page says so."""
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            remove()
+        except NotFound as exc:
+            raise Http404 from exc
+        except WaslError as exc:
+            messages.error(request, exc.message)
+            return redirect(back)
+        messages.success(request, done)
+        return redirect(back)
+    context = {
+        **context,
+        "action_url": request.path,
+        "cancel_url": back,
+        "blocked": refusal.message if refusal is not None else "",
+    }
+    return _render(request, "planning/remove_confirm.html", context)
+
+
+@requires("planning.manage")
+@require_http_methods(["GET", "POST"])
+def objective_remove(request: HttpRequest, association_slug: str, objective_id: int) -> HttpResponse:
+    """Remove an objective of a draft plan, behind a confirmation; refused while programmes hang on
+    it."""
+    objective = _or_404(selectors.objective_detail(objective_id=objective_id))
+    programmes = list(objective.programmes.order_by("code", "pk"))
+    return _remove_page(
+        request,
+        refusal=services.objective_removal_refusal(objective),
+        remove=lambda: services.objective_remove(actor=request.user, objective_id=objective.pk),
+        context={
+            "plan": objective.plan,
+            "objective": objective,
+            "programmes": programmes,
+            "confirm_label": _("Remove objective %(code)s") % {"code": objective.code},
+        },
+        back=_ws(request, "plan", plan_id=objective.plan_id),
+        done=_("Objective %(code)s removed.") % {"code": objective.code},
+    )
+
+
+@requires("planning.manage")
+@require_http_methods(["GET", "POST"])
+def programme_remove(request: HttpRequest, association_slug: str, programme_id: int) -> HttpResponse:
+    """Remove a programme of a draft plan, behind a confirmation; refused while projects hang on it."""
+    programme = _or_404(selectors.programme_detail(programme_id=programme_id))
+    projects = list(selectors.project_list(programme_id=programme.pk)[:20])
+    return _remove_page(
+        request,
+        refusal=services.programme_removal_refusal(programme),
+        remove=lambda: services.programme_remove(actor=request.user, programme_id=programme.pk),
+        context={
+            "plan": programme.objective.plan,
+            "objective": programme.objective,
+            "programme": programme,
+            "projects": projects,
+            "confirm_label": _("Remove programme %(code)s") % {"code": programme.code},
+        },
+        back=_ws(request, "plan", plan_id=programme.objective.plan_id),
+        done=_("Programme %(code)s removed.") % {"code": programme.code},
+    )
+
+
 # --- Projects ----------------------------------------------------------------------------------
 
 PROJECTS_PER_PAGE = 50
