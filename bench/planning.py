@@ -50,6 +50,10 @@ OTHER_PROJECTS = 5
 RUNS = int(os.environ.get("BENCH_RUNS", "20"))
 KEEP = os.environ.get("BENCH_KEEP") == "1"
 PARTS = set((os.environ.get("BENCH_PARTS") or "pdf,memory,pages").split(","))
+# The pages measured by the "pages" part (BENCH_PAGES=planning:projects for the project list alone).
+PAGES = (
+    os.environ.get("BENCH_PAGES") or "planning:projects,planning_tracking:timeline,planning_outputs:reports"
+).split(",")
 YEAR = 2026
 SLUG = "big-plan"
 
@@ -314,26 +318,38 @@ def measure_memory(association, president) -> None:
 
 
 def measure_pages(association, president) -> None:
+    if os.environ.get("BENCH_PROJECTS_PER_PAGE"):  # e.g. 200: the project list as it was before paging
+        from planning import views
+
+        views.PROJECTS_PER_PAGE = int(os.environ["BENCH_PROJECTS_PER_PAGE"])
     client = Client()
     client.force_login(president)
-    for name in ("planning:projects", "planning_tracking:timeline", "planning_outputs:reports"):
+    for page in PAGES:  # a URL name, optionally with a query string: planning:projects?page=4
+        name, _sep, query = page.partition("?")
         try:
-            url = reverse(name, kwargs={"association_slug": association.slug})
+            url = reverse(name, kwargs={"association_slug": association.slug}) + (
+                f"?{query}" if query else ""
+            )
         except NoReverseMatch:
             print(f"{name}: no such page on this branch (merge the part that adds it)")
             continue
         client.get(url, HTTP_ACCEPT_LANGUAGE="ar")  # warm
-        samples = []
+        samples, cpu = [], []
         size = 0
         for _ in range(RUNS):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             response = client.get(url, HTTP_ACCEPT_LANGUAGE="ar")
             samples.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
             if response.status_code != 200:
                 raise RuntimeError(f"{name} answered {response.status_code}")
             size = len(response.content)
         median, p95 = stats(samples)
-        print(f"{name}: median {median:.0f} ms, p95 {p95:.0f} ms over {RUNS} requests ({size // 1024} KiB)")
+        cpu_median, cpu_p95 = stats(cpu)
+        print(
+            f"{page}: median {median:.0f} ms, p95 {p95:.0f} ms over {RUNS} requests ({size // 1024} KiB); "
+            f"this process's CPU median {cpu_median:.0f} ms, p95 {cpu_p95:.0f} ms"
+        )
 
 
 def main() -> None:

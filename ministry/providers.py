@@ -10,14 +10,17 @@ one function with `@provider(...)` and its indicators, nothing else.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.db.models import Count, Max, Q, Sum, Value
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 PEOPLE = "people"  # a number of people: suppressed under 5 people or 5 associations
@@ -560,26 +563,87 @@ def size_band(members: int) -> str:
 PLANNING_PROJECT_STATUSES = ("planned", "running", "done")
 
 
-@provider(
-    "planning",
-    [
+class _RegionName:
+    """A region's name in the reader's language (the reference file's Arabic or French)."""
+
+    def __init__(self, name_fr: str, name_ar: str):
+        self.name_fr, self.name_ar = name_fr, name_ar
+
+    def __str__(self) -> str:
+        return self.name_ar if (get_language() or "ar").startswith("ar") else self.name_fr
+
+
+def _reference_regions() -> dict[str, _RegionName]:
+    """The 12 regions (decree 2-15-40), from the reference file the associations' migration loads
+    into `associations.Region`: the indicators are declared at import, before any query."""
+    import associations
+
+    path = Path(associations.__file__).resolve().parent / "data" / "ma_territories.csv"
+    with open(path, encoding="utf-8") as handle:
+        return {
+            row["region_code"]: _RegionName(row["region_fr"], row["region_ar"])
+            for row in csv.DictReader(handle)
+        }
+
+
+PLANNING_REGIONS = _reference_regions()
+PLANNING_NO_REGION = "none"
+
+
+def planning_place_key(region_code: str | None) -> str:
+    """ "MA-06" -> "ma06"; a project with no region given -> "none"."""
+    return region_code.replace("-", "").lower() if region_code else PLANNING_NO_REGION
+
+
+# Each figure broken down by the region where the project runs (its own region, which may differ
+# from its association's seat): (the total, the prefix of its parts, the dashboard's group).
+PLANNING_PLACE_FIGURES = (
+    ("planning_projects", "planning_projects_in_", "planning_place_projects", COUNT),
+    ("planning_projects_running", "planning_running_in_", "planning_place_running", COUNT),
+    ("planning_beneficiaries", "planning_reached_in_", "planning_place_reached", PEOPLE),
+)
+
+
+def _planning_indicators() -> list[Indicator]:
+    found = [
         Indicator("planning_projects", _("Development projects"), COUNT, "planning"),
         Indicator("planning_projects_running", _("of which under way"), COUNT, "planning"),
         Indicator("planning_beneficiaries", _("Beneficiaries reached by projects"), PEOPLE, "planning"),
         Indicator("planning_activities_done", _("Project activities done"), COUNT, "planning"),
-    ],
-)
+    ]
+    for _total, prefix, group, kind in PLANNING_PLACE_FIGURES:
+        found += [
+            Indicator(f"{prefix}{planning_place_key(code)}", name, kind, group)
+            for code, name in PLANNING_REGIONS.items()
+        ]
+        found.append(Indicator(f"{prefix}{PLANNING_NO_REGION}", _("region not given"), kind, group))
+    return found
+
+
+def planning_place_sums() -> dict[str, tuple[str, list[str]]]:
+    """The additions that tie the figures by place to their totals (ministry.rollup's
+    INDICATOR_SUMS): every project counted is in exactly one region or in "not given"."""
+    keys = [planning_place_key(code) for code in PLANNING_REGIONS] + [PLANNING_NO_REGION]
+    return {
+        group: (total, [f"{prefix}{key}" for key in keys])
+        for total, prefix, group, _k in PLANNING_PLACE_FIGURES
+    }
+
+
+@provider("planning", _planning_indicators())
 def planning_provider(association_ids, *, today: date):
     """As of today (the current year): the projects planned, under way or completed, and the
-    beneficiaries they reached; by year of their end date, the activities done. The dashboard
+    beneficiaries they reached, in total and by the region where each project runs (its own
+    region; "none" when not given); by year of their end date, the activities done. The dashboard
     breaks them down by the associations' region, province and sector, as every other figure.
-    Counts and sums only: no project, activity or person is ever named."""
+    Counts and sums only: no project, activity or person is ever named. Two grouped queries per
+    chunk, whatever the number of projects."""
     from planning.models import Activity, ActivityStatus, Project
 
     year = today.year
     projects = (
         _of_chunk(Project.objects.filter(status__in=PLANNING_PROJECT_STATUSES), association_ids)
-        .values_list("association_id")
+        .values_list("association_id", "region__code")
         .annotate(
             n=Count("id"),
             running=Count("id", filter=Q(status="running")),
@@ -587,10 +651,20 @@ def planning_provider(association_ids, *, today: date):
         )
         .order_by()
     )
-    for association_id, n, running, reached in projects:
+    totals: dict[int, list[int]] = {}
+    for association_id, region_code, n, running, reached in projects:
+        key = planning_place_key(region_code)
+        yield association_id, year, f"planning_projects_in_{key}", n
+        yield association_id, year, f"planning_running_in_{key}", running
+        yield association_id, year, f"planning_reached_in_{key}", reached or 0
+        total = totals.setdefault(association_id, [0, 0, 0])
+        total[0] += n
+        total[1] += running
+        total[2] += reached or 0
+    for association_id, (n, running, reached) in totals.items():
         yield association_id, year, "planning_projects", n
         yield association_id, year, "planning_projects_running", running
-        yield association_id, year, "planning_beneficiaries", reached or 0
+        yield association_id, year, "planning_beneficiaries", reached
     done = (
         _of_chunk(Activity.objects.filter(status=ActivityStatus.DONE), association_ids)
         .annotate(y=ExtractYear("ends_on"))

@@ -31,6 +31,7 @@ from ministry.providers import (
     PROVIDERS,
     PUBLIC_FUNDING,
     PUBLIC_GRANTS,
+    planning_place_sums,
     size_band,
 )
 from ministry.suppression import protect
@@ -143,6 +144,8 @@ INDICATOR_SUMS = {
     "funders": ("funding_public", list(PUBLIC_FUNDING)),
     "foreign": ("foreign_received", ["foreign_grants", "foreign_donations"]),
     "staff": ("staff", [i for i in INDICATORS if i.startswith("staff_")]),
+    # Development projects, of which under way, beneficiaries: by the region where projects run.
+    **planning_place_sums(),
 }
 
 

@@ -47,6 +47,9 @@ BREAKDOWNS = {
     "volunteering": None,
     "volunteer_time": None,
     "staff": "staff",
+    "planning_place_projects": "planning_projects",
+    "planning_place_running": "planning_projects_running",
+    "planning_place_reached": "planning_beneficiaries",
 }
 
 

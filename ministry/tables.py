@@ -18,6 +18,7 @@ class Table:
     rows: list
     total: object = None
     money: bool = False
+    note: str = ""
 
 
 def area_table(f) -> Table:
@@ -50,11 +51,23 @@ def breakdown_tables(f) -> list[Table]:
         "volunteer_time": _("Volunteer hours and their value"),
         "staff": _("Staff by contract"),
         "planning": _("Development projects"),
+        "planning_place_projects": _("Development projects by the region where they run"),
+        "planning_place_running": _("Projects under way by the region where they run"),
+        "planning_place_reached": _("Beneficiaries reached by the region where the projects run"),
     }
     money = {"resources", "funders", "foreign"}
+    # A project's own region may differ from its association's seat: the filters choose the
+    # associations (by their seat), these tables place their projects.
+    by_place = {"planning_place_projects", "planning_place_running", "planning_place_reached"}
+    place_note = _(
+        "By the region where each project runs, which may differ from its association's seat; the "
+        "filters choose the associations by their seat."
+    )
     found = []
     for group, (rows, total) in selectors.breakdowns(f, list(titles)).items():
-        found.append(Table(group, titles[group], _("Indicator"), rows, total, group in money))
+        column = _("Region where the project runs") if group in by_place else _("Indicator")
+        note = place_note if group in by_place else ""
+        found.append(Table(group, titles[group], column, rows, total, group in money, note))
     return found
 
 

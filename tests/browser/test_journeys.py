@@ -12,7 +12,7 @@ import pytest
 from django.core import mail
 
 from associations.capabilities import RoleKind
-from associations.models import Role
+from associations.models import Region, Role
 from associations.tenancy import association_scope
 from associations.tests.factories import AssociationFactory, RoleFactory, UserFactory
 from members import services as member_services
@@ -309,11 +309,34 @@ def test_a_ministry_reviewer_reads_the_figures(browser, site, request, lang, siz
                 Member.objects.create(
                     number=j + 1, first_name_latin="X", last_name_latin="Y", gender="FM"[j % 2]
                 )
+            # Development projects running away from the seat: five in Souss-Massa, and the first
+            # association's two others (in Tanger, and with no region given) are alone in theirs.
+            from finance.models import Project as FinanceProject
+            from planning.models import Project
+
+            for place in ["MA-09"] if i else ["MA-01", None]:
+                Project.objects.create(
+                    finance_project=FinanceProject.objects.create(code=f"P{place or 0}", name_fr="Puits"),
+                    status="running",
+                    region=Region.objects.get(code=place) if place else None,
+                    beneficiaries_reached=40,
+                )
     rebuild()
     reviewer = UserFactory(email="reviewer@interieur.gov.ma", full_name="Reviewer", is_ministry_reviewer=True)
     visit = open_visit(browser, site["server"], request, lang, size, session_user=reviewer)
     visit.goto("/ministry/?indicator=members")
     visit.check("dashboard")
+    # Development projects by the region where they run: five associations in Souss-Massa are shown,
+    # the lone project with no region given is "<5" (and so is the one in Tanger).
+    places = visit.page.locator("#b-planning_place_projects")
+    assert places.count() == 1
+    table = visit.page.locator("section:has(#b-planning_place_projects) table")
+    souss = Region.objects.get(code="MA-09")
+    row = table.locator("tbody tr", has_text=souss.name_ar if lang == "ar" else souss.name_fr)
+    assert row.locator("td").inner_text().strip() == "5"
+    assert "<5" in table.locator("tbody tr").last.inner_text()
+    table.scroll_into_view_if_needed()
+    visit.screenshot("projects-by-place")
     region = site["association"].region.code
     visit.page.locator(f"a[href*='region={region}']").first.click()
     visit.page.wait_for_url(re.compile(rf"region={region}"))

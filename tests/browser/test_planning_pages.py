@@ -127,6 +127,47 @@ def test_write_adopt_and_follow_the_plan(browser, planning_site, request, lang, 
     page.fill("#id_starts_on", f"{year + 1}-01-01")
     page.locator("form [type=submit]").last.click()
     page.wait_for_url(plan_url)
+
+    # A second objective with a programme under it: the objective cannot go while the programme hangs
+    # on it (the page says so and offers no button); the programme goes, then the objective, each
+    # behind its confirmation.
+    page.locator("a[href$='/objectives/new/']").click()
+    page.fill("#id_code", "O2")
+    page.fill("#id_text_ar" if lang == "ar" else "#id_text_fr", words["objective"] + " 2")
+    page.locator("form [type=submit]").last.click()
+    page.wait_for_url(plan_url)
+    page.locator("a[href$='/programmes/new/']").last.click()
+    page.fill("#id_code", "P2")
+    page.fill("#id_title_ar" if lang == "ar" else "#id_title_fr", words["programme"] + " 2")
+    page.locator("form [type=submit]").last.click()
+    page.wait_for_url(plan_url)
+    with association_scope(planning_site["books"].association):
+        from planning.models import Objective, Programme
+
+        second = Objective.objects.get(code="O2")
+        second_programme = Programme.objects.get(code="P2")
+    page.locator(f"a[href$='/objectives/{second.pk}/remove/']").click()
+    page.locator(".alert-danger").wait_for()
+    assert "O2" in page.locator(".alert-danger").inner_text() and page.locator("text=P2").count()
+    assert not page.locator("input[name=confirm]").count()
+    visit.check("remove-refused")
+    page.locator(".alert-danger ~ a").click()
+    page.wait_for_url(plan_url)
+    page.locator(f"a[href$='/programmes/{second_programme.pk}/remove/']").click()
+    confirm = page.locator("form:has(input[name=confirm]) [type=submit]")
+    confirm.wait_for()
+    visit.check("remove-programme-confirm")
+    confirm.click()
+    page.wait_for_url(plan_url)
+    page.locator(f"a[href$='/objectives/{second.pk}/remove/']").click()
+    confirm.wait_for()
+    visit.check("remove-objective-confirm")
+    confirm.click()
+    page.wait_for_url(plan_url)
+    assert not page.locator(f"a[href$='/objectives/{second.pk}/remove/']").count()
+    with association_scope(planning_site["books"].association):
+        assert list(Objective.objects.values_list("code", flat=True)) == ["O1"]
+        assert list(Programme.objects.values_list("code", flat=True)) == ["P1"]
     visit.check("plan-draft")
     page.locator("a[href$='/adopt/']").click()
     page.locator("select[name=agenda_item]").select_option(str(planning_site["item"].pk))
