@@ -534,20 +534,21 @@ def _year_closed(year) -> WaslError:
     return WaslError(_("The fiscal year %(year)s is closed: it accepts no entry.") % {"year": year})
 
 
-def _chain_postgresql(entry: Entry, lines) -> None:
+def _chain_postgresql(entry: Entry, lines, taken: int | None = None) -> None:
     """The serial part of a posting in two round trips: (1) lock the year's row (head of its hash
     chain) and take the journal's next number (the counter row, locked after the year, as
-    everywhere); (2) write the entry's number, chain link and hash and move the year's head."""
+    everywhere); (2) write the entry's number, chain link and hash and move the year's head.
+    `taken`: the number, when the caller locked the year and took it already."""
     params = {"association": entry.association_id, "year": entry.fiscal_year_id, "journal": entry.journal_id}
     with connection.cursor() as cursor:
-        if entry.number is None:
+        if taken is None:
             cursor.execute(_LOCK_AND_NUMBER, params)
             status, chain_length, chain_hash, number = cursor.fetchone()
-        else:  # the year is locked and the number taken (`_chain_and_audit_postgresql`)
+        else:  # the year is locked and the number taken already (`_chain_and_audit_postgresql`)
             cursor.execute(
                 "SELECT status, chain_length, chain_hash, %s FROM finance_fiscalyear"
                 " WHERE association_id = %s AND id = %s",
-                [entry.number, entry.association_id, entry.fiscal_year_id],
+                [taken, entry.association_id, entry.fiscal_year_id],
             )
             status, chain_length, chain_hash, number = cursor.fetchone()
     if status == YearStatus.CLOSED:
@@ -605,13 +606,14 @@ SELECT id FROM audit_ins
 )
 
 
-def _chain_and_audit_postgresql(actor, entry: Entry, lines) -> bool:
+def _chain_and_audit_postgresql(actor, entry: Entry, lines) -> tuple[bool, int | None]:
     """The serial part of a posting and its audit event in two round trips: (1) lock the year's row
     (head of its hash chain), take the journal's next number (the counter row) and lock the audit
     chain's head — in that order, as everywhere; (2) write the entry's number, chain link and hash,
     move the year's head, insert the audit event and move the audit head. Both hashes are computed
     here, between the two, exactly as `_chain_orm` and `audit_record` do. False (nothing done but
-    the locks) when the counter or the audit head has no row yet: the caller goes the long way."""
+    the locks, and the number if taken) when the counter or the audit head has no row yet: the
+    caller goes the long way."""
     params = {"association": entry.association_id, "year": entry.fiscal_year_id, "journal": entry.journal_id}
     with connection.cursor() as cursor:
         cursor.execute(_LOCK_ALL, params)
@@ -619,9 +621,7 @@ def _chain_and_audit_postgresql(actor, entry: Entry, lines) -> bool:
     if status == YearStatus.CLOSED:
         raise _year_closed(FiscalYear.objects.get(pk=entry.fiscal_year_id))
     if number is None or last_seq is None:
-        if number is not None:  # taken: the long way must not take another
-            entry.number = number
-        return False
+        return False, number
     entry.number = number
     entry.chain_index = chain_length + 1
     entry.prev_hash = chain_hash
@@ -644,7 +644,7 @@ def _chain_and_audit_postgresql(actor, entry: Entry, lines) -> bool:
     if row is None:  # the entry was posted meanwhile (its row lock prevents it)
         raise WaslError(_("This entry is already posted."))
     events_saved([event], [row[0]])
-    return True
+    return True, number
 
 
 def _posted_changes(entry: Entry, lines) -> dict:
@@ -700,10 +700,12 @@ def _post_locked(*, actor, entry: Entry, year: FiscalYear | None, audit: bool = 
     entry.posted_by = actor if getattr(actor, "pk", None) else None
     if year is None and connection.vendor == "postgresql":
         # (inside an audit batch of this association, the event waits for the batch's end)
-        combined = audit and not audit_batch_open(entry.association_id)
-        if combined and _chain_and_audit_postgresql(actor, entry, lines):
-            return entry
-        _chain_postgresql(entry, lines)
+        taken = None
+        if audit and not audit_batch_open(entry.association_id):
+            done, taken = _chain_and_audit_postgresql(actor, entry, lines)
+            if done:
+                return entry
+        _chain_postgresql(entry, lines, taken)
     else:
         _chain_orm(entry, lines, year)
     if audit:
