@@ -94,21 +94,20 @@ def audit_batch() -> Iterator[None]:
         _append(batch.association_id, batch.events)
 
 
-def audit_record(
+def audit_event(
     *,
     actor,
     action: str,
     target: models.Model | None = None,
     changes: dict | None = None,
 ) -> AuditEvent:
-    """Append one event to the current association's chain. Call inside the service's transaction.
-    Inside `audit_batch()` the event is appended when the block ends."""
+    """One event of the current association, built and not yet chained nor saved."""
     association_id = current_association_id()
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
     # The label is written once and read in every language: render it with no translation active.
     with translation.override(None):
         target_label = str(target)[:200] if target is not None else ""
-    event = AuditEvent(
+    return AuditEvent(
         association_id=association_id,
         actor_id=actor_id,
         actor_label=getattr(actor, "email", "") if actor_id else "system",
@@ -118,12 +117,30 @@ def audit_record(
         target_label=target_label,
         changes=_json_safe(changes or {}),
     )
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    target: models.Model | None = None,
+    changes: dict | None = None,
+) -> AuditEvent:
+    """Append one event to the current association's chain. Call inside the service's transaction.
+    Inside `audit_batch()` the event is appended when the block ends."""
+    event = audit_event(actor=actor, action=action, target=target, changes=changes)
     batch = _batch.get()
-    if batch is not None and batch.association_id == association_id:
+    if batch is not None and batch.association_id == event.association_id:
         batch.events.append(event)
     else:
-        _append(association_id, [event])
+        _append(event.association_id, [event])
     return event
+
+
+def audit_batch_open(association_id: int) -> bool:
+    """True inside an `audit_batch()` of this association (its events are appended at its end)."""
+    batch = _batch.get()
+    return batch is not None and batch.association_id == association_id
 
 
 _LOCK_HEAD = (
@@ -145,7 +162,23 @@ def _append(association_id: int, events: list[AuditEvent]) -> None:
     if not postgresql or row is None:
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(association_id=association_id)
         last_seq, last_hash = head.last_seq, head.last_hash
-    created_at = timezone.now()
+    chain_events(association_id, events, last_seq=last_seq, last_hash=last_hash, created_at=timezone.now())
+    last_seq, prev_hash = events[-1].seq, events[-1].hash
+    if head is None:  # PostgreSQL: the events and the head in one statement
+        _insert_and_move_head(association_id, events)
+    else:
+        for event in events:
+            event.save(force_insert=True)
+        head.last_seq, head.last_hash = last_seq, prev_hash
+        head.save(update_fields=["last_seq", "last_hash"])
+        return
+    events_saved(events)
+
+
+def chain_events(association_id: int, events: list[AuditEvent], *, last_seq: int, last_hash: str | None,
+                 created_at) -> None:  # fmt: skip
+    """Number and hash `events` after a head at (`last_seq`, `last_hash`), whose lock the caller
+    holds: each gets its seq, created_at, prev_hash and hash (as `audit_verify` recomputes them)."""
     stamp = _timestamp(created_at)
     prev_hash = last_hash or GENESIS_HASH
     for event in events:
@@ -162,25 +195,51 @@ def _append(association_id: int, events: list[AuditEvent]) -> None:
             created_at=stamp,
             prev_hash=event.prev_hash,
         )
-    if head is None:  # PostgreSQL: the events and the head in one statement
-        _insert_and_move_head(association_id, events)
-    else:
-        for event in events:
-            event.save(force_insert=True)
-        head.last_seq, head.last_hash = last_seq, prev_hash
-        head.save(update_fields=["last_seq", "last_hash"])
-        return
-    for event in events:  # as a save would (the ministry's dirty mark listens)
+
+
+def events_saved(events: list[AuditEvent], pks: list[int] | None = None) -> None:
+    """Events inserted by raw SQL become saved instances, and `post_save` is sent for each as a save
+    would (the ministry's dirty mark listens)."""
+    for index, event in enumerate(events):
+        if pks is not None:
+            event.pk = pks[index]
+        event._state.adding, event._state.db = False, connection.alias
         post_save.send(
             sender=AuditEvent, instance=event, created=True, update_fields=None, raw=False,
             using=connection.alias,
         )  # fmt: skip
 
 
+def audit_event_params(event: AuditEvent) -> dict:
+    return {
+        "ae_association": event.association_id, "ae_seq": event.seq, "ae_actor": event.actor_id,
+        "ae_actor_label": event.actor_label, "ae_action": event.action, "ae_target_type": event.target_type,
+        "ae_target_id": event.target_id, "ae_target_label": event.target_label,
+        "ae_changes": json.dumps(event.changes, ensure_ascii=False), "ae_created_at": event.created_at,
+        "ae_prev_hash": event.prev_hash, "ae_hash": event.hash,
+    }  # fmt: skip
+
+
 _COLUMNS = (
     "association_id, seq, actor_id, actor_label, action, target_type, target_id, target_label, changes, "
     "created_at, prev_hash, hash"
 )
+
+
+# One event appended and the chain's head moved, as CTEs of a caller's statement (the caller holds
+# the head's lock and chained the event with `chain_events`); `condition`: an SQL boolean.
+AUDIT_EVENT_CTES = f"""
+audit_ins AS (
+    INSERT INTO associations_auditevent ({_COLUMNS})
+    SELECT %(ae_association)s::bigint, %(ae_seq)s::integer, %(ae_actor)s::bigint, %(ae_actor_label)s::text,
+        %(ae_action)s::text, %(ae_target_type)s::text, %(ae_target_id)s::text, %(ae_target_label)s::text,
+        %(ae_changes)s::jsonb, %(ae_created_at)s::timestamptz, %(ae_prev_hash)s::text, %(ae_hash)s::text
+    WHERE {{condition}}
+    RETURNING id
+), audit_head AS (
+    UPDATE associations_auditchainhead SET last_seq = %(ae_seq)s, last_hash = %(ae_hash)s
+    WHERE association_id = %(ae_association)s AND {{condition}}
+)"""  # noqa: S608 (fixed SQL)
 
 
 def _insert_and_move_head(association_id: int, events: list[AuditEvent]) -> None:
@@ -202,7 +261,6 @@ def _insert_and_move_head(association_id: int, events: list[AuditEvent]) -> None
         cursor.execute(sql, [*params, last.seq, last.hash, association_id])
         for event, (pk,) in zip(events, cursor.fetchall(), strict=True):
             event.pk = pk
-            event._state.adding, event._state.db = False, connection.alias
 
 
 @dataclass(frozen=True)

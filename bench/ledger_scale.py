@@ -17,7 +17,8 @@ BENCH_KEEP=1 keeps the test database, and a later run with BENCH_KEEP=1 reuses i
 BENCH_PARTS=reads,posting,verify,pdf chooses what to measure (default: all). BENCH_BY_CODE=1: the posters
 look the journal and the two accounts up by code for every entry (as measured before 2026-11-29).
 BENCH_EXPLAIN=FILE writes EXPLAIN (ANALYZE, BUFFERS) of the trial balance and ledger page queries, old
-and new shape, as wasl_app.
+and new shape, as wasl_app. BENCH_SERVER_BINDING=1: psycopg server-side binding and prepared statements
+(OPTIONS server_side_binding=True, prepare_threshold=2).
 """
 
 import os
@@ -34,6 +35,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 import django
+
+if os.environ.get("BENCH_SERVER_BINDING") == "1":
+    from django.conf import settings
+
+    _options = settings.DATABASES["default"].setdefault("OPTIONS", {})
+    _options |= {"server_side_binding": True, "prepare_threshold": 2}
 
 django.setup()
 

@@ -6,7 +6,10 @@ any number of concurrent writers can reach, whatever the locking.
 
     DATABASE_URL=postgres://wasl_app:wasl_app@127.0.0.1:5432/wasl_bench .venv/bin/python bench/posting_cpu.py
     # BENCH_OPS=300 (after 30 warm-up operations), BENCH_WHAT=posting,payment, BENCH_PROFILE=FILE (cProfile),
-    # BENCH_SQL=1 (print the statements; with BENCH_OPS=1)
+    # BENCH_SQL=1 (print the statements; with BENCH_OPS=1), BENCH_SERVER_BINDING=1 (psycopg server-side
+    # binding and prepared statements: OPTIONS server_side_binding=True, prepare_threshold=2),
+    # BENCH_FUNCTIONS=1 (time per operation in each PL/pgSQL function: the triggers; needs
+    # track_functions = 'pl' on the server)
 """
 
 import os
@@ -20,6 +23,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 import django
 
+if os.environ.get("BENCH_SERVER_BINDING") == "1":
+    from django.conf import settings
+
+    _options = settings.DATABASES["default"].setdefault("OPTIONS", {})
+    _options |= {"server_side_binding": True, "prepare_threshold": 2}
+
 django.setup()
 
 from django.db import connection  # noqa: E402
@@ -30,6 +39,17 @@ WARM_UP = 30
 WHAT = (os.environ.get("BENCH_WHAT") or "posting,payment").split(",")
 SHOW_SQL = os.environ.get("BENCH_SQL") == "1"  # print every statement (with BENCH_OPS=1)
 TICK = os.sysconf("SC_CLK_TCK")
+FUNCTIONS = os.environ.get("BENCH_FUNCTIONS") == "1"
+
+
+def _functions() -> dict:
+    """PL/pgSQL functions' calls and self time (ms) so far, this backend's included."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT pg_stat_force_next_flush()")
+    with connection.cursor() as cursor:  # (the backend's counters reach the view at its next flush)
+        cursor.execute("SELECT funcname, calls, self_time FROM pg_stat_user_functions")
+        return {name: (calls, self_time) for name, calls, self_time in cursor.fetchall()}
 
 
 def backend_cpu(pid: int) -> float:
@@ -85,6 +105,7 @@ def main() -> None:
                 import cProfile
 
                 profile = cProfile.Profile(time.process_time)  # CPU time: the machine may be busy
+            functions = _functions() if FUNCTIONS else {}
             wall, cpu, db = time.perf_counter(), time.process_time(), backend_cpu(pid)
             with connection.execute_wrapper(counting):
                 if profile:
@@ -97,6 +118,12 @@ def main() -> None:
             wall, cpu, db = time.perf_counter() - wall, time.process_time() - cpu, backend_cpu(pid) - db
             if profile:
                 profile.dump_stats(f"{os.environ['BENCH_PROFILE']}.{what}")
+            if FUNCTIONS:
+                for name, (calls, self_ms) in sorted(_functions().items()):
+                    before = functions.get(name, (0, 0.0))
+                    if calls > before[0]:
+                        print(f"    {name}: {(calls - before[0]) / OPS:.1f} calls, "
+                              f"{(self_ms - before[1]) / OPS:.3f} ms self per operation")  # fmt: skip
             per = 1000 / OPS
             print(
                 f"{what}: {OPS} in {wall:.2f} s: per operation {wall * per:.1f} ms wall, CPU {cpu * per:.1f} ms "

@@ -5,13 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from associations.audit import audit_record
+from associations.audit import (
+    AUDIT_EVENT_CTES,
+    audit_batch_open,
+    audit_event,
+    audit_event_params,
+    audit_record,
+    chain_events,
+    events_saved,
+)
 from associations.errors import NotFound, WaslError
+from associations.tenancy import current_association_id
 from finance.chain import entry_hash
 from finance.models import (
     Account,
@@ -27,6 +37,7 @@ from finance.models import (
     YearStatus,
 )
 
+_Date = date  # (the services' `date` arguments hide the class)
 MAX_AMOUNT = Decimal("999999999999.99")
 MAX_LINES = 500
 CENT = Decimal("0.01")
@@ -61,7 +72,11 @@ def parse_amount(value, *, field: str = "amount") -> Decimal:
 
 
 def open_year_for(day: date) -> FiscalYear:
-    year = FiscalYear.objects.filter(start_date__lte=day, end_date__gte=day).first()
+    return _open_year(FiscalYear.objects.filter(start_date__lte=day, end_date__gte=day).first(), day)
+
+
+def _open_year(year: FiscalYear | None, day: date) -> FiscalYear:
+    """`year`: the year covering `day` (None if there is none); refused unless open."""
     if year is None:
         raise WaslError(
             _("No fiscal year covers %(date)s: open that year first.") % {"date": day.isoformat()},
@@ -74,16 +89,22 @@ def open_year_for(day: date) -> FiscalYear:
     return year
 
 
-def _check_lines(lines: list[LineInput]) -> list[tuple[LineInput, Account, Project | None]]:
+def _check_lines(lines: list[LineInput], found=None) -> list[tuple[LineInput, Account, Project | None]]:
     """Every line names one usable account and exactly one of debit or credit above zero; the
-    entry has two lines at least and balances."""
+    entry has two lines at least and balances. `found`: the lines' (accounts, projects) by id when
+    already read (`_read_books`), else they are read here."""
     if len(lines) < 2:
         raise WaslError(_("An entry needs at least two lines."), field="lines")
     if len(lines) > MAX_LINES:
         raise WaslError(_("An entry has at most %(max)d lines.") % {"max": MAX_LINES}, field="lines")
-    accounts = Account.objects.in_bulk([line.account_id for line in lines])
-    project_ids = [line.project_id for line in lines if line.project_id]
-    projects = Project.objects.in_bulk(project_ids) if project_ids else {}
+    if found is not None:
+        accounts, projects = found
+    elif connection.vendor == "postgresql":
+        _journal, _year, accounts, projects = _read_books(current_association_id(), lines=lines)
+    else:
+        accounts = Account.objects.in_bulk([line.account_id for line in lines])
+        project_ids = [line.project_id for line in lines if line.project_id]
+        projects = Project.objects.in_bulk(project_ids) if project_ids else {}
     checked = []
     total_debit = total_credit = Decimal("0.00")
     for number, line in enumerate(lines, start=1):
@@ -125,6 +146,72 @@ def _check_lines(lines: list[LineInput]) -> list[tuple[LineInput, Account, Proje
             field="lines",
         )
     return checked
+
+
+def _as_id(value) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+_READ_BOOKS = """
+SELECT
+    (SELECT code FROM finance_journal
+      WHERE association_id = %(association)s AND id = %(journal)s AND archived_at IS NULL),
+    y.id, y.start_date, y.end_date, y.status,
+    a.ids, a.codes, a.roles, a.archived, p.ids
+FROM (SELECT array_agg(id) AS ids, array_agg(code) AS codes, array_agg(role) AS roles,
+             array_agg(archived_at) AS archived
+        FROM finance_account WHERE association_id = %(association)s AND id = ANY(%(accounts)s)) AS a
+CROSS JOIN (SELECT array_agg(id) AS ids FROM finance_project
+             WHERE association_id = %(association)s AND id = ANY(%(projects)s)) AS p
+LEFT JOIN LATERAL (
+    SELECT id, start_date, end_date, status FROM finance_fiscalyear
+     WHERE association_id = %(association)s AND start_date <= %(date)s AND end_date >= %(date)s
+     ORDER BY start_date LIMIT 1
+) AS y ON true
+"""
+
+
+def _partial(model, **values):
+    """An instance of `model` from some of its columns (the others load on access, as deferred)."""
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])
+
+
+def _read_books(association_id: int, *, lines, journal_id=None, day: date | None = None):
+    """PostgreSQL, one statement: the active journal `journal_id`, the year covering `day` (if
+    asked) and the accounts and projects `lines` name — (journal or None, year or None, accounts
+    by id, projects by id), as the ORM reads would give them."""
+    account_ids = sorted({i for i in (_as_id(line.account_id) for line in lines) if i is not None})
+    project_ids = sorted({i for i in (_as_id(line.project_id) for line in lines if line.project_id) if i})
+    params = {
+        "association": association_id, "journal": _as_id(journal_id) if journal_id is not None else None,
+        "date": day, "accounts": account_ids, "projects": project_ids,
+    }  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(_READ_BOOKS, params)
+        code, year_id, start, end, status, ids, codes, roles, archived, found_projects = cursor.fetchone()
+    journal = None
+    if code is not None:
+        journal = _partial(Journal, id=params["journal"], association_id=association_id, code=code)
+    year = None
+    if year_id is not None:
+        year = _partial(FiscalYear, id=year_id, association_id=association_id, start_date=start, end_date=end,
+                        status=status)  # fmt: skip
+    accounts = {
+        pk: _partial(
+            Account, id=pk, association_id=association_id, code=code, role=role, archived_at=archived_at
+        )
+        for pk, code, role, archived_at in zip(
+            ids or (), codes or (), roles or (), archived or (), strict=True
+        )
+    }
+    projects = {pk: _partial(Project, id=pk, association_id=association_id) for pk in found_projects or ()}
+    return journal, year, accounts, projects
 
 
 def _validate_header(*, journal_id: int, day: date, label: str, reference: str) -> tuple[Journal, FiscalYear]:
@@ -214,6 +301,9 @@ def entry_create(
     post: bool = False,
 ) -> Entry:
     """Write a draft entry (balanced, in an open year); with `post=True`, post it at once."""
+    if connection.vendor == "postgresql" and isinstance(date, _Date):
+        return _create_postgresql(actor=actor, journal_id=journal_id, day=date, label=label, lines=lines,
+                                  reference=reference, kind=kind, post=post)  # fmt: skip
     journal, year = _validate_header(journal_id=journal_id, day=date, label=label, reference=reference)
     if post:
         pending = _write_to_post(actor=actor, journal=journal, year=year, day=date, label=label,
@@ -223,6 +313,68 @@ def entry_create(
     entry = _insert_entry(actor=actor, journal=journal, year=year, day=date, label=label, reference=reference,
                           kind=kind)  # fmt: skip
     _write_lines(entry, checked, status=EntryStatus.DRAFT)
+    return entry
+
+
+def _create_postgresql(*, actor, journal_id, day: date, label, lines, reference, kind, post: bool) -> Entry:
+    """`entry_create` on PostgreSQL: the journal, year, accounts and projects read in one statement,
+    the entry and its lines written in one, then (`post`) the serial part (`_post_locked`)."""
+    journal, year, accounts, projects = _read_books(
+        current_association_id(), lines=lines, journal_id=journal_id, day=day
+    )
+    if journal is None:
+        raise WaslError(_("Choose a journal."), field="journal")
+    _validate_text(label=label, reference=reference)
+    year = _open_year(year, day)
+    checked = _check_lines(lines, found=(accounts, projects))
+    status = EntryStatus.POSTED if post else EntryStatus.DRAFT
+    entry = _insert_entry_and_lines(actor=actor, journal=journal, year=year, day=day, label=label,
+                                    reference=reference, kind=kind, checked=checked,
+                                    status=status)  # fmt: skip
+    if post:
+        return PendingPosting(actor, entry, checked).post()
+    return entry
+
+
+_INSERT_ENTRY_AND_LINES = f"""
+WITH e AS (
+    INSERT INTO finance_entry (association_id, journal_id, fiscal_year_id, date, label, reference, status,
+        kind, prev_hash, hash, created_at, created_by_id)
+    VALUES (%s, %s, %s, %s, %s, %s, 'draft', %s, '', '', %s, %s)
+    RETURNING id
+), l AS (
+    INSERT INTO finance_entryline ({_LINE_COLUMNS})
+    SELECT v.association_id, e.id, v.position, v.account_id, v.debit, v.credit, v.label, v.project_id,
+        v.fiscal_year_id, v.date, v.entry_status, v.entry_kind
+    FROM e CROSS JOIN (VALUES {{values}}) AS v(association_id, position, account_id, debit, credit, label,
+        project_id, fiscal_year_id, date, entry_status, entry_kind)
+)
+SELECT id FROM e
+"""  # noqa: S608 (the models' own columns)
+_LINE_VALUES = (
+    "(%s::bigint, %s::integer, %s::bigint, %s::numeric, %s::numeric, %s::text, %s::bigint, %s::bigint,"
+    " %s::date, %s::text, %s::text)"
+)
+
+
+def _insert_entry_and_lines(*, actor, journal, year, day, label, reference, kind, checked, status) -> Entry:
+    """PostgreSQL: a draft entry and its lines (their status copy `status`) in one statement."""
+    association_id = journal.association_id
+    created_by_id = actor.pk if getattr(actor, "pk", None) else None
+    created_at = timezone.now()
+    label, reference = label.strip(), (reference or "").strip()
+    params = [association_id, journal.pk, year.pk, day, label, reference, kind, created_at, created_by_id]
+    for position, (line, _account, _project) in enumerate(checked, start=1):
+        params += [association_id, position, line.account_id, line.debit, line.credit, line.label,
+                   line.project_id, year.pk, day, status, kind]  # fmt: skip
+    sql = _INSERT_ENTRY_AND_LINES.format(values=", ".join([_LINE_VALUES] * len(checked)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (pk,) = cursor.fetchone()
+    entry = Entry(id=pk, association_id=association_id, journal=journal, fiscal_year=year, date=day,
+                  label=label, reference=reference, kind=kind, created_at=created_at,
+                  created_by_id=created_by_id)  # fmt: skip
+    entry._state.adding, entry._state.db = False, connection.alias
     return entry
 
 
@@ -253,6 +405,11 @@ class PendingPosting:
 
 def _write_to_post(*, actor, journal, year, day, label, lines, reference, kind) -> PendingPosting:
     checked = _check_lines(lines)
+    if connection.vendor == "postgresql":  # the entry and its lines in one statement
+        entry = _insert_entry_and_lines(actor=actor, journal=journal, year=year, day=day, label=label,
+                                        reference=reference, kind=kind, checked=checked,
+                                        status=EntryStatus.POSTED)  # fmt: skip
+        return PendingPosting(actor, entry, checked)
     entry = _insert_entry(actor=actor, journal=journal, year=year, day=day, label=label, reference=reference,
                           kind=kind)  # fmt: skip
     # Posted before commit: the lines are written already marked posted (the entry follows), so
@@ -377,14 +534,23 @@ def _year_closed(year) -> WaslError:
     return WaslError(_("The fiscal year %(year)s is closed: it accepts no entry.") % {"year": year})
 
 
-def _chain_postgresql(entry: Entry, lines) -> None:
+def _chain_postgresql(entry: Entry, lines, taken: int | None = None) -> None:
     """The serial part of a posting in two round trips: (1) lock the year's row (head of its hash
     chain) and take the journal's next number (the counter row, locked after the year, as
-    everywhere); (2) write the entry's number, chain link and hash and move the year's head."""
+    everywhere); (2) write the entry's number, chain link and hash and move the year's head.
+    `taken`: the number, when the caller locked the year and took it already."""
     params = {"association": entry.association_id, "year": entry.fiscal_year_id, "journal": entry.journal_id}
     with connection.cursor() as cursor:
-        cursor.execute(_LOCK_AND_NUMBER, params)
-        status, chain_length, chain_hash, number = cursor.fetchone()
+        if taken is None:
+            cursor.execute(_LOCK_AND_NUMBER, params)
+            status, chain_length, chain_hash, number = cursor.fetchone()
+        else:  # the year is locked and the number taken already (`_chain_and_audit_postgresql`)
+            cursor.execute(
+                "SELECT status, chain_length, chain_hash, %s FROM finance_fiscalyear"
+                " WHERE association_id = %s AND id = %s",
+                [taken, entry.association_id, entry.fiscal_year_id],
+            )
+            status, chain_length, chain_hash, number = cursor.fetchone()
     if status == YearStatus.CLOSED:
         raise _year_closed(FiscalYear.objects.get(pk=entry.fiscal_year_id))
     entry.number = number if number is not None else _next_number(entry)
@@ -401,6 +567,89 @@ def _chain_postgresql(entry: Entry, lines) -> None:
         cursor.execute(_WRITE_CHAIN, params)
         if cursor.fetchone() is None:  # the entry was posted meanwhile (its row lock prevents it)
             raise WaslError(_("This entry is already posted."))
+
+
+_LOCK_ALL = """
+WITH y AS (
+    SELECT id, status, chain_length, chain_hash FROM finance_fiscalyear
+    WHERE association_id = %(association)s AND id = %(year)s FOR UPDATE
+), c AS (
+    UPDATE finance_entrycounter SET last_number = last_number + 1
+    WHERE association_id = %(association)s AND journal_id = %(journal)s
+        AND fiscal_year_id = (SELECT id FROM y)
+    RETURNING last_number
+), h AS (
+    SELECT last_seq, last_hash FROM associations_auditchainhead
+    WHERE association_id = %(association)s AND EXISTS (SELECT 1 FROM c) FOR UPDATE
+)
+SELECT y.status, y.chain_length, y.chain_hash, (SELECT last_number FROM c), (SELECT last_seq FROM h),
+    (SELECT last_hash FROM h)
+FROM y
+"""
+
+_WRITE_ALL = (
+    """
+WITH e AS (
+    UPDATE finance_entry SET number = %(number)s, chain_index = %(chain_index)s, prev_hash = %(prev_hash)s,
+        status = %(status)s, posted_at = %(posted_at)s, posted_by_id = %(posted_by)s, hash = %(hash)s
+    WHERE association_id = %(association)s AND id = %(entry)s AND status = 'draft'
+    RETURNING id
+), y AS (
+    UPDATE finance_fiscalyear SET chain_length = %(chain_index)s, chain_hash = %(hash)s
+    WHERE association_id = %(association)s AND id = %(year)s AND EXISTS (SELECT 1 FROM e)
+    RETURNING id
+),"""  # noqa: S608 (fixed SQL)
+    + AUDIT_EVENT_CTES.format(condition="EXISTS (SELECT 1 FROM y)")
+    + """
+SELECT id FROM audit_ins
+"""
+)
+
+
+def _chain_and_audit_postgresql(actor, entry: Entry, lines) -> tuple[bool, int | None]:
+    """The serial part of a posting and its audit event in two round trips: (1) lock the year's row
+    (head of its hash chain), take the journal's next number (the counter row) and lock the audit
+    chain's head — in that order, as everywhere; (2) write the entry's number, chain link and hash,
+    move the year's head, insert the audit event and move the audit head. Both hashes are computed
+    here, between the two, exactly as `_chain_orm` and `audit_record` do. False (nothing done but
+    the locks, and the number if taken) when the counter or the audit head has no row yet: the
+    caller goes the long way."""
+    params = {"association": entry.association_id, "year": entry.fiscal_year_id, "journal": entry.journal_id}
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_ALL, params)
+        status, chain_length, chain_hash, number, last_seq, last_hash = cursor.fetchone()
+    if status == YearStatus.CLOSED:
+        raise _year_closed(FiscalYear.objects.get(pk=entry.fiscal_year_id))
+    if number is None or last_seq is None:
+        return False, number
+    entry.number = number
+    entry.chain_index = chain_length + 1
+    entry.prev_hash = chain_hash
+    entry.posted_at = timezone.now()
+    entry.hash = entry_hash(entry, lines, prev_hash=entry.prev_hash)
+    event = audit_event(
+        actor=actor, action="finance.entry.posted", target=entry, changes=_posted_changes(entry, lines)
+    )
+    chain_events(
+        entry.association_id, [event], last_seq=last_seq, last_hash=last_hash, created_at=entry.posted_at
+    )
+    params |= {
+        "number": entry.number, "chain_index": entry.chain_index, "prev_hash": entry.prev_hash,
+        "status": EntryStatus.POSTED, "posted_at": entry.posted_at, "posted_by": entry.posted_by_id,
+        "hash": entry.hash, "entry": entry.pk,
+    } | audit_event_params(event)  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(_WRITE_ALL, params)
+        row = cursor.fetchone()
+    if row is None:  # the entry was posted meanwhile (its row lock prevents it)
+        raise WaslError(_("This entry is already posted."))
+    events_saved([event], [row[0]])
+    return True, number
+
+
+def _posted_changes(entry: Entry, lines) -> dict:
+    total = sum((line.debit for line in lines), Decimal("0.00"))
+    return {"number": str(entry), "amount": f"{total:.2f}", "label": entry.label}
 
 
 def _chain_orm(entry: Entry, lines, year: FiscalYear | None) -> None:
@@ -444,30 +693,37 @@ def _post_locked(*, actor, entry: Entry, year: FiscalYear | None, audit: bool = 
         _mark_lines_posted(entry)
     else:
         lines = [
-            EntryLine(
-                account=account,
-                debit=line.debit,
-                credit=line.credit,
-                label=line.label,
-                project_id=line.project_id,
-            )
+            _HashLine(account.pk, account, line.debit, line.credit, line.label, line.project_id)
             for line, account, _project in checked
         ]
     entry.status = EntryStatus.POSTED
     entry.posted_by = actor if getattr(actor, "pk", None) else None
     if year is None and connection.vendor == "postgresql":
-        _chain_postgresql(entry, lines)
+        # (inside an audit batch of this association, the event waits for the batch's end)
+        taken = None
+        if audit and not audit_batch_open(entry.association_id):
+            done, taken = _chain_and_audit_postgresql(actor, entry, lines)
+            if done:
+                return entry
+        _chain_postgresql(entry, lines, taken)
     else:
         _chain_orm(entry, lines, year)
     if audit:
-        total = sum((line.debit for line in lines), Decimal("0.00"))
         audit_record(
-            actor=actor,
-            action="finance.entry.posted",
-            target=entry,
-            changes={"number": str(entry), "amount": f"{total:.2f}", "label": entry.label},
+            actor=actor, action="finance.entry.posted", target=entry, changes=_posted_changes(entry, lines)
         )
     return entry
+
+
+class _HashLine(NamedTuple):
+    """A line as `entry_hash` reads it."""
+
+    account_id: int
+    account: Account
+    debit: Decimal
+    credit: Decimal
+    label: str
+    project_id: int | None
 
 
 @transaction.atomic
@@ -476,7 +732,13 @@ def entry_post(*, actor, entry_id: int) -> Entry:
     unique and gap-free), its hash chained to the year's previous posted entry, and it is frozen."""
     # The entry's row lock keeps two officers from posting it twice; the year is locked only at
     # the end, for the numbering and the chain (see _post_locked).
-    entry = Entry.objects.select_for_update().filter(pk=entry_id).first()
+    # (its journal and year are read along, not locked: the audit's label names them)
+    entry = (
+        Entry.objects.select_for_update(of=("self",))
+        .select_related("journal", "fiscal_year")
+        .filter(pk=entry_id)
+        .first()
+    )
     if entry is None:
         raise NotFound()
     if entry.status != EntryStatus.DRAFT:
