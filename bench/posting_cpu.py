@@ -6,7 +6,8 @@ any number of concurrent writers can reach, whatever the locking.
 
     DATABASE_URL=postgres://wasl_app:wasl_app@127.0.0.1:5432/wasl_bench .venv/bin/python bench/posting_cpu.py
     # BENCH_OPS=300 (after 30 warm-up operations), BENCH_WHAT=posting,payment, BENCH_PROFILE=FILE (cProfile),
-    # BENCH_SQL=1 (print the statements; with BENCH_OPS=1)
+    # BENCH_SQL=1 (print the statements; with BENCH_OPS=1), BENCH_SERVER_BINDING=1 (psycopg server-side
+    # binding and prepared statements: DATABASES OPTIONS server_side_binding=True, prepare_threshold=2)
 """
 
 import os
@@ -21,6 +22,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 import django
 
 django.setup()
+
+if os.environ.get("BENCH_SERVER_BINDING") == "1":  # psycopg server-side binding + prepared statements
+    from django.conf import settings
+
+    settings.DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=2
+    )
 
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
