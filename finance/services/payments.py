@@ -117,9 +117,10 @@ _TREASURY_CODE = re.compile(r"^51[46][0-9]+$")
 @dataclass
 class _Books:
     """Everything a payment reads before it writes: the year covering its date, the payer, the
-    active accounts it may touch (every class-5 one, the dues, receivable and advance codes, the
-    dues role, the accounts named), the active journals (by code), the dues settings, the
-    association (for the receipt) and the dues it pays, locked (their year and member loaded)."""
+    active accounts it may touch (the cash and bank accounts of `treasury_accounts()`, the dues,
+    receivable and advance codes, the dues role, the accounts named), the active journals (by
+    code), the dues settings, the association (for the receipt) and the dues it pays, locked (their
+    year and member loaded)."""
 
     year: FiscalYear | None
     member: object | None  # members.Member, anonymised or not (the caller checks)
@@ -193,7 +194,10 @@ def _books_orm(*, day, payer_id, account_ids, member_ids, due_ids) -> _Books:
 
     year = FiscalYear.objects.filter(start_date__lte=day, end_date__gte=day).first()
     member = Member.objects.filter(pk=payer_id).first() if payer_id else None
-    wanted = Q(account_class=5) | Q(code__in=_DUES_CODES) | Q(role=AccountRole.DUES) | Q(pk__in=account_ids)
+    treasury = Q(account_class=5) & (
+        Q(role__in=(AccountRole.CASH, AccountRole.BANK)) | Q(code__regex=_TREASURY_CODE.pattern)
+    )
+    wanted = treasury | Q(code__in=_DUES_CODES) | Q(role=AccountRole.DUES) | Q(pk__in=account_ids)
     accounts = list(Account.objects.filter(wanted, archived_at=None).order_by("code"))
     journals = list(Journal.objects.filter(archived_at=None).order_by("code"))
     settings = DuesSettings.objects.filter().first()
@@ -242,13 +246,23 @@ SELECT
             'anonymised_at', m.anonymised_at))
         FROM members_member m
         WHERE m.association_id = %(association)s
-            AND (m.id = %(payer)s OR m.id IN (SELECT member_id FROM d))),
+            AND m.id = ANY(ARRAY(SELECT member_id FROM d) || %(payer)s::bigint)),
     (SELECT json_agg(json_build_object('id', id, 'code', code, 'name_ar', name_ar, 'name_fr', name_fr,
             'account_class', account_class, 'nature', nature, 'role', role, 'origin', origin) ORDER BY code)
-        FROM finance_account
-        WHERE association_id = %(association)s AND archived_at IS NULL
-            AND (account_class = 5 OR code = ANY(%(codes)s) OR role = %(dues_role)s
-                OR id = ANY(%(accounts)s))),
+        FROM (
+            -- one index scan each (a chart has hundreds of accounts): the cash and bank accounts
+            -- (every code of the pattern sorts between 514 and 517), the dues codes and role, the ids
+            SELECT * FROM finance_account
+            WHERE association_id = %(association)s AND account_class = 5 AND role IN (%(cash)s, %(bank)s)
+            UNION SELECT * FROM finance_account
+            WHERE association_id = %(association)s AND account_class = 5 AND code >= '514' AND code < '517'
+                AND code ~ %(treasury_code)s
+            UNION SELECT * FROM finance_account
+            WHERE association_id = %(association)s AND (code = ANY(%(codes)s) OR role = %(dues_role)s)
+            UNION SELECT * FROM finance_account
+            WHERE association_id = %(association)s AND id = ANY(%(accounts)s::bigint[])
+        ) a
+        WHERE archived_at IS NULL),
     (SELECT json_agg(json_build_object('id', id, 'code', code, 'name_ar', name_ar, 'name_fr', name_fr,
             'kind', kind, 'account_id', account_id) ORDER BY code)
         FROM finance_journal WHERE association_id = %(association)s AND archived_at IS NULL),
@@ -262,8 +276,8 @@ SELECT
             'end_date', end_date) ORDER BY due_date, start_date, member_id, kind, id)
         FROM d)
 """
-_OPEN_DUES = "d.member_id = ANY(%(members)s) AND d.waived_at IS NULL AND d.paid < d.amount"
-_DUES_BY_ID = "d.id = ANY(%(due_ids)s)"
+_OPEN_DUES = "d.member_id = ANY(%(members)s::bigint[]) AND d.waived_at IS NULL AND d.paid < d.amount"
+_DUES_BY_ID = "d.id = ANY(%(due_ids)s::bigint[])"
 
 
 def _instance(model, data: dict):
@@ -292,7 +306,8 @@ def _books_postgresql(*, day, payer_id, account_ids, member_ids, due_ids) -> _Bo
         dues_filter = "false"
     params = {
         "association": association_id, "day": day, "payer": payer_id, "codes": list(_DUES_CODES),
-        "dues_role": AccountRole.DUES, "accounts": list(account_ids), "members": list(member_ids),
+        "dues_role": AccountRole.DUES, "cash": AccountRole.CASH, "bank": AccountRole.BANK,
+        "treasury_code": _TREASURY_CODE.pattern, "accounts": list(account_ids), "members": list(member_ids),
         "due_ids": list(due_ids or ()),
     }  # fmt: skip
     with connection.cursor() as cursor:

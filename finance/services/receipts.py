@@ -9,6 +9,7 @@ cancelled receipt stays, and its cancellation receipt takes the next number.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import date as Date
@@ -25,6 +26,7 @@ from associations.tenancy import current_association_id
 from finance.models import (
     Allocation,
     Due,
+    DueKind,
     FiscalYear,
     Payment,
     PaymentMethod,
@@ -76,6 +78,18 @@ def _both(text_function) -> dict:
     return out
 
 
+@functools.cache
+def _label_both(choices, value: str) -> dict:
+    """The label of a choice in Arabic and in French (the value itself when it is no choice): the
+    catalogues are loaded once per process, so each label is translated once."""
+    if value not in choices.values:
+        return {"ar": value, "fr": value}
+    return _both(lambda: choices(value).label)
+
+
+_words = functools.lru_cache(maxsize=4096)(amount_in_words)  # a pure function of its arguments
+
+
 def _allocated(payment: Payment, shared) -> list[tuple[Due, Decimal]]:
     """The payment's (due, amount) pairs in the receipt's order (due date, then allocation), each
     due with its year and member: read from the database, or from `shared` — the pairs the payment
@@ -101,8 +115,8 @@ def _allocated(payment: Payment, shared) -> list[tuple[Due, Decimal]]:
 
 
 def _snapshot(receipt: Receipt, payment: Payment, association: Association, shared=None) -> dict:
-    method = _both(lambda: PaymentMethod(payment.method).label)
-    kind = _both(lambda: ReceiptKind(receipt.kind).label)
+    method = _label_both(PaymentMethod, payment.method)
+    kind = _label_both(ReceiptKind, receipt.kind)
     allocations = []
     for due, allocated in _allocated(payment, shared):
         allocations.append(
@@ -110,8 +124,8 @@ def _snapshot(receipt: Receipt, payment: Payment, association: Association, shar
                 "member_latin": due.member.name_latin,
                 "member_ar": due.member.name_ar,
                 "member_number": due.member.number,
-                "kind_ar": _both(lambda due=due: due.get_kind_display())["ar"],
-                "kind_fr": _both(lambda due=due: due.get_kind_display())["fr"],
+                "kind_ar": _label_both(DueKind, due.kind)["ar"],
+                "kind_fr": _label_both(DueKind, due.kind)["fr"],
                 "year": str(due.fiscal_year),
                 "amount": f"{allocated:.2f}",
             }
@@ -135,8 +149,8 @@ def _snapshot(receipt: Receipt, payment: Payment, association: Association, shar
         "payer": payment.payer_name,
         "purpose": payment.purpose,
         "amount": f"{amount:.2f}",
-        "amount_words_ar": amount_in_words(amount, "ar"),
-        "amount_words_fr": amount_in_words(amount, "fr"),
+        "amount_words_ar": _words(amount, "ar"),
+        "amount_words_fr": _words(amount, "fr"),
         "method": payment.method,
         "method_ar": method["ar"],
         "method_fr": method["fr"],
