@@ -7,6 +7,7 @@ receipt PDF: median / p95 rendering time and peak memory.
       .venv/bin/python bench/receipts.py
     # BENCH_MEMBERS=100000 BENCH_WRITERS=32 BENCH_PAYMENTS=640 BENCH_PDFS=20
     # BENCH_PROCESSES=1: the writers are processes, as web workers are (default: threads of one process)
+    # BENCH_SERVER_BINDING=1: psycopg server-side binding and prepared statements (prepare_threshold=2)
 """
 
 import os
@@ -26,6 +27,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 import django
 
 django.setup()
+
+if os.environ.get("BENCH_SERVER_BINDING") == "1":  # psycopg server-side binding + prepared statements
+    from django.conf import settings
+
+    settings.DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=2
+    )
 
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402

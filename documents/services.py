@@ -42,26 +42,60 @@ def document_record(
     `issuer_verified`: whether Wasl had verified the association, when the caller read it already."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("document_record() runs inside the caller's transaction.")
+    document = document_new(
+        actor=actor,
+        kind=kind,
+        title=title,
+        snapshot=snapshot,
+        language=language,
+        issuer_verified=issuer_verified,
+    )
+    document.save(force_insert=True)
+    document_recorded(actor=actor, document=document)
+    return document
+
+
+def document_new(
+    *,
+    actor,
+    kind: str,
+    title: str,
+    snapshot: dict,
+    language: str | None = None,
+    issuer_verified: bool | None = None,
+) -> Document:
+    """The unsaved document `document_record` writes, for a service that inserts it together with
+    its own rows in one statement (a payment's receipt); then `document_recorded(document)` once
+    it has its pk. Same arguments as `document_record`."""
     document_kind(kind)  # raises KeyError for an unknown kind
     if issuer_verified is None:
         issuer_verified = Association.objects.only("verified_at").get(pk=current_association_id()).is_verified
-    document = Document.objects.create(
+    return Document(
+        association_id=current_association_id(),
         kind=kind,
         title=title[:200],
         snapshot={**snapshot, "issuer_verified": issuer_verified},
         language=language or translation.get_language() or "ar",
         issued_by=actor,
     )
-    audit_record(actor=actor, action="documents.document.issued", target=document, changes={"kind": kind})
-    association_id = document.association_id
+
+
+def document_recorded(*, actor, document: Document) -> None:
+    """What follows a document's insert in the caller's transaction: its audit event, and its PDF
+    rendered after commit."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("document_recorded() runs inside the caller's transaction.")
+    audit_record(
+        actor=actor, action="documents.document.issued", target=document, changes={"kind": document.kind}
+    )
+    association_id, document_id = document.association_id, document.pk
 
     def render_later():
         from documents.tasks import document_render
 
-        document_render.delay(association_id=association_id, document_id=document.pk)
+        document_render.delay(association_id=association_id, document_id=document_id)
 
     transaction.on_commit(render_later)
-    return document
 
 
 def document_pdf_bytes(document: Document) -> bytes:

@@ -80,8 +80,15 @@ DUES_REMINDER = register_reminder_rule(
 )
 
 
+def reminder_key_prefix(due_id) -> str:
+    """The start of the outbox dedup keys of one due's reminders, as a LIKE pattern's literal part."""
+    key = f"reminder:{RULE_KEY}:{due_id}:"
+    return key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def withdraw_reminders(due_ids) -> int:
-    """Reminders of these dues still waiting in the outbox are withdrawn (the dues were paid)."""
+    """Reminders of these dues still waiting in the outbox are withdrawn (the dues were paid).
+    (A payment on PostgreSQL does the same inside its own write: finance.services.payments.)"""
     from notifications.models import Message
 
     ids = list(due_ids)

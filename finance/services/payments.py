@@ -8,20 +8,26 @@ an overpayment is kept as the payer's credit), and any other purpose with its ow
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date as Date
+from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import DEFERRED, F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from associations.audit import audit_batch, audit_record
 from associations.errors import WaslError
+from associations.models import Association
+from associations.tenancy import current_association_id
 from finance.models import (
     Account,
     AccountRole,
@@ -29,13 +35,18 @@ from finance.models import (
     Due,
     DueKind,
     DuesSettings,
+    FiscalYear,
+    Journal,
+    JournalKind,
     Payment,
     PaymentMethod,
     Project,
     ReceiptSeries,
+    YearStatus,
 )
-from finance.services.entries import LineInput, entry_write_to_post, open_year_for, parse_amount
-from finance.services.simple import journal_for, treasury_accounts
+from finance.reminders import reminder_key_prefix, withdraw_reminders
+from finance.services.entries import LineInput, entry_write_to_post, parse_amount
+from finance.services.simple import treasury_accounts
 
 ZERO = Decimal("0.00")
 RECEIVABLE_CODES = ("3485", "3488", "348")  # members' dues receivable (accrual basis)
@@ -95,12 +106,270 @@ def _positive(value, *, field: str = "amount") -> Decimal:
     return amount
 
 
-def _payer(payer_member_id, payer_name, payer_email, payer_phone):
+# ---------------------------------------------------------------------------------------------
+# What a payment reads: one round trip on PostgreSQL, the ORM elsewhere; the choices are made
+# from what was read by the same code whichever way it was read.
+
+_DUES_CODES = ("7151", "7152", "715", *RECEIVABLE_CODES, *ADVANCE_CODES)
+_TREASURY_CODE = re.compile(r"^51[46][0-9]+$")
+
+
+@dataclass
+class _Books:
+    """Everything a payment reads before it writes: the year covering its date, the payer, the
+    active accounts it may touch (the cash and bank accounts of `treasury_accounts()`, the dues,
+    receivable and advance codes, the dues role, the accounts named), the active journals (by
+    code), the dues settings, the association (for the receipt) and the dues it pays, locked (their
+    year and member loaded)."""
+
+    year: FiscalYear | None
+    member: object | None  # members.Member, anonymised or not (the caller checks)
+    accounts: list[Account]  # by code, as the database orders them
+    journals: list[Journal]  # by code
+    accrual: bool
+    association: Association
+    dues: list[Due]  # locked; open dues oldest first, or the dues named by id
+
+    def treasury(self) -> list[Account]:
+        """`treasury_accounts()` among the accounts read."""
+        return [
+            a for a in self.accounts
+            if a.account_class == 5
+            and (a.role in (AccountRole.CASH, AccountRole.BANK) or _TREASURY_CODE.search(a.code))
+        ]  # fmt: skip
+
+    def default_treasury(self, method: str) -> Account:
+        role = AccountRole.CASH if method == PaymentMethod.CASH else AccountRole.BANK
+        accounts = self.treasury()
+        account = next((a for a in accounts if a.role == role), None) or (accounts[0] if accounts else None)
+        if account is None:
+            raise WaslError(
+                _("The chart has no cash box or bank account to receive this money."), field="account"
+            )
+        return account
+
+    def by_codes(self, codes: Sequence[str]) -> Account | None:
+        """`_account_by_codes(codes)` among the accounts read."""
+        found = {a.code: a for a in self.accounts if a.code in codes}
+        for code in codes:
+            if code in found and found[code].postable:
+                return found[code]
+        return None
+
+    def dues_account(self, kind: str = DueKind.ANNUAL) -> Account:
+        """`dues_account(kind)` among the accounts read."""
+        if kind == DueKind.JOINING:
+            joining = self.by_codes(("7151",))
+            if joining is not None:
+                return joining
+        account = next((a for a in self.accounts if a.role == AccountRole.DUES), None)
+        if account is None or not account.postable:
+            account = self.by_codes(("7152", "715"))
+        if account is None:
+            raise WaslError(_("The chart has no active dues account (7152): restore it in the chart first."))
+        return account
+
+    def journal_for(self, account: Account) -> Journal:
+        """`finance.services.simple.journal_for(account)` among the journals read."""
+        journal = next((j for j in self.journals if j.account_id == account.pk), None)
+        if journal is None:
+            if account.role == AccountRole.CASH or account.code.startswith("516"):
+                kind = JournalKind.CASH
+            else:
+                kind = JournalKind.BANK if account.code.startswith("514") else JournalKind.OPERATIONS
+            journal = next((j for j in self.journals if j.kind == kind), None)
+        if journal is None:
+            journal = next((j for j in self.journals if j.kind == JournalKind.OPERATIONS), None)
+        if journal is None:
+            raise WaslError(_("The books have no active journal for this account."), field="account")
+        return journal
+
+
+def _int_or_none(value) -> int | None:
+    return int(value) if str(value or "").isdigit() else None
+
+
+def _books_orm(*, day, payer_id, account_ids, member_ids, due_ids) -> _Books:
     from members.models import Member
 
+    year = FiscalYear.objects.filter(start_date__lte=day, end_date__gte=day).first()
+    member = Member.objects.filter(pk=payer_id).first() if payer_id else None
+    treasury = Q(account_class=5) & (
+        Q(role__in=(AccountRole.CASH, AccountRole.BANK)) | Q(code__regex=_TREASURY_CODE.pattern)
+    )
+    wanted = treasury | Q(code__in=_DUES_CODES) | Q(role=AccountRole.DUES) | Q(pk__in=account_ids)
+    accounts = list(Account.objects.filter(wanted, archived_at=None).order_by("code"))
+    journals = list(Journal.objects.filter(archived_at=None).order_by("code"))
+    settings = DuesSettings.objects.filter().first()
+    association = Association.objects.only("name_ar", "name_fr", "acronym", "verified_at").get(
+        pk=current_association_id()
+    )
+    # of=("self",): lock the dues only; the joined year row is the ledger's chain head, locked by
+    # the posting for its few last statements (a lock here would hold it the whole payment).
+    locked = Due.objects.select_for_update(of=("self",)).select_related("fiscal_year")
+    if due_ids is not None:
+        dues = list(locked.filter(pk__in=due_ids).order_by("pk"))
+    elif member_ids:
+        dues = list(
+            locked.filter(member_id__in=member_ids, waived_at=None, paid__lt=F("amount")).order_by(
+                "due_date", "fiscal_year__start_date", "member_id", "kind", "pk"
+            )
+        )
+    else:
+        dues = []
+    known = {member.pk: member} if member else {}
+    missing = {due.member_id for due in dues} - set(known)
+    if missing:
+        names = ("number", "first_name_ar", "last_name_ar", "first_name_latin", "last_name_latin")
+        known |= Member.objects.only(*names).in_bulk(missing)
+    for due in dues:
+        due.member = known[due.member_id]
+    return _Books(year, member, accounts, journals, bool(settings and settings.accrual), association, dues)
+
+
+_BOOKS_SQL = """
+WITH d AS (
+    SELECT d.id, d.member_id, d.fiscal_year_id, d.kind, d.amount, d.paid, d.due_date, d.waived_at,
+        d.accrual_entry_id, y.start_date, y.end_date
+    FROM finance_due d JOIN finance_fiscalyear y ON y.id = d.fiscal_year_id
+    WHERE d.association_id = %(association)s AND {dues}
+    FOR UPDATE OF d
+)
+SELECT
+    (SELECT json_build_object('id', id, 'start_date', start_date, 'end_date', end_date, 'status', status)
+        FROM finance_fiscalyear
+        WHERE association_id = %(association)s AND start_date <= %(day)s AND end_date >= %(day)s
+        ORDER BY start_date LIMIT 1),
+    (SELECT json_agg(json_build_object('id', m.id, 'number', m.number, 'first_name_ar', m.first_name_ar,
+            'last_name_ar', m.last_name_ar, 'first_name_latin', m.first_name_latin,
+            'last_name_latin', m.last_name_latin, 'email', m.email, 'phone', m.phone, 'user_id', m.user_id,
+            'anonymised_at', m.anonymised_at))
+        FROM members_member m
+        WHERE m.association_id = %(association)s
+            AND m.id = ANY(ARRAY(SELECT member_id FROM d) || %(payer)s::bigint)),
+    (SELECT json_agg(json_build_object('id', id, 'code', code, 'name_ar', name_ar, 'name_fr', name_fr,
+            'account_class', account_class, 'nature', nature, 'role', role, 'origin', origin) ORDER BY code)
+        FROM (
+            -- one index scan each (a chart has hundreds of accounts): the cash and bank accounts
+            -- (every code of the pattern sorts between 514 and 517), the dues codes and role, the ids
+            SELECT * FROM finance_account
+            WHERE association_id = %(association)s AND account_class = 5 AND role IN (%(cash)s, %(bank)s)
+            UNION SELECT * FROM finance_account
+            WHERE association_id = %(association)s AND account_class = 5 AND code >= '514' AND code < '517'
+                AND code ~ %(treasury_code)s
+            UNION SELECT * FROM finance_account
+            WHERE association_id = %(association)s AND (code = ANY(%(codes)s) OR role = %(dues_role)s)
+            UNION SELECT * FROM finance_account
+            WHERE association_id = %(association)s AND id = ANY(%(accounts)s::bigint[])
+        ) a
+        WHERE archived_at IS NULL),
+    (SELECT json_agg(json_build_object('id', id, 'code', code, 'name_ar', name_ar, 'name_fr', name_fr,
+            'kind', kind, 'account_id', account_id) ORDER BY code)
+        FROM finance_journal WHERE association_id = %(association)s AND archived_at IS NULL),
+    (SELECT accrual FROM finance_duessettings WHERE association_id = %(association)s ORDER BY id LIMIT 1),
+    (SELECT json_build_object('name_ar', name_ar, 'name_fr', name_fr, 'acronym', acronym,
+            'verified_at', verified_at)
+        FROM associations_association WHERE id = %(association)s),
+    (SELECT json_agg(json_build_object('id', id, 'member_id', member_id, 'fiscal_year_id', fiscal_year_id,
+            'kind', kind, 'amount', amount::text, 'paid', paid::text, 'due_date', due_date,
+            'waived_at', waived_at, 'accrual_entry_id', accrual_entry_id, 'start_date', start_date,
+            'end_date', end_date) ORDER BY due_date, start_date, member_id, kind, id)
+        FROM d)
+"""
+_OPEN_DUES = "d.member_id = ANY(%(members)s::bigint[]) AND d.waived_at IS NULL AND d.paid < d.amount"
+_DUES_BY_ID = "d.id = ANY(%(due_ids)s::bigint[])"
+
+
+def _instance(model, data: dict):
+    """A model instance as the ORM would load it with only these fields (the others deferred: read
+    on access, never silently wrong)."""
+    values = [data.get(f.attname, DEFERRED) for f in model._meta.concrete_fields]
+    instance = model(*values)
+    instance._state.adding = False
+    instance._state.db = "default"
+    return instance
+
+
+def _when(value):
+    return datetime.fromisoformat(value) if value else None
+
+
+def _books_postgresql(*, day, payer_id, account_ids, member_ids, due_ids) -> _Books:
+    from members.models import Member
+
+    association_id = current_association_id()
+    if due_ids is not None:
+        dues_filter = _DUES_BY_ID
+    elif member_ids:
+        dues_filter = _OPEN_DUES
+    else:
+        dues_filter = "false"
+    params = {
+        "association": association_id, "day": day, "payer": payer_id, "codes": list(_DUES_CODES),
+        "dues_role": AccountRole.DUES, "cash": AccountRole.CASH, "bank": AccountRole.BANK,
+        "treasury_code": _TREASURY_CODE.pattern, "accounts": list(account_ids), "members": list(member_ids),
+        "due_ids": list(due_ids or ()),
+    }  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(_BOOKS_SQL.replace("{dues}", dues_filter), params)
+        year_row, member_rows, account_rows, journal_rows, accrual, association_row, due_rows = (
+            cursor.fetchone()
+        )
+    year = None
+    if year_row:
+        year_row |= {"association_id": association_id}
+        year_row["start_date"] = Date.fromisoformat(year_row["start_date"])
+        year_row["end_date"] = Date.fromisoformat(year_row["end_date"])
+        year = _instance(FiscalYear, year_row)
+    members = {}
+    for row in member_rows or ():
+        row |= {"association_id": association_id, "anonymised_at": _when(row["anonymised_at"])}
+        members[row["id"]] = _instance(Member, row)
+    accounts = [
+        _instance(Account, row | {"association_id": association_id, "archived_at": None})
+        for row in account_rows or ()
+    ]
+    journals = [
+        _instance(Journal, row | {"association_id": association_id, "archived_at": None})
+        for row in journal_rows or ()
+    ]
+    association = _instance(
+        Association,
+        association_row | {"id": association_id, "verified_at": _when(association_row["verified_at"])},
+    )
+    years = {year.pk: year} if year else {}
+    dues = []
+    for row in due_rows or ():
+        start, end = Date.fromisoformat(row.pop("start_date")), Date.fromisoformat(row.pop("end_date"))
+        row |= {
+            "association_id": association_id, "amount": Decimal(row["amount"]), "paid": Decimal(row["paid"]),
+            "due_date": Date.fromisoformat(row["due_date"]), "waived_at": _when(row["waived_at"]),
+        }  # fmt: skip
+        due = _instance(Due, row)
+        due_year = years.get(due.fiscal_year_id)
+        if due_year is None:
+            due_year = years[due.fiscal_year_id] = _instance(
+                FiscalYear,
+                {
+                    "id": due.fiscal_year_id,
+                    "association_id": association_id,
+                    "start_date": start,
+                    "end_date": end,
+                },
+            )
+        due.fiscal_year = due_year
+        due.member = members[due.member_id]
+        dues.append(due)
+    if due_ids is not None:
+        dues.sort(key=lambda due: due.pk)
+    return _Books(year, members.get(payer_id), accounts, journals, bool(accrual), association, dues)
+
+
+def _payer(payer_member_id, found, payer_name, payer_email, payer_phone):
+    """The payer: `found`, the member read for `payer_member_id` (None when there is none)."""
     member = None
     if payer_member_id:
-        member = Member.objects.filter(pk=payer_member_id, anonymised_at=None).first()
+        member = found if found is not None and found.anonymised_at is None else None
         if member is None:
             raise WaslError(_("Choose the member who pays."), field="payer_member")
         payer_name = payer_name or member.display_name
@@ -119,24 +388,26 @@ def _payer(payer_member_id, payer_name, payer_email, payer_phone):
     return member, payer_name, payer_email, payer_phone
 
 
+def _wanted(allocations) -> dict[int, Decimal]:
+    """The explicit allocations as {due id: amount} (a due named twice: its amounts added)."""
+    wanted: dict[int, Decimal] = {}
+    for due_id, part in allocations:
+        if not str(due_id).isdigit():
+            raise WaslError(_("Unknown due."), field="allocations")
+        wanted[int(due_id)] = wanted.get(int(due_id), ZERO) + _positive(part, field="allocations")
+    return wanted
+
+
 def _allocate(
-    *, amount: Decimal, member_ids: Sequence[int], allocations: Sequence[tuple[int, object]] | None
+    *, amount: Decimal, dues: list[Due], wanted: dict[int, Decimal] | None
 ) -> tuple[list[tuple[Due, Decimal]], Decimal]:
-    """Lock the dues paid and share the amount out: the explicit allocations as given, else the
-    oldest open dues of the members first (due date, then year). Returns ((due, amount)…, left)."""
-    if allocations:
-        wanted: dict[int, Decimal] = {}
-        for due_id, part in allocations:
-            if not str(due_id).isdigit():
-                raise WaslError(_("Unknown due."), field="allocations")
-            wanted[int(due_id)] = wanted.get(int(due_id), ZERO) + _positive(part, field="allocations")
-        # of=("self",): lock the dues only; the joined year row is the ledger's chain head, locked
-        # by the posting for its few last statements (a lock here would hold it the whole payment).
-        locked = Due.objects.select_for_update(of=("self",)).select_related("fiscal_year")
-        dues = locked.in_bulk(sorted(wanted))
+    """Share the amount out over the dues read (and locked): the explicit allocations `wanted` as
+    given, else the oldest open dues first (due date, then year). Returns ((due, amount)…, left)."""
+    if wanted:
+        by_id = {due.pk: due for due in dues}
         shared = []
         for due_id in sorted(wanted):
-            due = dues.get(due_id)
+            due = by_id.get(due_id)
             if due is None:
                 raise WaslError(_("Unknown due."), field="allocations")
             if due.is_waived:
@@ -159,15 +430,9 @@ def _allocate(
                 field="allocations",
             )
         return shared, amount - total
-    open_dues = list(
-        Due.objects.select_for_update(of=("self",))  # the dues only, not the joined year (above)
-        .select_related("fiscal_year")
-        .filter(member_id__in=member_ids, waived_at=None, paid__lt=F("amount"))
-        .order_by("due_date", "fiscal_year__start_date", "member_id", "kind", "pk")
-    )
     left = amount
     shared = []
-    for due in open_dues:
+    for due in dues:
         if left <= 0:
             break
         part = min(left, due.balance)
@@ -240,17 +505,49 @@ def payment_record(
         raise WaslError(_("Give the date of the payment."), field="date")
     if date > timezone.localdate():
         raise WaslError(_("The date cannot be in the future."), field="date")
-    year = open_year_for(date)  # an open fiscal year covers it (else a clear error, before any lock)
+
+    # Everything read at once (one round trip on PostgreSQL), the dues paid locked with it; then
+    # checked in the same order as ever, so the same input gets the same error.
+    payer_id = _int_or_none(payer_member_id) if payer_member_id else None
+    treasury_id = _int_or_none(treasury_account_id) if treasury_account_id else None
+    credit_id = _int_or_none(credit_account_id) if credit_account_id else None
+    wanted, wanted_error = None, None
+    ids: list[int] = []
+    if not credit_account_id:
+        if allocations:
+            try:
+                wanted = _wanted(allocations)
+            except WaslError as error:
+                wanted, wanted_error = {}, error
+        else:
+            ids = [int(i) for i in member_ids if str(i).isdigit()] or ([payer_id] if payer_id else [])
+    load = _books_postgresql if connection.vendor == "postgresql" else _books_orm
+    books = load(
+        day=date, payer_id=payer_id, account_ids=[i for i in (treasury_id, credit_id) if i],
+        member_ids=ids, due_ids=sorted(wanted) if wanted is not None else None,
+    )  # fmt: skip
+
+    year = books.year  # an open fiscal year covers it (as `open_year_for`)
+    if year is None:
+        raise WaslError(
+            _("No fiscal year covers %(date)s: open that year first.") % {"date": date.isoformat()},
+            field="date",
+        )
+    if year.status == YearStatus.CLOSED:
+        raise WaslError(
+            _("The fiscal year %(year)s is closed: it accepts no entry.") % {"year": year}, field="date"
+        )
     member, payer_name, payer_email, payer_phone = _payer(
-        payer_member_id, payer_name, payer_email, payer_phone
+        payer_member_id, books.member, payer_name, payer_email, payer_phone
     )
     purpose = _clean_text(purpose, limit=200, field="purpose")
+    treasuries = books.treasury()
     if treasury_account_id:
-        treasury = treasury_accounts().filter(pk=treasury_account_id).first()
+        treasury = next((a for a in treasuries if a.pk == treasury_id), None)
         if treasury is None:
             raise WaslError(_("Choose the cash box or bank account the money went through."), field="account")
     else:
-        treasury = default_treasury_account(method)
+        treasury = books.default_treasury(method)
     project = None
     if project_id:
         project = Project.objects.filter(pk=project_id).first()
@@ -261,10 +558,10 @@ def payment_record(
     shared: list[tuple[Due, Decimal]] = []
     left = ZERO
     if credit_account_id:
-        credit_account = Account.objects.filter(pk=credit_account_id, archived_at=None).first()
+        credit_account = next((a for a in books.accounts if a.pk == credit_id), None)
         if credit_account is None or not credit_account.postable:
             raise WaslError(_("Choose the account this money is entered in."), field="credit_account")
-        if treasury_accounts().filter(pk=credit_account.pk).exists():
+        if any(a.pk == credit_account.pk for a in treasuries):
             raise WaslError(_("Choose the account this money is entered in."), field="credit_account")
         if not purpose:
             raise WaslError(_("Say what the money is for."), field="purpose")
@@ -273,10 +570,11 @@ def payment_record(
             raise WaslError(_("Unknown receipt series."), field="series")
         credits[credit_account.pk] += amount
     else:
-        ids = [int(i) for i in member_ids if str(i).isdigit()] or ([member.pk] if member else [])
         if not ids and not allocations:
             raise WaslError(_("Choose the member whose dues are paid."), field="member_ids")
-        shared, left = _allocate(amount=amount, member_ids=ids, allocations=allocations)
+        if wanted_error is not None:
+            raise wanted_error
+        shared, left = _allocate(amount=amount, dues=books.dues, wanted=wanted)
         if left > 0 and member is None:
             raise WaslError(
                 _(
@@ -286,19 +584,18 @@ def payment_record(
                 % {"amount": f"{amount:.2f}"},
                 field="amount",
             )
-        accrual = dues_settings().accrual
-        receivable = _account_by_codes(RECEIVABLE_CODES) if accrual else None
+        receivable = books.by_codes(RECEIVABLE_CODES) if books.accrual else None
         accounts: dict[int, Account] = {}  # the accounts credited, by id
         for due, part in shared:
             if due.accrual_entry_id and receivable is not None:
                 credited = receivable
             else:
-                credited = dues_account(due.kind)
+                credited = books.dues_account(due.kind)
             accounts[credited.pk] = credited
             credits[credited.pk] += part
         if left > 0:
-            advance = _account_by_codes(ADVANCE_CODES) if accrual else None
-            credited = advance or dues_account()
+            advance = books.by_codes(ADVANCE_CODES) if books.accrual else None
+            credited = advance or books.dues_account()
             accounts[credited.pk] = credited
             credits[credited.pk] += left
         credit_account = accounts[next(iter(credits))]
@@ -319,7 +616,7 @@ def payment_record(
     with audit_batch():
         pending_entry = entry_write_to_post(
             actor=actor,
-            journal=journal_for(treasury),
+            journal=books.journal_for(treasury),
             year=year,
             date=date,
             label=label,
@@ -327,7 +624,7 @@ def payment_record(
             reference=(cheque_number or reference)[:60],
         )
         entry = pending_entry.entry
-        payment = Payment.objects.create(
+        payment = Payment(
             date=date,
             amount=amount,
             method=method,
@@ -347,22 +644,15 @@ def payment_record(
             entry=entry,
             created_by=actor if getattr(actor, "pk", None) else None,
         )
-        if shared:
-            Allocation.objects.bulk_create(
-                [Allocation(payment=payment, due=due, amount=part) for due, part in shared]
-            )
-            for due, part in shared:
-                Due.objects.filter(pk=due.pk).update(paid=F("paid") + part)
-            from finance.reminders import withdraw_reminders
-
-            withdraw_reminders(due.pk for due, part in shared if part >= due.balance)
+        _write_payment(payment, shared)
         pending_receipt = None
         if issue_receipt:
             from finance.services.receipts import receipt_prepare
 
             pending_receipt = receipt_prepare(
-                payment=payment, series=series, fiscal_year=year, allocations=shared
-            )
+                payment=payment, series=series, fiscal_year=year, allocations=shared,
+                association=books.association,
+            )  # fmt: skip
         pending_entry.post()
         receipt = pending_receipt.issue(actor=actor, send=send_receipt) if pending_receipt else None
         audit_record(
@@ -377,6 +667,70 @@ def payment_record(
             },
         )
     return payment
+
+
+_PAYMENT_COLUMNS = (
+    "association_id", "date", "amount", "method", "cheque_number", "bank_name", "reference",
+    "payer_member_id", "payer_name", "payer_email", "payer_phone", "purpose", "series",
+    "treasury_account_id", "credit_account_id", "project_id", "credit_left", "entry_id",
+    "reversal_entry_id", "cancelled_at", "created_at", "created_by_id",
+)  # fmt: skip
+_WRITE_PAYMENT = f"""
+WITH p AS (
+    INSERT INTO finance_payment ({", ".join(_PAYMENT_COLUMNS)})
+    VALUES ({", ".join(f"%({c})s" for c in _PAYMENT_COLUMNS)})
+    RETURNING id
+)"""  # noqa: S608 (no input in the text)
+_WRITE_ALLOCATIONS = """, s AS (
+    SELECT * FROM unnest(%(due_ids)s::bigint[], %(parts)s::numeric[]) AS s (due_id, amount)
+), a AS (
+    INSERT INTO finance_allocation (association_id, payment_id, due_id, amount)
+    SELECT %(association_id)s, p.id, s.due_id, s.amount FROM p, s
+), u AS (
+    UPDATE finance_due SET paid = finance_due.paid + s.amount FROM s
+    WHERE finance_due.association_id = %(association_id)s AND finance_due.id = s.due_id
+)"""
+_WITHDRAW_REMINDERS = """, m AS (
+    UPDATE notifications_message SET status = %(suppressed)s, last_error = %(reason)s
+    WHERE association_id = %(association_id)s AND status = %(queued)s AND dedup_key LIKE ANY(%(patterns)s)
+)"""
+
+
+def _write_payment(payment: Payment, shared: list[tuple[Due, Decimal]]) -> None:
+    """Insert the payment, its allocations, add them to the dues paid and withdraw the reminders of
+    the dues it settles: one statement on PostgreSQL, the ORM elsewhere."""
+    settled = [due.pk for due, part in shared if part >= due.balance]
+    if connection.vendor != "postgresql":
+        payment.save(force_insert=True)
+        if shared:
+            Allocation.objects.bulk_create(
+                [Allocation(payment=payment, due=due, amount=part) for due, part in shared]
+            )
+            for due, part in shared:
+                Due.objects.filter(pk=due.pk).update(paid=F("paid") + part)
+            withdraw_reminders(settled)
+        return
+    from notifications.models import Message
+
+    payment.association_id = current_association_id()
+    payment.created_at = timezone.now()
+    params = {column: getattr(payment, column) for column in _PAYMENT_COLUMNS}
+    sql = _WRITE_PAYMENT
+    if shared:
+        sql += _WRITE_ALLOCATIONS
+        params |= {"due_ids": [due.pk for due, _part in shared], "parts": [part for _due, part in shared]}
+    if settled:
+        sql += _WITHDRAW_REMINDERS
+        params |= {
+            "suppressed": Message.Status.SUPPRESSED, "queued": Message.Status.QUEUED,
+            "reason": gettext("The due was paid before the reminder was sent."),
+            "patterns": [f"{reminder_key_prefix(pk)}%" for pk in settled],
+        }  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " SELECT id FROM p", params)  # noqa: S608 (fixed texts, no input)
+        payment.pk = cursor.fetchone()[0]
+    payment._state.adding = False
+    payment._state.db = "default"
 
 
 class _Preview(Exception):

@@ -9,6 +9,7 @@ cancelled receipt stays, and its cancellation receipt takes the next number.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import date as Date
@@ -25,6 +26,7 @@ from associations.tenancy import current_association_id
 from finance.models import (
     Allocation,
     Due,
+    DueKind,
     FiscalYear,
     Payment,
     PaymentMethod,
@@ -76,10 +78,23 @@ def _both(text_function) -> dict:
     return out
 
 
+@functools.cache
+def _label_both(choices, value: str) -> dict:
+    """The label of a choice in Arabic and in French (the value itself when it is no choice): the
+    catalogues are loaded once per process, so each label is translated once."""
+    if value not in choices.values:
+        return {"ar": value, "fr": value}
+    return _both(lambda: choices(value).label)
+
+
+_words = functools.lru_cache(maxsize=4096)(amount_in_words)  # a pure function of its arguments
+
+
 def _allocated(payment: Payment, shared) -> list[tuple[Due, Decimal]]:
     """The payment's (due, amount) pairs in the receipt's order (due date, then allocation), each
     due with its year and member: read from the database, or from `shared` — the pairs the payment
-    just allocated, their years loaded — with only the members it lacks read (a family's)."""
+    just allocated, their years loaded — with only the members it lacks read (a family's, unless
+    the payment read them with its dues)."""
     if shared is None:
         allocations = payment.allocations.select_related("due__fiscal_year", "due__member").order_by(
             "due__due_date", "pk"
@@ -88,6 +103,7 @@ def _allocated(payment: Payment, shared) -> list[tuple[Due, Decimal]]:
     from members.models import Member
 
     known = {payment.payer_member_id: payment.payer_member} if payment.payer_member_id else {}
+    known |= {due.member_id: due.member for due, _part in shared if Due.member.is_cached(due)}
     missing = {due.member_id for due, _part in shared} - set(known)
     if missing:
         names = ("number", "first_name_ar", "last_name_ar", "first_name_latin", "last_name_latin")
@@ -99,8 +115,8 @@ def _allocated(payment: Payment, shared) -> list[tuple[Due, Decimal]]:
 
 
 def _snapshot(receipt: Receipt, payment: Payment, association: Association, shared=None) -> dict:
-    method = _both(lambda: PaymentMethod(payment.method).label)
-    kind = _both(lambda: ReceiptKind(receipt.kind).label)
+    method = _label_both(PaymentMethod, payment.method)
+    kind = _label_both(ReceiptKind, receipt.kind)
     allocations = []
     for due, allocated in _allocated(payment, shared):
         allocations.append(
@@ -108,8 +124,8 @@ def _snapshot(receipt: Receipt, payment: Payment, association: Association, shar
                 "member_latin": due.member.name_latin,
                 "member_ar": due.member.name_ar,
                 "member_number": due.member.number,
-                "kind_ar": _both(lambda due=due: due.get_kind_display())["ar"],
-                "kind_fr": _both(lambda due=due: due.get_kind_display())["fr"],
+                "kind_ar": _label_both(DueKind, due.kind)["ar"],
+                "kind_fr": _label_both(DueKind, due.kind)["fr"],
                 "year": str(due.fiscal_year),
                 "amount": f"{allocated:.2f}",
             }
@@ -133,8 +149,8 @@ def _snapshot(receipt: Receipt, payment: Payment, association: Association, shar
         "payer": payment.payer_name,
         "purpose": payment.purpose,
         "amount": f"{amount:.2f}",
-        "amount_words_ar": amount_in_words(amount, "ar"),
-        "amount_words_fr": amount_in_words(amount, "fr"),
+        "amount_words_ar": _words(amount, "ar"),
+        "amount_words_fr": _words(amount, "fr"),
         "method": payment.method,
         "method_ar": method["ar"],
         "method_fr": method["fr"],
@@ -169,29 +185,114 @@ class PendingReceipt:
 
     def issue(self, *, actor, send: bool = True) -> Receipt:
         """Number it (the series' counter row, locked until commit: do this as late as possible),
-        record its document (rendered after commit) and the receipt, and send it."""
+        record its document (rendered after commit) and the receipt, and send it. On PostgreSQL
+        the counter, the document and the receipt are one statement."""
         from documents.services import document_record
 
         receipt, payment = self.receipt, self.payment
-        receipt.number = next_receipt_number(fiscal_year=receipt.fiscal_year, series=receipt.series)
-        snapshot = {**self.snapshot, "number": receipt.label}
-        receipt.document = document_record(
-            actor=actor, kind=RECEIPT_KIND, title=f"{receipt.label} {payment.payer_name}"[:200],
-            snapshot=snapshot, issuer_verified=self.issuer_verified,
-        )  # fmt: skip
-        receipt.save(force_insert=True)
+        if connection.vendor != "postgresql" or not _issue_postgresql(self, actor):
+            receipt.number = next_receipt_number(fiscal_year=receipt.fiscal_year, series=receipt.series)
+            snapshot = {**self.snapshot, "number": receipt.label}
+            receipt.document = document_record(
+                actor=actor, kind=RECEIPT_KIND, title=_receipt_title(receipt.label, payment),
+                snapshot=snapshot, issuer_verified=self.issuer_verified,
+            )  # fmt: skip
+            receipt.save(force_insert=True)
         if send:
             receipt_send(receipt=receipt, payment=payment)
         return receipt
 
 
+def _receipt_title(label: str, payment: Payment) -> str:
+    return f"{label} {payment.payer_name}"[:200]
+
+
+# The counter's next number, the document (its snapshot and title given the receipt's printed
+# number, as `Receipt.label` writes it) and the receipt, in one statement; no row when the series
+# has no counter in that year yet (its first receipt: the ORM path creates the counter).
+_ISSUE = """
+WITH c AS (
+    UPDATE finance_receiptcounter SET last_number = last_number + 1
+    WHERE association_id = %(association_id)s AND fiscal_year_id = %(fiscal_year_id)s AND series = %(series)s
+    RETURNING last_number
+), l AS (
+    SELECT last_number, %(prefix)s || CASE WHEN last_number < 100000 THEN lpad(last_number::text, 5, '0')
+        ELSE last_number::text END AS label
+    FROM c
+), d AS (
+    INSERT INTO documents_document (association_id, kind, language, title, token, snapshot, file,
+        file_deleted_at, sha256, status, error, issued_by_id, issued_at, rendered_at, cancelled_at,
+        cancelled_by_id, cancel_reason)
+    SELECT %(association_id)s, %(kind)s, %(language)s, left(l.label || ' ' || %(payer_name)s, 200), %(token)s,
+        jsonb_set(%(snapshot)s::jsonb, '{number}', to_jsonb(l.label)), '', NULL, '', %(status)s, '',
+        %(issued_by_id)s, %(issued_at)s, NULL, NULL, NULL, ''
+    FROM l
+    RETURNING id
+), r AS (
+    INSERT INTO finance_receipt (association_id, payment_id, fiscal_year_id, series, number, kind, cancels_id,
+        issued_on, reason, document_id, sent_at, link_version, created_at)
+    SELECT %(association_id)s, %(payment_id)s, %(fiscal_year_id)s, %(series)s, l.last_number,
+        %(receipt_kind)s, %(cancels_id)s, %(issued_on)s, %(reason)s, d.id, NULL, 0, %(created_at)s
+    FROM l, d
+    RETURNING id
+)
+SELECT l.last_number, l.label, d.id, r.id FROM l, d, r
+"""
+
+
+def _issue_postgresql(pending: PendingReceipt, actor) -> bool:
+    """`PendingReceipt.issue`'s numbering and inserts in one statement; False (nothing written)
+    when the series has no counter in the year yet."""
+    import json
+
+    from documents.services import document_new, document_recorded
+
+    receipt, payment = pending.receipt, pending.payment
+    document = document_new(
+        actor=actor,
+        kind=RECEIPT_KIND,
+        title="",
+        snapshot=pending.snapshot,
+        issuer_verified=pending.issuer_verified,
+    )
+    receipt.association_id = current_association_id()
+    receipt.created_at = timezone.now()
+    prefix = Receipt(series=receipt.series, fiscal_year=receipt.fiscal_year, number=0).label[:-5]
+    params = {
+        "association_id": receipt.association_id, "fiscal_year_id": receipt.fiscal_year_id,
+        "series": receipt.series, "prefix": prefix, "kind": document.kind, "language": document.language,
+        "payer_name": payment.payer_name, "token": document.token, "snapshot": json.dumps(document.snapshot),
+        "status": document.status, "issued_by_id": document.issued_by_id, "issued_at": document.issued_at,
+        "payment_id": payment.pk, "receipt_kind": receipt.kind, "cancels_id": receipt.cancels_id,
+        "issued_on": receipt.issued_on, "reason": receipt.reason, "created_at": receipt.created_at,
+    }  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(_ISSUE, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    receipt.number, label, document.pk, receipt.pk = row
+    if label != receipt.label:  # the statement prints numbers as Receipt.label does
+        raise RuntimeError(f"Receipt label {label!r} is not {receipt.label!r}.")
+    document.title = _receipt_title(label, payment)
+    document.snapshot = {**document.snapshot, "number": label}
+    document._state.adding = False
+    document._state.db = receipt._state.db = "default"
+    receipt._state.adding = False
+    receipt.document = document
+    document_recorded(actor=actor, document=document)
+    return True
+
+
 def receipt_prepare(
     *, payment: Payment, series: str, kind: str = ReceiptKind.RECEIPT, cancels: Receipt | None = None,
     reason: str = "", day: Date | None = None, fiscal_year: FiscalYear | None = None, allocations=None,
+    association: Association | None = None,
 ) -> PendingReceipt:  # fmt: skip
     """The part of `receipt_issue` that needs no lock (inside the caller's transaction); then
     `.issue()`. `fiscal_year`: the year covering `day` (or the payment's date) when known;
-    `allocations`: the (due, amount) pairs the payment has just allocated (else they are read)."""
+    `allocations`: the (due, amount) pairs the payment has just allocated (else they are read);
+    `association`: the current association with its names, acronym and verification, when read."""
     if series not in ReceiptSeries.values:
         raise WaslError(_("Unknown receipt series."), field="series")
     day = day or payment.date
@@ -204,9 +305,10 @@ def receipt_prepare(
         payment=payment, fiscal_year=year, series=series, number=0, kind=kind, cancels=cancels,
         issued_on=day, reason=reason[:300],
     )  # fmt: skip
-    association = Association.objects.only("name_ar", "name_fr", "acronym", "verified_at").get(
-        pk=current_association_id()
-    )
+    if association is None:
+        association = Association.objects.only("name_ar", "name_fr", "acronym", "verified_at").get(
+            pk=current_association_id()
+        )
     snapshot = _snapshot(receipt, payment, association, allocations)
     return PendingReceipt(receipt, payment, snapshot, association.is_verified)
 
