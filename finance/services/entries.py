@@ -504,7 +504,8 @@ def _next_number(entry: Entry) -> int:
     return counter.last_number
 
 
-_LOCK_AND_NUMBER = """
+# The year's row locked, then the journal's counter taken: the start of both locking statements.
+_LOCK_YEAR_AND_COUNTER = """
 WITH y AS (
     SELECT id, status, chain_length, chain_hash FROM finance_fiscalyear
     WHERE association_id = %(association)s AND id = %(year)s FOR UPDATE
@@ -513,9 +514,14 @@ WITH y AS (
     WHERE association_id = %(association)s AND journal_id = %(journal)s
         AND fiscal_year_id = (SELECT id FROM y)
     RETURNING last_number
-)
+)"""
+
+_LOCK_AND_NUMBER = (
+    _LOCK_YEAR_AND_COUNTER  # noqa: S608 (constant SQL joined to constant SQL)
+    + """
 SELECT y.status, y.chain_length, y.chain_hash, (SELECT last_number FROM c) FROM y
 """
+)
 
 _WRITE_CHAIN = """
 WITH e AS (
@@ -569,16 +575,9 @@ def _chain_postgresql(entry: Entry, lines, taken: int | None = None) -> None:
             raise WaslError(_("This entry is already posted."))
 
 
-_LOCK_ALL = """
-WITH y AS (
-    SELECT id, status, chain_length, chain_hash FROM finance_fiscalyear
-    WHERE association_id = %(association)s AND id = %(year)s FOR UPDATE
-), c AS (
-    UPDATE finance_entrycounter SET last_number = last_number + 1
-    WHERE association_id = %(association)s AND journal_id = %(journal)s
-        AND fiscal_year_id = (SELECT id FROM y)
-    RETURNING last_number
-), h AS (
+_LOCK_ALL = (
+    _LOCK_YEAR_AND_COUNTER  # noqa: S608 (constant SQL joined to constant SQL)
+    + """, h AS (
     SELECT last_seq, last_hash FROM associations_auditchainhead
     WHERE association_id = %(association)s AND EXISTS (SELECT 1 FROM c) FOR UPDATE
 )
@@ -586,6 +585,7 @@ SELECT y.status, y.chain_length, y.chain_hash, (SELECT last_number FROM c), (SEL
     (SELECT last_hash FROM h)
 FROM y
 """
+)
 
 _WRITE_ALL = (
     """
