@@ -19,6 +19,7 @@ from django.db import connection, models
 from django.db.models.signals import post_save
 from django.utils import timezone, translation
 
+from associations.hot_sql import hot_cursor
 from associations.models import Association, AuditChainHead, AuditEvent
 from associations.tenancy import association_scope, current_association_id
 
@@ -154,7 +155,7 @@ def _append(association_id: int, events: list[AuditEvent]) -> None:
     postgresql = connection.vendor == "postgresql"
     head = None
     if postgresql:
-        with connection.cursor() as cursor:
+        with hot_cursor() as cursor:
             cursor.execute(_LOCK_HEAD, [association_id])
             row = cursor.fetchone()
         if row is not None:
@@ -257,7 +258,7 @@ def _insert_and_move_head(association_id: int, events: list[AuditEvent]) -> None
         "RETURNING id, seq), head AS (UPDATE associations_auditchainhead SET last_seq = %s, last_hash = %s "
         "WHERE association_id = %s) SELECT id FROM ins ORDER BY seq"
     )
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(sql, [*params, last.seq, last.hash, association_id])
         for event, (pk,) in zip(events, cursor.fetchall(), strict=True):
             event.pk = pk

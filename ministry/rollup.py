@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from associations.hot_sql import hot_cursor
 from associations.models import Association, Province
 from associations.tenancy import cross_tenant_read
 from ministry.models import ALL, AreaFigure, AreaLevel, AssociationFigure, DirtyAssociation, RollupState
@@ -221,7 +222,7 @@ def refresh_dirty(*, today: date | None = None, limit: int = 20000) -> dict:
 def mark_dirty(association_id: int) -> None:
     """Mark (or mark again, with the current time) one association: one upsert statement."""
     table = DirtyAssociation._meta.db_table
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:  # after every posting and payment
         cursor.execute(
             f"INSERT INTO {table} (association_ref, marked_at) VALUES (%s, %s)"  # noqa: S608 (own table)
             " ON CONFLICT (association_ref) DO UPDATE SET marked_at = excluded.marked_at",

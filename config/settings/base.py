@@ -104,6 +104,15 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # throughput); checked before reuse, so a connection the server closed is replaced, not failed on.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# PostgreSQL: parameters stay bound on the client, so every query is planned for its own values (a
+# plan cached for "an average association" is 6-20x slower on the largest one's reports). Only the
+# hot write statements are prepared, by associations.hot_sql.hot_cursor(); this threshold lets them
+# be, and is too high for any other statement to reach. DATABASE_PREPARED_STATEMENTS=0 turns them off
+# (needed behind a transaction-mode pooler such as pgbouncer).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "prepare_threshold", 2**31 if env.bool("DATABASE_PREPARED_STATEMENTS", default=True) else None
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -21,6 +21,7 @@ from associations.audit import (
     events_saved,
 )
 from associations.errors import NotFound, WaslError
+from associations.hot_sql import hot_cursor
 from associations.tenancy import current_association_id
 from finance.chain import entry_hash
 from finance.models import (
@@ -192,7 +193,7 @@ def _read_books(association_id: int, *, lines, journal_id=None, day: date | None
         "association": association_id, "journal": _as_id(journal_id) if journal_id is not None else None,
         "date": day, "accounts": account_ids, "projects": project_ids,
     }  # fmt: skip
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(_READ_BOOKS, params)
         code, year_id, start, end, status, ids, codes, roles, archived, found_projects = cursor.fetchone()
     journal = None
@@ -259,7 +260,7 @@ def _write_lines(entry: Entry, checked, *, status: str = EntryStatus.DRAFT) -> N
                 entry.association_id, entry.pk, position, line.account_id, line.debit, line.credit,
                 line.label, line.project_id, entry.fiscal_year_id, entry.date, status, entry.kind,
             ]  # fmt: skip
-        with connection.cursor() as cursor:
+        with hot_cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO finance_entryline ({_LINE_COLUMNS}) VALUES {', '.join(values)}",  # noqa: S608
                 params,
@@ -368,7 +369,7 @@ def _insert_entry_and_lines(*, actor, journal, year, day, label, reference, kind
         params += [association_id, position, line.account_id, line.debit, line.credit, line.label,
                    line.project_id, year.pk, day, status, kind]  # fmt: skip
     sql = _INSERT_ENTRY_AND_LINES.format(values=", ".join([_LINE_VALUES] * len(checked)))
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(sql, params)
         (pk,) = cursor.fetchone()
     entry = Entry(id=pk, association_id=association_id, journal=journal, fiscal_year=year, date=day,
@@ -491,7 +492,7 @@ def _next_number(entry: Entry) -> int:
         " WHERE association_id = %s AND journal_id = %s AND fiscal_year_id = %s RETURNING last_number"
     )
     params = [entry.association_id, entry.journal_id, entry.fiscal_year_id]
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is not None:
@@ -546,7 +547,7 @@ def _chain_postgresql(entry: Entry, lines, taken: int | None = None) -> None:
     everywhere); (2) write the entry's number, chain link and hash and move the year's head.
     `taken`: the number, when the caller locked the year and took it already."""
     params = {"association": entry.association_id, "year": entry.fiscal_year_id, "journal": entry.journal_id}
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         if taken is None:
             cursor.execute(_LOCK_AND_NUMBER, params)
             status, chain_length, chain_hash, number = cursor.fetchone()
@@ -569,7 +570,7 @@ def _chain_postgresql(entry: Entry, lines, taken: int | None = None) -> None:
         "status": EntryStatus.POSTED, "posted_at": entry.posted_at, "posted_by": entry.posted_by_id,
         "hash": entry.hash, "entry": entry.pk,
     }  # fmt: skip
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(_WRITE_CHAIN, params)
         if cursor.fetchone() is None:  # the entry was posted meanwhile (its row lock prevents it)
             raise WaslError(_("This entry is already posted."))
@@ -615,7 +616,7 @@ def _chain_and_audit_postgresql(actor, entry: Entry, lines) -> tuple[bool, int |
     the locks, and the number if taken) when the counter or the audit head has no row yet: the
     caller goes the long way."""
     params = {"association": entry.association_id, "year": entry.fiscal_year_id, "journal": entry.journal_id}
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(_LOCK_ALL, params)
         status, chain_length, chain_hash, number, last_seq, last_hash = cursor.fetchone()
     if status == YearStatus.CLOSED:
@@ -638,7 +639,7 @@ def _chain_and_audit_postgresql(actor, entry: Entry, lines) -> tuple[bool, int |
         "status": EntryStatus.POSTED, "posted_at": entry.posted_at, "posted_by": entry.posted_by_id,
         "hash": entry.hash, "entry": entry.pk,
     } | audit_event_params(event)  # fmt: skip
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(_WRITE_ALL, params)
         row = cursor.fetchone()
     if row is None:  # the entry was posted meanwhile (its row lock prevents it)

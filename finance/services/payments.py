@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from associations.audit import audit_batch, audit_record
 from associations.errors import WaslError
+from associations.hot_sql import hot_cursor
 from associations.models import Association
 from associations.tenancy import current_association_id
 from finance.models import (
@@ -310,7 +311,7 @@ def _books_postgresql(*, day, payer_id, account_ids, member_ids, due_ids) -> _Bo
         "treasury_code": _TREASURY_CODE.pattern, "accounts": list(account_ids), "members": list(member_ids),
         "due_ids": list(due_ids or ()),
     }  # fmt: skip
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(_BOOKS_SQL.replace("{dues}", dues_filter), params)
         year_row, member_rows, account_rows, journal_rows, accrual, association_row, due_rows = (
             cursor.fetchone()
@@ -726,7 +727,7 @@ def _write_payment(payment: Payment, shared: list[tuple[Due, Decimal]]) -> None:
             "reason": gettext("The due was paid before the reminder was sent."),
             "patterns": [f"{reminder_key_prefix(pk)}%" for pk in settled],
         }  # fmt: skip
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(sql + " SELECT id FROM p", params)  # noqa: S608 (fixed texts, no input)
         payment.pk = cursor.fetchone()[0]
     payment._state.adding = False

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from associations.audit import audit_batch, audit_record
 from associations.errors import NotFound, WaslError
+from associations.hot_sql import hot_cursor
 from associations.models import Association
 from associations.tenancy import current_association_id
 from finance.models import (
@@ -50,7 +51,7 @@ def next_receipt_number(*, fiscal_year: FiscalYear, series: str) -> int:
         f"UPDATE {table} SET last_number = last_number + 1"  # noqa: S608 (a model's own table name)
         " WHERE association_id = %s AND fiscal_year_id = %s AND series = %s RETURNING last_number"
     )
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(sql, [current_association_id(), fiscal_year.pk, series])
         row = cursor.fetchone()
     if row is not None:
@@ -266,7 +267,7 @@ def _issue_postgresql(pending: PendingReceipt, actor) -> bool:
         "payment_id": payment.pk, "receipt_kind": receipt.kind, "cancels_id": receipt.cancels_id,
         "issued_on": receipt.issued_on, "reason": receipt.reason, "created_at": receipt.created_at,
     }  # fmt: skip
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(_ISSUE, params)
         row = cursor.fetchone()
     if row is None:
