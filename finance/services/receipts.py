@@ -19,7 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from associations.audit import audit_batch, audit_record
+from associations.audit import audit_batch, audit_batch_head_locked, audit_batch_open, audit_record
 from associations.errors import NotFound, WaslError
 from associations.models import Association
 from associations.tenancy import current_association_id
@@ -210,7 +210,7 @@ def _receipt_title(label: str, payment: Payment) -> str:
 # The counter's next number, the document (its snapshot and title given the receipt's printed
 # number, as `Receipt.label` writes it) and the receipt, in one statement; no row when the series
 # has no counter in that year yet (its first receipt: the ORM path creates the counter).
-_ISSUE = """
+_ISSUE_CTES = """
 WITH c AS (
     UPDATE finance_receiptcounter SET last_number = last_number + 1
     WHERE association_id = %(association_id)s AND fiscal_year_id = %(fiscal_year_id)s AND series = %(series)s
@@ -235,9 +235,21 @@ WITH c AS (
         %(receipt_kind)s, %(cancels_id)s, %(issued_on)s, %(reason)s, d.id, NULL, 0, %(created_at)s
     FROM l, d
     RETURNING id
+)"""
+_ISSUE = _ISSUE_CTES + "\nSELECT l.last_number, l.label, d.id, r.id FROM l, d, r\n"
+# The same, inside the audit batch of a payment (or a cancellation): the audit chain's head locked
+# too, right after the receipt (the order of the locks as ever: the year's, the journal's counter,
+# the receipt's counter, the audit head), so the batch appends its events with no statement of its
+# own for the lock.
+_ISSUE_AND_LOCK_AUDIT_HEAD = (
+    _ISSUE_CTES  # noqa: S608 (constant SQL joined to constant SQL)
+    + """, h AS (
+    SELECT last_seq, last_hash FROM associations_auditchainhead
+    WHERE association_id = %(association_id)s AND EXISTS (SELECT 1 FROM r) FOR UPDATE
 )
-SELECT l.last_number, l.label, d.id, r.id FROM l, d, r
+SELECT l.last_number, l.label, d.id, r.id, (SELECT last_seq FROM h), (SELECT last_hash FROM h) FROM l, d, r
 """
+)
 
 
 def _issue_postgresql(pending: PendingReceipt, actor) -> bool:
@@ -257,7 +269,8 @@ def _issue_postgresql(pending: PendingReceipt, actor) -> bool:
     )
     receipt.association_id = current_association_id()
     receipt.created_at = timezone.now()
-    prefix = Receipt(series=receipt.series, fiscal_year=receipt.fiscal_year, number=0).label[:-5]
+    receipt.number = 0
+    prefix = receipt.label[:-5]  # "C2026-" (the label of number 0 is the prefix and 00000)
     params = {
         "association_id": receipt.association_id, "fiscal_year_id": receipt.fiscal_year_id,
         "series": receipt.series, "prefix": prefix, "kind": document.kind, "language": document.language,
@@ -266,12 +279,15 @@ def _issue_postgresql(pending: PendingReceipt, actor) -> bool:
         "payment_id": payment.pk, "receipt_kind": receipt.kind, "cancels_id": receipt.cancels_id,
         "issued_on": receipt.issued_on, "reason": receipt.reason, "created_at": receipt.created_at,
     }  # fmt: skip
+    batched = audit_batch_open(receipt.association_id)
     with connection.cursor() as cursor:
-        cursor.execute(_ISSUE, params)
+        cursor.execute(_ISSUE_AND_LOCK_AUDIT_HEAD if batched else _ISSUE, params)
         row = cursor.fetchone()
     if row is None:
         return False
-    receipt.number, label, document.pk, receipt.pk = row
+    receipt.number, label, document.pk, receipt.pk = row[:4]
+    if batched and row[4] is not None:  # (no head row yet: the batch creates it, the long way)
+        audit_batch_head_locked(receipt.association_id, row[4], row[5])
     if label != receipt.label:  # the statement prints numbers as Receipt.label does
         raise RuntimeError(f"Receipt label {label!r} is not {receipt.label!r}.")
     document.title = _receipt_title(label, payment)
