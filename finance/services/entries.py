@@ -413,6 +413,21 @@ def _insert_entry(*, actor, journal, year, day, label, reference, kind) -> Entry
 
 
 @dataclass
+class LockedAlong:
+    """PostgreSQL: a caller's statement run within a posting's locking statement, after the year's
+    row is locked and the journal's counter taken (CTEs `y` and `c`): `ctes`, CTEs with named
+    parameters `params` (none named `y` or `c`; make them wait on `c` to keep the lock order);
+    `columns`, scalar subqueries returned. `row`: what they returned, once run (None: not run — the
+    posting went another way — and the caller runs its own statement). `context`: the caller's."""
+
+    ctes: str
+    params: dict
+    columns: str
+    context: object = None
+    row: tuple | None = None
+
+
+@dataclass
 class PendingPosting:
     """An entry written with its lines, to be posted later in the same transaction (`post()`)."""
 
@@ -420,9 +435,11 @@ class PendingPosting:
     entry: Entry
     checked: list
 
-    def post(self, *, audit: bool = True) -> Entry:
-        """Number, chain and freeze it: the serial part (the year's lock), to do last."""
-        return _post_locked(actor=self.actor, entry=self.entry, year=None, audit=audit, checked=self.checked)
+    def post(self, *, audit: bool = True, along: LockedAlong | None = None) -> Entry:
+        """Number, chain and freeze it: the serial part (the year's lock), to do last. `along`: a
+        statement to run in the posting's locking statement (inside an audit batch, PostgreSQL)."""
+        return _post_locked(actor=self.actor, entry=self.entry, year=None, audit=audit, checked=self.checked,
+                            along=along)  # fmt: skip
 
 
 def _write_to_post(*, actor, journal, year, day, label, lines, reference, kind, found=None) -> PendingPosting:
@@ -585,7 +602,9 @@ def _year_closed(year) -> WaslError:
     return WaslError(_("The fiscal year %(year)s is closed: it accepts no entry.") % {"year": year})
 
 
-def _chain_postgresql(entry: Entry, lines, taken: int | None = None) -> None:
+def _chain_postgresql(
+    entry: Entry, lines, taken: int | None = None, along: LockedAlong | None = None
+) -> None:
     """The serial part of a posting in two round trips: (1) lock the year's row (head of its hash
     chain) and take the journal's next number (the counter row, locked after the year, as
     everywhere); (2) write the entry's number, chain link and hash and move the year's head.
@@ -593,7 +612,14 @@ def _chain_postgresql(entry: Entry, lines, taken: int | None = None) -> None:
     params = {"association": entry.association_id, "year": entry.fiscal_year_id, "journal": entry.journal_id}
     audit_batch_flush()  # (a posting deferred in this batch moves the year's head this one reads)
     with connection.cursor() as cursor:
-        if taken is None:
+        if taken is None and along is not None:
+            sql = (
+                f"{_LOCK_YEAR_AND_COUNTER}, {along.ctes}\nSELECT y.status, y.chain_length, y.chain_hash,"  # noqa: S608
+                f" (SELECT last_number FROM c), {along.columns} FROM y"
+            )  # (fixed SQL: the caller's constant CTEs)
+            cursor.execute(sql, params | along.params)
+            status, chain_length, chain_hash, number, *along.row = cursor.fetchone()
+        elif taken is None:
             cursor.execute(_LOCK_AND_NUMBER, params)
             status, chain_length, chain_hash, number = cursor.fetchone()
         else:  # the year is locked and the number taken already (`_chain_and_audit_postgresql`)
@@ -722,7 +748,8 @@ def _chain_orm(entry: Entry, lines, year: FiscalYear | None) -> None:
     year.save(update_fields=["chain_length", "chain_hash"])
 
 
-def _post_locked(*, actor, entry: Entry, year: FiscalYear | None, audit: bool = True, checked=None) -> Entry:
+def _post_locked(*, actor, entry: Entry, year: FiscalYear | None, audit: bool = True, checked=None,
+                 along: LockedAlong | None = None) -> Entry:  # fmt: skip
     """Post a draft: check it, then number, chain and freeze it.
 
     Concurrency: everything that needs no lock (reading and checking the lines, marking them
@@ -756,7 +783,7 @@ def _post_locked(*, actor, entry: Entry, year: FiscalYear | None, audit: bool = 
             done, taken = _chain_and_audit_postgresql(actor, entry, lines)
             if done:
                 return entry
-        _chain_postgresql(entry, lines, taken)
+        _chain_postgresql(entry, lines, taken, along if audit_batch_open(entry.association_id) else None)
     else:
         _chain_orm(entry, lines, year)
     if audit:

@@ -651,8 +651,12 @@ def payment_record(
                 payment=payment, series=series, fiscal_year=year, allocations=shared,
                 association=books.association,
             )  # fmt: skip
-        pending_entry.post()
-        receipt = pending_receipt.issue(actor=actor, send=send_receipt) if pending_receipt else None
+        # PostgreSQL: the receipt (and the audit head's lock) in the posting's locking statement
+        along = pending_receipt.along_posting(actor=actor) if pending_receipt else None
+        pending_entry.post(along=along)
+        receipt = (
+            pending_receipt.issue(actor=actor, send=send_receipt, along=along) if pending_receipt else None
+        )
         audit_record(
             actor=actor,
             action="finance.payment.recorded",
