@@ -10,7 +10,7 @@ import contextlib
 import datetime
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -69,6 +69,19 @@ class _Batch:
     def __init__(self, association_id: int) -> None:
         self.association_id = association_id
         self.events: list[AuditEvent] = []
+        self.head: tuple[int, str] | None = None  # (last_seq, last_hash): the head, locked already
+        self.deferred: _Deferred | None = None  # a write to run with the events' insert
+
+
+@dataclass
+class _Deferred:
+    """A write of the caller's, run in the statement that appends the batch's events (PostgreSQL):
+    `ctes`, data-modifying CTEs with named parameters `params`, the last one named `done` and
+    returning a row when the write took effect; else `failure()` is raised (nothing appended)."""
+
+    ctes: str
+    params: dict
+    failure: Callable[[], Exception]
 
 
 _batch: ContextVar[_Batch | None] = ContextVar("wasl_audit_batch", default=None)
@@ -92,7 +105,9 @@ def audit_batch() -> Iterator[None]:
     finally:
         _batch.reset(token)
     if batch.events:
-        _append(batch.association_id, batch.events)
+        _append(batch.association_id, batch.events, batch)
+    elif batch.deferred is not None:
+        _run_deferred(batch)
 
 
 def audit_event(
@@ -144,17 +159,59 @@ def audit_batch_open(association_id: int) -> bool:
     return batch is not None and batch.association_id == association_id
 
 
+def audit_batch_head_locked(association_id: int, last_seq: int, last_hash: str) -> None:
+    """The caller locked the chain's head (`FOR UPDATE`, in one of its own statements) and read it:
+    the batch of this association appends after it without locking it again."""
+    batch = _batch.get()
+    if batch is None or batch.association_id != association_id:
+        raise RuntimeError("audit_batch_head_locked() runs inside an audit_batch() of its association.")
+    batch.head = (last_seq, last_hash)
+
+
+def audit_batch_defer(
+    association_id: int, *, ctes: str, params: dict, failure: Callable[[], Exception]
+) -> bool:
+    """Inside an `audit_batch()` of this association on PostgreSQL: run the caller's write (see
+    `_Deferred`) in the statement that appends the batch's events, one round trip fewer. False
+    (the caller writes it itself) outside a batch, or when a write is deferred already."""
+    batch = _batch.get()
+    if batch is None or batch.association_id != association_id or batch.deferred is not None:
+        return False
+    batch.deferred = _Deferred(ctes, params, failure)
+    return True
+
+
+def audit_batch_flush() -> None:
+    """Run the write deferred in the current batch now (a statement about to read what it writes)."""
+    batch = _batch.get()
+    if batch is not None and batch.deferred is not None:
+        _run_deferred(batch)
+
+
+def _run_deferred(batch: _Batch) -> None:
+    deferred, batch.deferred = batch.deferred, None
+    with hot_cursor() as cursor:
+        cursor.execute(f"WITH {deferred.ctes} SELECT 1 FROM done", deferred.params)  # noqa: S608 (fixed SQL)
+        row = cursor.fetchone()
+    if row is None:
+        raise deferred.failure()
+
+
 _LOCK_HEAD = (
     "SELECT last_seq, last_hash FROM associations_auditchainhead WHERE association_id = %s FOR UPDATE"
 )
 
 
-def _append(association_id: int, events: list[AuditEvent]) -> None:
+def _append(association_id: int, events: list[AuditEvent], batch: _Batch | None = None) -> None:
     """Lock the chain's head (the lock serialises appends within one association, never across
-    associations), chain the events after it, insert them and move the head."""
+    associations), chain the events after it, insert them and move the head. `batch`: the batch
+    appended (its head may be locked already, a write may be deferred to this statement)."""
     postgresql = connection.vendor == "postgresql"
     head = None
-    if postgresql:
+    row = None
+    if batch is not None and batch.head is not None:
+        row = last_seq, last_hash = batch.head
+    elif postgresql:
         with hot_cursor() as cursor:
             cursor.execute(_LOCK_HEAD, [association_id])
             row = cursor.fetchone()
@@ -166,8 +223,13 @@ def _append(association_id: int, events: list[AuditEvent]) -> None:
     chain_events(association_id, events, last_seq=last_seq, last_hash=last_hash, created_at=timezone.now())
     last_seq, prev_hash = events[-1].seq, events[-1].hash
     if head is None:  # PostgreSQL: the events and the head in one statement
-        _insert_and_move_head(association_id, events)
+        deferred = batch.deferred if batch is not None else None
+        if deferred is not None:
+            batch.deferred = None
+        _insert_and_move_head(association_id, events, deferred)
     else:
+        if batch is not None and batch.deferred is not None:
+            _run_deferred(batch)
         for event in events:
             event.save(force_insert=True)
         head.last_seq, head.last_hash = last_seq, prev_hash
@@ -243,7 +305,49 @@ audit_ins AS (
 )"""  # noqa: S608 (fixed SQL)
 
 
-def _insert_and_move_head(association_id: int, events: list[AuditEvent]) -> None:
+_EVENT_VALUES = (
+    "(%s::bigint, %s::integer, %s::bigint, %s::text, %s::text, %s::text, %s::text, %s::text, %s::jsonb,"
+    " %s::timestamptz, %s::text, %s::text)"
+)
+
+
+def _insert_after_deferred(association_id: int, events: list[AuditEvent], deferred: _Deferred) -> None:
+    """The events and the head, after the deferred write and only if it took effect: one statement."""
+    params = dict(deferred.params)
+    values = []
+    for index, event in enumerate(events):
+        names = [f"ev{index}_{n}" for n in range(12)]
+        values.append(_EVENT_VALUES % tuple(f"%({name})s" for name in names))
+        params |= dict(zip(names, [
+            association_id, event.seq, event.actor_id, event.actor_label, event.action, event.target_type,
+            event.target_id, event.target_label, json.dumps(event.changes, ensure_ascii=False),
+            event.created_at, event.prev_hash, event.hash,
+        ], strict=True))  # fmt: skip
+    last = events[-1]
+    params |= {"head_seq": last.seq, "head_hash": last.hash, "head_association": association_id}
+    sql = (
+        f"WITH {deferred.ctes}, ins AS (INSERT INTO associations_auditevent ({_COLUMNS}) "  # noqa: S608
+        f"SELECT * FROM (VALUES {', '.join(values)}) AS v WHERE EXISTS (SELECT 1 FROM done) "
+        "RETURNING id, seq), "
+        "head AS (UPDATE associations_auditchainhead SET last_seq = %(head_seq)s, last_hash = %(head_hash)s "
+        "WHERE association_id = %(head_association)s AND EXISTS (SELECT 1 FROM done)) "
+        "SELECT id FROM ins ORDER BY seq"
+    )
+    with hot_cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        raise deferred.failure()
+    for event, (pk,) in zip(events, rows, strict=True):
+        event.pk = pk
+
+
+def _insert_and_move_head(
+    association_id: int, events: list[AuditEvent], deferred: _Deferred | None = None
+) -> None:
+    if deferred is not None:
+        _insert_after_deferred(association_id, events, deferred)
+        return
     values, params = [], []
     for event in events:
         values.append("(%s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s)")

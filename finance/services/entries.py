@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from associations.audit import (
     AUDIT_EVENT_CTES,
+    audit_batch_defer,
+    audit_batch_flush,
     audit_batch_open,
     audit_event,
     audit_event_params,
@@ -177,10 +181,28 @@ LEFT JOIN LATERAL (
 """
 
 
+@functools.cache
+def _attnames(model) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)
+
+
+def loaded_instance(model, values: dict):
+    """An instance of `model` as the ORM loads it with only some of its columns (`values`, by
+    attname; other keys ignored): the others deferred, read on access, never silently wrong.
+    What `Model.__init__` does with positional values, without its generic work: the columns set
+    in the instance's `__dict__` (a deferred one is absent from it) and its state "saved, in the
+    default database". No `pre_init`/`post_init` listener exists for the models loaded this way
+    (finance/tests/test_payment_fast_path.py pins it)."""
+    instance = model.__new__(model)
+    instance.__dict__.update({name: values[name] for name in _attnames(model) if name in values})
+    state = instance._state = ModelState()
+    state.adding, state.db = False, DEFAULT_DB_ALIAS
+    return instance
+
+
 def _partial(model, **values):
     """An instance of `model` from some of its columns (the others load on access, as deferred)."""
-    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
-    return model.from_db(connection.alias, names, [values[name] for name in names])
+    return loaded_instance(model, values)
 
 
 def _read_books(association_id: int, *, lines, journal_id=None, day: date | None = None):
@@ -392,6 +414,21 @@ def _insert_entry(*, actor, journal, year, day, label, reference, kind) -> Entry
 
 
 @dataclass
+class LockedAlong:
+    """PostgreSQL: a caller's statement run within a posting's locking statement, after the year's
+    row is locked and the journal's counter taken (CTEs `y` and `c`): `ctes`, CTEs with named
+    parameters `params` (none named `y` or `c`; make them wait on `c` to keep the lock order);
+    `columns`, scalar subqueries returned. `row`: what they returned, once run (None: not run — the
+    posting went another way — and the caller runs its own statement). `context`: the caller's."""
+
+    ctes: str
+    params: dict
+    columns: str
+    context: object = None
+    row: tuple | None = None
+
+
+@dataclass
 class PendingPosting:
     """An entry written with its lines, to be posted later in the same transaction (`post()`)."""
 
@@ -399,13 +436,15 @@ class PendingPosting:
     entry: Entry
     checked: list
 
-    def post(self, *, audit: bool = True) -> Entry:
-        """Number, chain and freeze it: the serial part (the year's lock), to do last."""
-        return _post_locked(actor=self.actor, entry=self.entry, year=None, audit=audit, checked=self.checked)
+    def post(self, *, audit: bool = True, along: LockedAlong | None = None) -> Entry:
+        """Number, chain and freeze it: the serial part (the year's lock), to do last. `along`: a
+        statement to run in the posting's locking statement (inside an audit batch, PostgreSQL)."""
+        return _post_locked(actor=self.actor, entry=self.entry, year=None, audit=audit, checked=self.checked,
+                            along=along)  # fmt: skip
 
 
-def _write_to_post(*, actor, journal, year, day, label, lines, reference, kind) -> PendingPosting:
-    checked = _check_lines(lines)
+def _write_to_post(*, actor, journal, year, day, label, lines, reference, kind, found=None) -> PendingPosting:
+    checked = _check_lines(lines, found)
     if connection.vendor == "postgresql":  # the entry and its lines in one statement
         entry = _insert_entry_and_lines(actor=actor, journal=journal, year=year, day=day, label=label,
                                         reference=reference, kind=kind, checked=checked,
@@ -430,16 +469,21 @@ def entry_write_to_post(
     lines: list[LineInput],
     reference: str = "",
     kind: str = EntryKind.STANDARD,
+    accounts: dict[int, Account] | None = None,
+    projects: dict[int, Project] | None = None,
 ) -> PendingPosting:
     """Inside the caller's transaction: write an entry whose posting the caller finishes with
     `.post()` as late as it can (the posting's serial part — year lock, number, hash chain — is
     then held only from there to commit). `journal`: an active journal; `year`: the open year
-    covering `date` (as `open_year_for` returns it)."""
+    covering `date` (as `open_year_for` returns it). `accounts` (and `projects`): the current
+    association's accounts (projects) by id, read by the caller, among which the lines' are looked
+    up and checked as usual (an id not among them is refused as unknown); else they are read."""
     if not connection.in_atomic_block:
         raise RuntimeError("entry_write_to_post() runs inside the caller's transaction.")
     _validate_text(label=label, reference=reference)
+    found = (accounts, projects or {}) if accounts is not None else None
     return _write_to_post(actor=actor, journal=journal, year=year, day=date, label=label, lines=lines,
-                          reference=reference, kind=kind)  # fmt: skip
+                          reference=reference, kind=kind, found=found)  # fmt: skip
 
 
 @transaction.atomic
@@ -536,19 +580,47 @@ WHERE association_id = %(association)s AND id = %(year)s AND EXISTS (SELECT 1 FR
 RETURNING id
 """
 
+# The same write as CTEs, for the statement that appends an audit batch's events (`done`: the year's
+# head moved, so the entry was posted).
+_WRITE_CHAIN_CTES = """
+e AS (
+    UPDATE finance_entry SET number = %(number)s, chain_index = %(chain_index)s, prev_hash = %(prev_hash)s,
+        status = %(status)s, posted_at = %(posted_at)s, posted_by_id = %(posted_by)s, hash = %(hash)s
+    WHERE association_id = %(association)s AND id = %(entry)s AND status = 'draft'
+    RETURNING id
+), done AS (
+    UPDATE finance_fiscalyear SET chain_length = %(chain_index)s, chain_hash = %(hash)s
+    WHERE association_id = %(association)s AND id = %(year)s AND EXISTS (SELECT 1 FROM e)
+    RETURNING id
+)"""
+
+
+def _already_posted() -> WaslError:
+    return WaslError(_("This entry is already posted."))
+
 
 def _year_closed(year) -> WaslError:
     return WaslError(_("The fiscal year %(year)s is closed: it accepts no entry.") % {"year": year})
 
 
-def _chain_postgresql(entry: Entry, lines, taken: int | None = None) -> None:
+def _chain_postgresql(
+    entry: Entry, lines, taken: int | None = None, along: LockedAlong | None = None
+) -> None:
     """The serial part of a posting in two round trips: (1) lock the year's row (head of its hash
     chain) and take the journal's next number (the counter row, locked after the year, as
     everywhere); (2) write the entry's number, chain link and hash and move the year's head.
     `taken`: the number, when the caller locked the year and took it already."""
     params = {"association": entry.association_id, "year": entry.fiscal_year_id, "journal": entry.journal_id}
+    audit_batch_flush()  # (a posting deferred in this batch moves the year's head this one reads)
     with hot_cursor() as cursor:
-        if taken is None:
+        if taken is None and along is not None:
+            sql = (
+                f"{_LOCK_YEAR_AND_COUNTER}, {along.ctes}\nSELECT y.status, y.chain_length, y.chain_hash,"  # noqa: S608
+                f" (SELECT last_number FROM c), {along.columns} FROM y"
+            )  # (fixed SQL: the caller's constant CTEs)
+            cursor.execute(sql, params | along.params)
+            status, chain_length, chain_hash, number, *along.row = cursor.fetchone()
+        elif taken is None:
             cursor.execute(_LOCK_AND_NUMBER, params)
             status, chain_length, chain_hash, number = cursor.fetchone()
         else:  # the year is locked and the number taken already (`_chain_and_audit_postgresql`)
@@ -570,10 +642,15 @@ def _chain_postgresql(entry: Entry, lines, taken: int | None = None) -> None:
         "status": EntryStatus.POSTED, "posted_at": entry.posted_at, "posted_by": entry.posted_by_id,
         "hash": entry.hash, "entry": entry.pk,
     }  # fmt: skip
+    # Inside an audit batch (a payment) the write goes with the batch's events: one round trip fewer.
+    if audit_batch_defer(
+        entry.association_id, ctes=_WRITE_CHAIN_CTES, params=params, failure=_already_posted
+    ):
+        return
     with hot_cursor() as cursor:
         cursor.execute(_WRITE_CHAIN, params)
         if cursor.fetchone() is None:  # the entry was posted meanwhile (its row lock prevents it)
-            raise WaslError(_("This entry is already posted."))
+            raise _already_posted()
 
 
 _LOCK_ALL = (
@@ -672,7 +749,8 @@ def _chain_orm(entry: Entry, lines, year: FiscalYear | None) -> None:
     year.save(update_fields=["chain_length", "chain_hash"])
 
 
-def _post_locked(*, actor, entry: Entry, year: FiscalYear | None, audit: bool = True, checked=None) -> Entry:
+def _post_locked(*, actor, entry: Entry, year: FiscalYear | None, audit: bool = True, checked=None,
+                 along: LockedAlong | None = None) -> Entry:  # fmt: skip
     """Post a draft: check it, then number, chain and freeze it.
 
     Concurrency: everything that needs no lock (reading and checking the lines, marking them
@@ -706,7 +784,7 @@ def _post_locked(*, actor, entry: Entry, year: FiscalYear | None, audit: bool = 
             done, taken = _chain_and_audit_postgresql(actor, entry, lines)
             if done:
                 return entry
-        _chain_postgresql(entry, lines, taken)
+        _chain_postgresql(entry, lines, taken, along if audit_batch_open(entry.association_id) else None)
     else:
         _chain_orm(entry, lines, year)
     if audit:

@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import DEFERRED, F, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
@@ -46,7 +46,7 @@ from finance.models import (
     YearStatus,
 )
 from finance.reminders import reminder_key_prefix, withdraw_reminders
-from finance.services.entries import LineInput, entry_write_to_post, parse_amount
+from finance.services.entries import LineInput, entry_write_to_post, loaded_instance, parse_amount
 from finance.services.simple import treasury_accounts
 
 ZERO = Decimal("0.00")
@@ -284,11 +284,7 @@ _DUES_BY_ID = "d.id = ANY(%(due_ids)s::bigint[])"
 def _instance(model, data: dict):
     """A model instance as the ORM would load it with only these fields (the others deferred: read
     on access, never silently wrong)."""
-    values = [data.get(f.attname, DEFERRED) for f in model._meta.concrete_fields]
-    instance = model(*values)
-    instance._state.adding = False
-    instance._state.db = "default"
-    return instance
+    return loaded_instance(model, data)
 
 
 def _when(value):
@@ -623,6 +619,8 @@ def payment_record(
             label=label,
             lines=lines,
             reference=(cheque_number or reference)[:60],
+            accounts={account.pk: account for account in books.accounts},
+            projects={project.pk: project} if project else None,
         )
         entry = pending_entry.entry
         payment = Payment(
@@ -654,8 +652,12 @@ def payment_record(
                 payment=payment, series=series, fiscal_year=year, allocations=shared,
                 association=books.association,
             )  # fmt: skip
-        pending_entry.post()
-        receipt = pending_receipt.issue(actor=actor, send=send_receipt) if pending_receipt else None
+        # PostgreSQL: the receipt (and the audit head's lock) in the posting's locking statement
+        along = pending_receipt.along_posting(actor=actor) if pending_receipt else None
+        pending_entry.post(along=along)
+        receipt = (
+            pending_receipt.issue(actor=actor, send=send_receipt, along=along) if pending_receipt else None
+        )
         audit_record(
             actor=actor,
             action="finance.payment.recorded",

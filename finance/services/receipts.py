@@ -19,7 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from associations.audit import audit_batch, audit_record
+from associations.audit import audit_batch, audit_batch_head_locked, audit_batch_open, audit_record
 from associations.errors import NotFound, WaslError
 from associations.hot_sql import hot_cursor
 from associations.models import Association
@@ -36,6 +36,7 @@ from finance.models import (
     ReceiptKind,
     ReceiptSeries,
 )
+from finance.services.entries import LockedAlong
 from finance.words import amount_in_words
 
 logger = logging.getLogger(__name__)
@@ -184,14 +185,33 @@ class PendingReceipt:
     snapshot: dict
     issuer_verified: bool
 
-    def issue(self, *, actor, send: bool = True) -> Receipt:
+    def along_posting(self, *, actor) -> LockedAlong | None:
+        """PostgreSQL, inside the audit batch of its association: the receipt's statement as CTEs to
+        run in the statement of a posting that locks the year and takes the journal's number (then
+        `.issue(along=…)`): the receipt counter is taken after the journal's counter, as when the
+        two statements follow each other. None elsewhere (`.issue()` runs its own statement)."""
+        association_id = current_association_id()
+        if connection.vendor != "postgresql" or not audit_batch_open(association_id):
+            return None
+        document, params = _issue_params(self, actor)
+        return LockedAlong(
+            ctes=_RECEIPT_CTES.replace("{condition}", "EXISTS (SELECT 1 FROM c)") + _AUDIT_HEAD_CTE,
+            params=params,
+            columns=_RECEIPT_COLUMNS,
+            context=document,
+        )
+
+    def issue(self, *, actor, send: bool = True, along: LockedAlong | None = None) -> Receipt:
         """Number it (the series' counter row, locked until commit: do this as late as possible),
         record its document (rendered after commit) and the receipt, and send it. On PostgreSQL
-        the counter, the document and the receipt are one statement."""
+        the counter, the document and the receipt are one statement — or part of the posting's
+        locking statement (`along`, from `along_posting`), when that one ran them."""
         from documents.services import document_record
 
         receipt, payment = self.receipt, self.payment
-        if connection.vendor != "postgresql" or not _issue_postgresql(self, actor):
+        if along is not None and along.row is not None and along.row[0] is not None:
+            _issued(self, actor, along.context, along.row)
+        elif connection.vendor != "postgresql" or not _issue_postgresql(self, actor):
             receipt.number = next_receipt_number(fiscal_year=receipt.fiscal_year, series=receipt.series)
             snapshot = {**self.snapshot, "number": receipt.label}
             receipt.document = document_record(
@@ -211,15 +231,15 @@ def _receipt_title(label: str, payment: Payment) -> str:
 # The counter's next number, the document (its snapshot and title given the receipt's printed
 # number, as `Receipt.label` writes it) and the receipt, in one statement; no row when the series
 # has no counter in that year yet (its first receipt: the ORM path creates the counter).
-_ISSUE = """
-WITH c AS (
+_RECEIPT_CTES = """rc AS (
     UPDATE finance_receiptcounter SET last_number = last_number + 1
     WHERE association_id = %(association_id)s AND fiscal_year_id = %(fiscal_year_id)s AND series = %(series)s
+        AND {condition}
     RETURNING last_number
 ), l AS (
     SELECT last_number, %(prefix)s || CASE WHEN last_number < 100000 THEN lpad(last_number::text, 5, '0')
         ELSE last_number::text END AS label
-    FROM c
+    FROM rc
 ), d AS (
     INSERT INTO documents_document (association_id, kind, language, title, token, snapshot, file,
         file_deleted_at, sha256, status, error, issued_by_id, issued_at, rendered_at, cancelled_at,
@@ -236,17 +256,37 @@ WITH c AS (
         %(receipt_kind)s, %(cancels_id)s, %(issued_on)s, %(reason)s, d.id, NULL, 0, %(created_at)s
     FROM l, d
     RETURNING id
+)"""
+_ISSUE = (
+    "WITH "
+    + _RECEIPT_CTES.replace("{condition}", "true")
+    + "\nSELECT l.last_number, l.label, d.id, r.id FROM l, d, r\n"
 )
-SELECT l.last_number, l.label, d.id, r.id FROM l, d, r
-"""
+# Inside the audit batch of a payment (or a cancellation) the audit chain's head is locked too, right
+# after the receipt (the order of the locks as ever: the year's, the journal's counter, the receipt's
+# counter, the audit head), so the batch appends its events with no statement of its own for the lock.
+_AUDIT_HEAD_CTE = """, h AS (
+    SELECT last_seq, last_hash FROM associations_auditchainhead
+    WHERE association_id = %(association_id)s AND EXISTS (SELECT 1 FROM r) FOR UPDATE
+)"""
+_RECEIPT_COLUMNS = (
+    "(SELECT last_number FROM l), (SELECT label FROM l), (SELECT id FROM d), (SELECT id FROM r), "
+    "(SELECT last_seq FROM h), (SELECT last_hash FROM h)"
+)
+_ISSUE_AND_LOCK_AUDIT_HEAD = (
+    "WITH "  # noqa: S608 (constant SQL joined to constant SQL)
+    + _RECEIPT_CTES.replace("{condition}", "true")
+    + _AUDIT_HEAD_CTE
+    + "\nSELECT l.last_number, l.label, d.id, r.id, (SELECT last_seq FROM h), (SELECT last_hash FROM h)"
+    " FROM l, d, r\n"
+)
 
 
-def _issue_postgresql(pending: PendingReceipt, actor) -> bool:
-    """`PendingReceipt.issue`'s numbering and inserts in one statement; False (nothing written)
-    when the series has no counter in the year yet."""
+def _issue_params(pending: PendingReceipt, actor):
+    """The unsaved document and the parameters of the receipt's statement."""
     import json
 
-    from documents.services import document_new, document_recorded
+    from documents.services import document_new
 
     receipt, payment = pending.receipt, pending.payment
     document = document_new(
@@ -258,7 +298,8 @@ def _issue_postgresql(pending: PendingReceipt, actor) -> bool:
     )
     receipt.association_id = current_association_id()
     receipt.created_at = timezone.now()
-    prefix = Receipt(series=receipt.series, fiscal_year=receipt.fiscal_year, number=0).label[:-5]
+    receipt.number = 0
+    prefix = receipt.label[:-5]  # "C2026-" (the label of number 0 is the prefix and 00000)
     params = {
         "association_id": receipt.association_id, "fiscal_year_id": receipt.fiscal_year_id,
         "series": receipt.series, "prefix": prefix, "kind": document.kind, "language": document.language,
@@ -267,12 +308,32 @@ def _issue_postgresql(pending: PendingReceipt, actor) -> bool:
         "payment_id": payment.pk, "receipt_kind": receipt.kind, "cancels_id": receipt.cancels_id,
         "issued_on": receipt.issued_on, "reason": receipt.reason, "created_at": receipt.created_at,
     }  # fmt: skip
+    return document, params
+
+
+def _issue_postgresql(pending: PendingReceipt, actor) -> bool:
+    """`PendingReceipt.issue`'s numbering and inserts in one statement; False (nothing written)
+    when the series has no counter in the year yet."""
+    document, params = _issue_params(pending, actor)
+    batched = audit_batch_open(pending.receipt.association_id)
     with hot_cursor() as cursor:
-        cursor.execute(_ISSUE, params)
+        cursor.execute(_ISSUE_AND_LOCK_AUDIT_HEAD if batched else _ISSUE, params)
         row = cursor.fetchone()
     if row is None:
         return False
-    receipt.number, label, document.pk, receipt.pk = row
+    _issued(pending, actor, document, row if batched else (*row, None, None))
+    return True
+
+
+def _issued(pending: PendingReceipt, actor, document, row) -> None:
+    """The receipt and its document as saved, from the statement's (number, label, document id,
+    receipt id, audit head's seq and hash — None when not locked)."""
+    from documents.services import document_recorded
+
+    receipt, payment = pending.receipt, pending.payment
+    receipt.number, label, document.pk, receipt.pk, last_seq, last_hash = row
+    if last_seq is not None:  # (no head row yet: the batch creates it, the long way)
+        audit_batch_head_locked(receipt.association_id, last_seq, last_hash)
     if label != receipt.label:  # the statement prints numbers as Receipt.label does
         raise RuntimeError(f"Receipt label {label!r} is not {receipt.label!r}.")
     document.title = _receipt_title(label, payment)
@@ -282,7 +343,6 @@ def _issue_postgresql(pending: PendingReceipt, actor) -> bool:
     receipt._state.adding = False
     receipt.document = document
     document_recorded(actor=actor, document=document)
-    return True
 
 
 def receipt_prepare(
