@@ -36,8 +36,9 @@ WARM_UP = 20
 
 
 def _locks_the_year(sql: str) -> bool:
-    """A statement that locks a fiscal year row: read from that table FOR UPDATE, or a join that
-    locks every table it reads (FOR UPDATE without OF)."""
+    """A statement that locks a fiscal year row: read from that table FOR [NO KEY] UPDATE, or a join
+    that locks every table it reads (without OF)."""
+    sql = sql.replace("FOR NO KEY UPDATE", "FOR UPDATE")
     if "FOR UPDATE" not in sql or "finance_fiscalyear" not in sql:
         return False
     return sql.lstrip().startswith('SELECT "finance_fiscalyear"') or "FOR UPDATE OF" not in sql

@@ -550,10 +550,14 @@ def _next_number(entry: Entry) -> int:
 
 
 # The year's row locked, then the journal's counter taken: the start of both locking statements.
+# NO KEY UPDATE: it serialises postings (and closing, which takes FOR UPDATE) as FOR UPDATE would, but
+# lets other transactions' foreign-key checks on the year (KEY SHARE: each new entry, payment, receipt
+# naming it) go on. With FOR UPDATE every writer's entry insert queued behind the lock holder, and
+# each commit woke them all at once (bench/receipts.py, 32 writers).
 _LOCK_YEAR_AND_COUNTER = """
 WITH y AS (
     SELECT id, status, chain_length, chain_hash FROM finance_fiscalyear
-    WHERE association_id = %(association)s AND id = %(year)s FOR UPDATE
+    WHERE association_id = %(association)s AND id = %(year)s FOR NO KEY UPDATE
 ), c AS (
     UPDATE finance_entrycounter SET last_number = last_number + 1
     WHERE association_id = %(association)s AND journal_id = %(journal)s
@@ -733,7 +737,7 @@ def _posted_changes(entry: Entry, lines) -> dict:
 def _chain_orm(entry: Entry, lines, year: FiscalYear | None) -> None:
     """The same, statement by statement (SQLite, and a caller that holds the year's lock)."""
     if year is None:
-        year = FiscalYear.objects.select_for_update().get(pk=entry.fiscal_year_id)
+        year = FiscalYear.objects.select_for_update(no_key=True).get(pk=entry.fiscal_year_id)
     if year.status == YearStatus.CLOSED:
         raise _year_closed(year)
     entry.number = _next_number(entry)

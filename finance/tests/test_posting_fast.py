@@ -232,3 +232,56 @@ def test_a_line_added_while_another_transaction_posts_the_entry_is_refused():
     assert "does not balance" in outcome["adder"]
     with association_scope(association):
         assert Entry.objects.get(pk=entry_id).lines.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_posting_lock_serialises_postings_and_closing_but_not_new_entries():
+    """The posting's year lock is FOR NO KEY UPDATE: while one writer holds it, another writer's entry
+    insert (its foreign-key check takes KEY SHARE on the year) goes on — with FOR UPDATE it queued
+    behind every holder, and each commit woke all of them — while a second posting's lock and the
+    closing's (FOR UPDATE) still wait."""
+    from finance.services.entries import _LOCK_AND_NUMBER
+
+    association = AssociationFactory(fiscal_year_start_month=1)
+    with association_scope(association):
+        year = FiscalYear.objects.create(start_date=date(2025, 1, 1), end_date=date(2025, 12, 31))
+        cash = journal("CAI").pk
+    held, done = threading.Event(), threading.Event()
+    outcome = {}
+
+    def holder():
+        try:
+            with association_scope(association), transaction.atomic():
+                sql(_LOCK_AND_NUMBER, {"association": association.pk, "year": year.pk, "journal": cash})
+                held.set()
+                done.wait(timeout=20)
+        finally:
+            connection.close()
+
+    def other(name, statement):
+        try:
+            with association_scope(association), transaction.atomic():
+                sql("SET LOCAL lock_timeout = '1s'")
+                statement()
+            outcome[name] = "went on"
+        except DatabaseError as exc:
+            outcome[name] = "waited" if "lock timeout" in str(exc) else str(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    try:
+        assert held.wait(timeout=20)
+        for name, statement in [
+            ("new entry", lambda: draft(association, year, ("5161", 10, 0), ("7152", 0, 10))),
+            ("posting", lambda: sql(_LOCK_AND_NUMBER, {"association": association.pk, "year": year.pk, "journal": cash})),
+            ("closing", lambda: sql("SELECT id FROM finance_fiscalyear WHERE id = %s FOR UPDATE", [year.pk])),
+        ]:
+            worker = threading.Thread(target=other, args=(name, statement))
+            worker.start()
+            worker.join()
+    finally:
+        done.set()
+        thread.join()
+    assert outcome == {"new entry": "went on", "posting": "waited", "closing": "waited"}
