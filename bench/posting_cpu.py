@@ -9,7 +9,10 @@ any number of concurrent writers can reach, whatever the locking.
     # BENCH_SQL=1 (print the statements; with BENCH_OPS=1), BENCH_SERVER_BINDING=1 (psycopg server-side
     # binding and prepared statements: OPTIONS server_side_binding=True, prepare_threshold=2),
     # BENCH_FUNCTIONS=1 (time per operation in each PL/pgSQL function: the triggers; needs
-    # track_functions = 'pl' on the server)
+    # track_functions = 'pl' on the server), BENCH_OTHER_ASSOCIATIONS=N (N other associations of
+    # BENCH_OTHER_MEMBERS=30 members with their dues first: with the bench's association alone the
+    # statistics make every prepared statement's generic plan look as good as a custom one; among
+    # associations of other sizes, as in production, PostgreSQL may plan some anew at every call)
 """
 
 import os
@@ -68,6 +71,8 @@ def main() -> None:
         from finance.services.entries import LineInput, entry_create
         from finance.services.payments import payment_record
 
+        for _other in range(int(os.environ.get("BENCH_OTHER_ASSOCIATIONS", "0"))):
+            dues_books(int(os.environ.get("BENCH_OTHER_MEMBERS", "30")))
         books = dues_books(OPS + WARM_UP)
         association, treasurer, today = books.association, books.treasurer, books.today
         member_ids, cash, dues, journal = books.member_ids, books.cash, books.dues, books.journal
