@@ -12,7 +12,9 @@ any number of concurrent writers can reach, whatever the locking.
     # track_functions = 'pl' on the server), BENCH_OTHER_ASSOCIATIONS=N (N other associations of
     # BENCH_OTHER_MEMBERS=30 members with their dues first: with the bench's association alone the
     # statistics make every prepared statement's generic plan look as good as a custom one; among
-    # associations of other sizes, as in production, PostgreSQL may plan some anew at every call)
+    # associations of other sizes, as in production, PostgreSQL may plan some anew at every call),
+    # BENCH_STATEMENTS=1 (the backend's CPU per operation in each statement, from /proc/PID/schedstat;
+    # what is left is the COMMIT: deferred triggers, foreign keys, WAL)
 """
 
 import os
@@ -43,6 +45,7 @@ WHAT = (os.environ.get("BENCH_WHAT") or "posting,payment").split(",")
 SHOW_SQL = os.environ.get("BENCH_SQL") == "1"  # print every statement (with BENCH_OPS=1)
 TICK = os.sysconf("SC_CLK_TCK")
 FUNCTIONS = os.environ.get("BENCH_FUNCTIONS") == "1"
+STATEMENTS = os.environ.get("BENCH_STATEMENTS") == "1"
 
 
 def _functions() -> dict:
@@ -59,6 +62,11 @@ def backend_cpu(pid: int) -> float:
     """User + system CPU seconds of one process, from /proc/PID/stat."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def backend_ns(pid: int) -> int:
+    """CPU nanoseconds of one process so far, from /proc/PID/schedstat (finer than /proc/PID/stat)."""
+    return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
 
 
 def main() -> None:
@@ -88,12 +96,27 @@ def main() -> None:
                            payer_member_id=member_ids[n], send_receipt=False)  # fmt: skip
 
         count = [0]
+        statements: dict[str, int] = {}  # (BENCH_STATEMENTS) nanoseconds of backend CPU by statement
 
         def counting(execute, sql, params, many, context):
             count[0] += 1
             if SHOW_SQL:
                 print("   ", " ".join(sql.split())[:160])
-            return execute(sql, params, many, context)
+            if not STATEMENTS:
+                return execute(sql, params, many, context)
+            before = backend_ns(pid)
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                key = " ".join(sql.split())[:70]
+                key = (
+                    "SAVEPOINT"
+                    if key.startswith("SAVEPOINT")
+                    else "RELEASE"
+                    if key.startswith("RELEASE")
+                    else key
+                )
+                statements[key] = statements.get(key, 0) + backend_ns(pid) - before
 
         connection.ensure_connection()
         with connection.cursor() as cursor:
@@ -130,6 +153,12 @@ def main() -> None:
                         print(f"    {name}: {(calls - before[0]) / OPS:.1f} calls, "
                               f"{(self_ms - before[1]) / OPS:.3f} ms self per operation")  # fmt: skip
             per = 1000 / OPS
+            if STATEMENTS:
+                for key, ns in statements.items():
+                    print(f"    {ns / OPS / 1e6:.3f} ms  {key}")
+                rest = db * per - sum(statements.values()) / OPS / 1e6
+                print(f"    {rest:.3f} ms  the rest (COMMIT, mostly)")
+                statements.clear()
             print(
                 f"{what}: {OPS} in {wall:.2f} s: per operation {wall * per:.1f} ms wall, CPU {cpu * per:.1f} ms "
                 f"Python + {db * per:.1f} ms PostgreSQL backend = {(cpu + db) * per:.1f} ms; "
