@@ -107,12 +107,18 @@ DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 # PostgreSQL: parameters stay bound on the client, so every query is planned for its own values (a
 # plan cached for "an average association" is 6-20x slower on the largest one's reports). Only the
 # hot write statements are prepared, by associations.hot_sql.hot_cursor(); this threshold lets them
-# be, and is too high for any other statement to reach. DATABASE_PREPARED_STATEMENTS=0 turns them off
-# (needed behind a transaction-mode pooler such as pgbouncer).
+# be, and is too high for any other statement to reach. Those statements (and the ledger triggers'
+# queries) reach their rows by key, so they take their generic plan from the first run instead of
+# being planned anew each time because PostgreSQL's estimate for "any association" looks dearer
+# (~0.6 ms of a payment's 3.6 ms of backend CPU, bench/posting_cpu.py BENCH_OTHER_ASSOCIATIONS=20).
+# DATABASE_PREPARED_STATEMENTS=0 turns both off (needed behind a transaction-mode pooler such as pgbouncer).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "prepare_threshold", 2**31 if env.bool("DATABASE_PREPARED_STATEMENTS", default=True) else None
-    )
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        _options.setdefault("prepare_threshold", 2**31)
+        _options["options"] = f"{_options.get('options', '')} -c plan_cache_mode=force_generic_plan".strip()
+    else:
+        _options["prepare_threshold"] = None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -52,7 +52,16 @@ def test_a_postings_statements_are_prepared_once_and_reused(books):
     prepared = _prepared()
     inserts = [runs for statement, runs in prepared.items() if "INSERT INTO finance_entry (" in " ".join(statement.split())]
     assert inserts == [8], prepared.keys()  # one prepared statement, run by all eight postings
+    generic = sql("SELECT sum(generic_plans), sum(custom_plans) FROM pg_prepared_statements WHERE NOT from_sql")[0]
+    assert generic[0] > 0 and generic[1] == 0  # each planned once, for any values
     assert any("associations_auditevent" in statement for statement in prepared)
+
+
+def test_the_connection_plans_prepared_statements_generically(db):
+    from django.conf import settings
+
+    assert "plan_cache_mode=force_generic_plan" in settings.DATABASES["default"]["OPTIONS"]["options"]
+    assert sql("SHOW plan_cache_mode") == [("force_generic_plan",)]
 
 
 def test_the_reports_are_never_prepared(books):
