@@ -177,11 +177,20 @@ def main() -> None:
             + (f" (first: {errors[0]})" if errors else "")
         )
         if durations:
+            firsts = sorted(r[0][0] for r in results if r[0])
             durations.sort()
+
+            def at(share):
+                return durations[max(0, int(len(durations) * share) - 1)] * 1000
+
             print(
-                f"  per payment: median {statistics.median(durations) * 1000:.0f} ms, "
-                f"p95 {durations[int(len(durations) * 0.95) - 1] * 1000:.0f} ms"
+                f"  per payment: median {statistics.median(durations) * 1000:.0f} ms, p90 {at(0.90):.0f} ms, "
+                f"p95 {at(0.95):.0f} ms, p99 {at(0.99):.0f} ms, max {durations[-1] * 1000:.0f} ms; "
+                f"each writer's first payment (connection, first statements): median "
+                f"{statistics.median(firsts) * 1000:.0f} ms, max {firsts[-1] * 1000:.0f} ms"
             )
+            spans = sorted(r[3] - r[2] for r in results)
+            print(f"  writers' own spans: shortest {spans[0]:.1f} s, longest {spans[-1]:.1f} s")
 
         # (3) Receipt PDFs.
         with association_scope(association):
