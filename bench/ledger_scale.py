@@ -17,8 +17,10 @@ BENCH_KEEP=1 keeps the test database, and a later run with BENCH_KEEP=1 reuses i
 BENCH_PARTS=reads,posting,verify,pdf chooses what to measure (default: all). BENCH_BY_CODE=1: the posters
 look the journal and the two accounts up by code for every entry (as measured before 2026-11-29).
 BENCH_EXPLAIN=FILE writes EXPLAIN (ANALYZE, BUFFERS) of the trial balance and ledger page queries, old
-and new shape, as wasl_app. BENCH_SERVER_BINDING=1: psycopg server-side binding and prepared statements
-(OPTIONS server_side_binding=True, prepare_threshold=2).
+and new shape, as wasl_app. The settings prepare only the hot write statements (associations/hot_sql.py;
+DATABASE_PREPARED_STATEMENTS=0 switches that off). BENCH_SERVER_BINDING=1: every statement bound on the
+server and prepared from its second run (OPTIONS server_side_binding=True, prepare_threshold=2) — kept to
+show why it is not the default: the reads here become 6-20x slower on generic plans.
 """
 
 import os

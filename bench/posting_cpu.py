@@ -6,8 +6,9 @@ any number of concurrent writers can reach, whatever the locking.
 
     DATABASE_URL=postgres://wasl_app:wasl_app@127.0.0.1:5432/wasl_bench .venv/bin/python bench/posting_cpu.py
     # BENCH_OPS=300 (after 30 warm-up operations), BENCH_WHAT=posting,payment, BENCH_PROFILE=FILE (cProfile),
-    # BENCH_SQL=1 (print the statements; with BENCH_OPS=1), BENCH_SERVER_BINDING=1 (psycopg server-side
-    # binding and prepared statements: OPTIONS server_side_binding=True, prepare_threshold=2),
+    # BENCH_SQL=1 (print the statements; with BENCH_OPS=1), BENCH_SERVER_BINDING=1 (every statement
+    # bound on the server and prepared: OPTIONS server_side_binding=True, prepare_threshold=2; not the default,
+    # see bench/ledger_scale.py), DATABASE_PREPARED_STATEMENTS=0 (the hot statements not prepared either),
     # BENCH_FUNCTIONS=1 (time per operation in each PL/pgSQL function: the triggers; needs
     # track_functions = 'pl' on the server), BENCH_OTHER_ASSOCIATIONS=N (N other associations of
     # BENCH_OTHER_MEMBERS=30 members with their dues first: with the bench's association alone the

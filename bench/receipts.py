@@ -7,7 +7,8 @@ receipt PDF: median / p95 rendering time and peak memory.
       .venv/bin/python bench/receipts.py
     # BENCH_MEMBERS=100000 BENCH_WRITERS=32 BENCH_PAYMENTS=640 BENCH_PDFS=20
     # BENCH_PROCESSES=1: the writers are processes, as web workers are (default: threads of one process)
-    # BENCH_SERVER_BINDING=1: psycopg server-side binding and prepared statements (prepare_threshold=2)
+    # BENCH_SERVER_BINDING=1: every statement bound on the server and prepared (not the default: the settings
+    # prepare only the hot write statements, associations/hot_sql.py; DATABASE_PREPARED_STATEMENTS=0: none)
 """
 
 import os
