@@ -13,7 +13,7 @@ only they are prepared, by name, through `hot_cursor()`:
         cursor.execute(_INSERT_ENTRY_AND_LINES, params)
 
 The cursor is psycopg's server-binding cursor on Django's own connection (same transaction, same
-`app.association_id`, same query log and execute wrappers). psycopg forgets its prepared statements
+tenant scope, same query log and execute wrappers). psycopg forgets its prepared statements
 on every ROLLBACK and keeps at most `prepared_max` of them per connection; PostgreSQL re-plans a
 prepared statement by itself when a table it reads changes. The connection's `prepare_threshold`
 (config/settings/base.py) is set so high that no other statement is ever prepared automatically:
