@@ -247,7 +247,9 @@ SELECT
             'anonymised_at', m.anonymised_at))
         FROM members_member m
         WHERE m.association_id = %(association)s
-            AND m.id = ANY(ARRAY(SELECT member_id FROM d) || %(payer)s::bigint)),
+            -- a join, not `= ANY(ARRAY(…) || payer)`: that array is no index condition under RLS, and
+            -- the association's whole member list was read for every payment (3.4 ms at 10,000 members)
+            AND m.id IN (SELECT member_id FROM d UNION ALL SELECT %(payer)s::bigint)),
     (SELECT json_agg(json_build_object('id', id, 'code', code, 'name_ar', name_ar, 'name_fr', name_fr,
             'account_class', account_class, 'nature', nature, 'role', role, 'origin', origin) ORDER BY code)
         FROM (
