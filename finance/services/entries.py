@@ -572,31 +572,25 @@ SELECT y.status, y.chain_length, y.chain_hash, (SELECT last_number FROM c) FROM 
 """
 )
 
-_WRITE_CHAIN = """
-WITH e AS (
+# The posting's write: the entry takes its number, link and hash (only if still a draft), then the
+# year's chain head moves (only if the entry did). Written once, used in three statements.
+_POST_ENTRY = """e AS (
     UPDATE finance_entry SET number = %(number)s, chain_index = %(chain_index)s, prev_hash = %(prev_hash)s,
         status = %(status)s, posted_at = %(posted_at)s, posted_by_id = %(posted_by)s, hash = %(hash)s
     WHERE association_id = %(association)s AND id = %(entry)s AND status = 'draft'
     RETURNING id
-)
-UPDATE finance_fiscalyear SET chain_length = %(chain_index)s, chain_hash = %(hash)s
-WHERE association_id = %(association)s AND id = %(year)s AND EXISTS (SELECT 1 FROM e)
-RETURNING id
-"""
-
-# The same write as CTEs, for the statement that appends an audit batch's events (`done`: the year's
-# head moved, so the entry was posted).
-_WRITE_CHAIN_CTES = """
-e AS (
-    UPDATE finance_entry SET number = %(number)s, chain_index = %(chain_index)s, prev_hash = %(prev_hash)s,
-        status = %(status)s, posted_at = %(posted_at)s, posted_by_id = %(posted_by)s, hash = %(hash)s
-    WHERE association_id = %(association)s AND id = %(entry)s AND status = 'draft'
-    RETURNING id
-), done AS (
+)"""
+_MOVE_YEAR_HEAD = """
     UPDATE finance_fiscalyear SET chain_length = %(chain_index)s, chain_hash = %(hash)s
     WHERE association_id = %(association)s AND id = %(year)s AND EXISTS (SELECT 1 FROM e)
     RETURNING id
-)"""
+"""
+
+_WRITE_CHAIN = f"WITH {_POST_ENTRY}\n{_MOVE_YEAR_HEAD}"
+
+# The same write as CTEs, for the statement that appends an audit batch's events (`done`: the year's
+# head moved, so the entry was posted).
+_WRITE_CHAIN_CTES = f"{_POST_ENTRY}, done AS ({_MOVE_YEAR_HEAD})"
 
 
 def _already_posted() -> WaslError:
@@ -670,17 +664,7 @@ FROM y
 )
 
 _WRITE_ALL = (
-    """
-WITH e AS (
-    UPDATE finance_entry SET number = %(number)s, chain_index = %(chain_index)s, prev_hash = %(prev_hash)s,
-        status = %(status)s, posted_at = %(posted_at)s, posted_by_id = %(posted_by)s, hash = %(hash)s
-    WHERE association_id = %(association)s AND id = %(entry)s AND status = 'draft'
-    RETURNING id
-), y AS (
-    UPDATE finance_fiscalyear SET chain_length = %(chain_index)s, chain_hash = %(hash)s
-    WHERE association_id = %(association)s AND id = %(year)s AND EXISTS (SELECT 1 FROM e)
-    RETURNING id
-),"""  # noqa: S608 (fixed SQL)
+    f"WITH {_POST_ENTRY}, y AS ({_MOVE_YEAR_HEAD}),"  # noqa: S608 (constant SQL)
     + AUDIT_EVENT_CTES.format(condition="EXISTS (SELECT 1 FROM y)")
     + """
 SELECT id FROM audit_ins

@@ -100,14 +100,15 @@ def test_payments_and_a_cancellation_keep_the_books_and_the_audit_chain_verifiab
     assert actions[-3:] == ["finance.entry.posted", "documents.document.issued", "finance.payment.recorded"]
 
 
+def _five_dirhams():
+    return [LineInput(account("5161").pk, debit=Decimal("5")), LineInput(account("7152").pk, credit=Decimal("5"))]
+
+
 @pytest.mark.django_db
 @pytest.mark.postgres
 def test_two_postings_in_one_audit_batch_chain_one_after_the_other(dues_books):
     association, treasurer, y2025 = dues_books
-    lines = [
-        LineInput(account("5161").pk, debit=Decimal("5")),
-        LineInput(account("7152").pk, credit=Decimal("5")),
-    ]
+    lines = _five_dirhams()
     with audit_batch():
         one = entry_write_to_post(actor=treasurer, journal=journal("CAI"), year=y2025, date=DAY, label="One",
                                   lines=lines).post()  # fmt: skip
@@ -124,10 +125,7 @@ def test_two_postings_in_one_audit_batch_chain_one_after_the_other(dues_books):
 @pytest.mark.postgres
 def test_a_posting_deferred_in_a_batch_without_events_is_still_written(dues_books):
     association, treasurer, y2025 = dues_books
-    lines = [
-        LineInput(account("5161").pk, debit=Decimal("5")),
-        LineInput(account("7152").pk, credit=Decimal("5")),
-    ]
+    lines = _five_dirhams()
     with audit_batch():
         entry = entry_write_to_post(actor=treasurer, journal=journal("CAI"), year=y2025, date=DAY, label="One",
                                     lines=lines).post(audit=False)  # fmt: skip
