@@ -11,11 +11,18 @@ receipt PDF: median / p95 rendering time and peak memory.
     # foreign keys' included) are made for tiny tables and a payment's backend CPU grows with every one
     # recorded (3.4 -> 6.4 ms over 3,000; flat at 3.0 ms once planned afresh). 0: start from empty.
     # BENCH_PROCESSES=1: the writers are processes, as web workers are (default: threads of one process)
+    # BENCH_CONNECT_FIRST=0: each writer opens its connection after the start (default: before it, as a
+    # web worker's connection is open already: CONN_MAX_AGE=60 s); its statements are prepared after it
+    # either way (the first payment of each writer is shown apart)
+    # BENCH_PHASES=1: each statement's and the commit's time, and the stretches between them (the year's
+    # lock is held from the locking statement's end to the commit's), and the payments ended each second
     # BENCH_SERVER_BINDING=1: every statement bound on the server and prepared (not the default: the settings
     # prepare only the hot write statements, associations/hot_sql.py; DATABASE_PREPARED_STATEMENTS=0: none)
 """
 
+import itertools
 import os
+import re
 import resource
 import statistics
 import sys
@@ -50,6 +57,50 @@ PAYMENTS = int(os.environ.get("BENCH_PAYMENTS", "640"))
 PDFS = int(os.environ.get("BENCH_PDFS", "20"))
 PROCESSES = os.environ.get("BENCH_PROCESSES") == "1"  # writers as processes (default: threads)
 WARM = int(os.environ.get("BENCH_WARM_PAYMENTS", "1000"))  # recorded before the writers, not counted
+PHASES = os.environ.get("BENCH_PHASES") == "1"  # where a payment's time goes under contention
+CONNECT_FIRST = os.environ.get("BENCH_CONNECT_FIRST", "1") == "1"  # writers connected before the start
+
+
+class _Phases:
+    """Times each statement and the commit of a writer's payments (`BENCH_PHASES=1`): under contention the
+    year lock is held from the locking statement's end to the commit's end, so the stretches after it say
+    what the queue waits for."""
+
+    def __init__(self, conn) -> None:
+        self.marks: list[tuple[str, float, float]] = []
+        self.payments: list[list[tuple[str, float, float]]] = []
+        commit = conn.commit
+
+        def timed_commit():
+            t0 = time.perf_counter()
+            commit()
+            self.marks.append(("COMMIT", t0, time.perf_counter()))
+
+        conn.commit = timed_commit
+        conn.execute_wrappers.append(self)
+
+    def __call__(self, execute, sql, params, many, context):
+        t0 = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            head = re.sub(r'"s\d+_x\d+"', "s", " ".join(sql.split()))[:40]
+            self.marks.append((head, t0, time.perf_counter()))
+
+    def next_payment(self, began: float, ended: float) -> None:
+        self.payments.append([("START", began, began), *self.marks, ("END", ended, ended)])
+        self.marks = []
+
+
+def _cpu_ticks() -> tuple[int, int]:
+    """(busy, total) clock ticks of all CPUs since boot (Linux /proc/stat; zeros elsewhere)."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(v) for v in stat.readline().split()[1:]]
+    except OSError:
+        return 0, 0
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
 
 
 def main() -> None:
@@ -131,7 +182,10 @@ def main() -> None:
 
         def writer(ids, barrier, report):
             mine, error, began = [], "", time.time()
+            phases = _Phases(connection) if PHASES else None
             try:
+                if CONNECT_FIRST:  # as a web worker's connection, kept for CONN_MAX_AGE (60 s)
+                    connection.ensure_connection()
                 barrier.wait(timeout=60)
                 began = time.time()
                 for member_id in ids:
@@ -146,13 +200,16 @@ def main() -> None:
                             send_receipt=False,
                         )
                     mine.append(time.perf_counter() - t0)
+                    if phases:
+                        phases.next_payment(t0, time.perf_counter())
             except Exception as exc:
                 error = repr(exc)
             finally:
                 connection.close()
-            report((mine, error, began, time.time()))
+            report((mine, error, began, time.time(), phases.payments if phases else []))
 
         results = []
+        cpu_before = _cpu_ticks()
         if PROCESSES:  # as web workers are: one Python interpreter each
             import multiprocessing
 
@@ -174,6 +231,7 @@ def main() -> None:
                 thread.start()
             for thread in threads:
                 thread.join()
+        cpu_after = _cpu_ticks()
         # From the start barrier to the last commit (process start-up not counted).
         elapsed = max(r[3] for r in results) - min(r[2] for r in results)
         durations = [d for r in results for d in r[0]]
@@ -192,6 +250,15 @@ def main() -> None:
             f"gap-free={gap_free}; payments={payments}; dues paid={paid}; errors={len(errors)}"
             + (f" (first: {errors[0]})" if errors else "")
         )
+        busy, total = (a - b for a, b in zip(cpu_after, cpu_before, strict=True))
+        if (
+            total and measured
+        ):  # the whole machine (writers, PostgreSQL, anything else), writers' start-up included
+            ticks = os.sysconf("SC_CLK_TCK")
+            print(
+                f"  CPU: {busy / total:.0%} busy over {os.cpu_count()} CPUs, "
+                f"{busy / ticks / measured * 1000:.1f} ms of CPU per payment"
+            )
         if durations:
             firsts = sorted(r[0][0] for r in results if r[0])
             durations.sort()
@@ -207,6 +274,23 @@ def main() -> None:
             )
             spans = sorted(r[3] - r[2] for r in results)
             print(f"  writers' own spans: shortest {spans[0]:.1f} s, longest {spans[-1]:.1f} s")
+        if PHASES:  # the stretch from each mark's start to the next one's, by the pair of marks, in ms
+            stretches: dict[str, list[float]] = {}
+            for payment in (p for r in results for p in r[4][1:]):  # each writer's first one left out
+                for (name, start, end), (after, _s, _e) in itertools.pairwise(payment):
+                    stretches.setdefault(f"[{name}]", []).append((end - start) * 1000)
+                    stretches.setdefault(f"[{name}] -> [{after}]", []).append((_s - end) * 1000)
+            ends = sorted(p[-1][1] for r in results for p in r[4])
+            per_second = [0] * (int(ends[-1] - ends[0]) + 1)
+            for end in ends:
+                per_second[int(end - ends[0])] += 1
+            print(f"  payments ended in each second: {per_second}")
+            for name, values in stretches.items():
+                values.sort()
+                print(
+                    f"  {name[:90]:90} n={len(values):5} median {statistics.median(values):7.2f} "
+                    f"mean {statistics.fmean(values):7.2f} p90 {values[int(len(values) * 0.9)]:7.2f} ms"
+                )
 
         # (3) Receipt PDFs.
         with association_scope(association):
