@@ -363,7 +363,8 @@ _INSERT_ENTRY_AND_LINES = f"""
 WITH e AS (
     INSERT INTO finance_entry (association_id, journal_id, fiscal_year_id, date, label, reference, status,
         kind, prev_hash, hash, created_at, created_by_id)
-    VALUES (%s, %s, %s, %s, %s, %s, 'draft', %s, '', '', %s, %s)
+    VALUES (%(el_association)s, %(el_journal)s, %(el_year)s, %(el_date)s, %(el_label)s, %(el_reference)s,
+        'draft', %(el_kind)s, '', '', %(el_created_at)s, %(el_created_by)s)
     RETURNING id
 ), l AS (
     INSERT INTO finance_entryline ({_LINE_COLUMNS})
@@ -371,29 +372,62 @@ WITH e AS (
         v.fiscal_year_id, v.date, v.entry_status, v.entry_kind
     FROM e CROSS JOIN (VALUES {{values}}) AS v(association_id, position, account_id, debit, credit, label,
         project_id, fiscal_year_id, date, entry_status, entry_kind)
-)
-SELECT id FROM e
+){{along_ctes}}
+SELECT id{{along_columns}} FROM e
 """  # noqa: S608 (the models' own columns)
 _LINE_VALUES = (
-    "(%s::bigint, %s::integer, %s::bigint, %s::numeric, %s::numeric, %s::text, %s::bigint, %s::bigint,"
-    " %s::date, %s::text, %s::text)"
+    "(%(el_association)s::bigint, %({p}position)s::integer, %({p}account)s::bigint, %({p}debit)s::numeric,"
+    " %({p}credit)s::numeric, %({p}label)s::text, %({p}project)s::bigint, %(el_year)s::bigint,"
+    " %(el_date)s::date, %(el_status)s::text, %(el_kind)s::text)"
 )
 
 
-def _insert_entry_and_lines(*, actor, journal, year, day, label, reference, kind, checked, status) -> Entry:
-    """PostgreSQL: a draft entry and its lines (their status copy `status`) in one statement."""
+@dataclass
+class InsertedAlong:
+    """PostgreSQL: a caller's rows written in the statement that inserts an entry and its lines, one
+    round trip fewer (a payment: its row and allocations). `ctes`: data-modifying CTEs with named
+    parameters `params` (none starting with `el_`), run after the entry's (`e`, RETURNING id: the
+    entry's id is `(SELECT id FROM e)`) and its lines' (`l`); `columns`: scalar subqueries
+    returned. `row`: what they returned, once run; None (not run: SQLite, and the ORM path) means
+    the caller writes its rows itself."""
+
+    ctes: str
+    params: dict
+    columns: str
+    row: tuple | None = None
+
+
+def _insert_entry_and_lines(*, actor, journal, year, day, label, reference, kind, checked, status,
+                            along: InsertedAlong | None = None) -> Entry:  # fmt: skip
+    """PostgreSQL: a draft entry and its lines (their status copy `status`) in one statement, with
+    the caller's rows `along` if any."""
     association_id = journal.association_id
     created_by_id = actor.pk if getattr(actor, "pk", None) else None
     created_at = timezone.now()
     label, reference = label.strip(), (reference or "").strip()
-    params = [association_id, journal.pk, year.pk, day, label, reference, kind, created_at, created_by_id]
+    params = {
+        "el_association": association_id, "el_journal": journal.pk, "el_year": year.pk, "el_date": day,
+        "el_label": label, "el_reference": reference, "el_kind": kind, "el_created_at": created_at,
+        "el_created_by": created_by_id, "el_status": status,
+    }  # fmt: skip
+    values = []
     for position, (line, _account, _project) in enumerate(checked, start=1):
-        params += [association_id, position, line.account_id, line.debit, line.credit, line.label,
-                   line.project_id, year.pk, day, status, kind]  # fmt: skip
-    sql = _INSERT_ENTRY_AND_LINES.format(values=", ".join([_LINE_VALUES] * len(checked)))
+        prefix = f"el{position}_"
+        values.append(_LINE_VALUES.format(p=prefix))
+        params |= {
+            f"{prefix}position": position, f"{prefix}account": line.account_id, f"{prefix}debit": line.debit,
+            f"{prefix}credit": line.credit, f"{prefix}label": line.label, f"{prefix}project": line.project_id,
+        }  # fmt: skip
+    sql = _INSERT_ENTRY_AND_LINES.format(
+        values=", ".join(values),
+        along_ctes=f", {along.ctes}" if along else "",
+        along_columns=f", {along.columns}" if along else "",
+    )
     with hot_cursor() as cursor:
-        cursor.execute(sql, params)
-        (pk,) = cursor.fetchone()
+        cursor.execute(sql, params | along.params if along else params)
+        pk, *row = cursor.fetchone()
+    if along is not None:
+        along.row = tuple(row)
     entry = Entry(id=pk, association_id=association_id, journal=journal, fiscal_year=year, date=day,
                   label=label, reference=reference, kind=kind, created_at=created_at,
                   created_by_id=created_by_id)  # fmt: skip
@@ -443,12 +477,13 @@ class PendingPosting:
                             along=along)  # fmt: skip
 
 
-def _write_to_post(*, actor, journal, year, day, label, lines, reference, kind, found=None) -> PendingPosting:
+def _write_to_post(*, actor, journal, year, day, label, lines, reference, kind, found=None,
+                   along: InsertedAlong | None = None) -> PendingPosting:  # fmt: skip
     checked = _check_lines(lines, found)
     if connection.vendor == "postgresql":  # the entry and its lines in one statement
         entry = _insert_entry_and_lines(actor=actor, journal=journal, year=year, day=day, label=label,
                                         reference=reference, kind=kind, checked=checked,
-                                        status=EntryStatus.POSTED)  # fmt: skip
+                                        status=EntryStatus.POSTED, along=along)  # fmt: skip
         return PendingPosting(actor, entry, checked)
     entry = _insert_entry(actor=actor, journal=journal, year=year, day=day, label=label, reference=reference,
                           kind=kind)  # fmt: skip
@@ -471,19 +506,21 @@ def entry_write_to_post(
     kind: str = EntryKind.STANDARD,
     accounts: dict[int, Account] | None = None,
     projects: dict[int, Project] | None = None,
+    along: InsertedAlong | None = None,
 ) -> PendingPosting:
     """Inside the caller's transaction: write an entry whose posting the caller finishes with
     `.post()` as late as it can (the posting's serial part — year lock, number, hash chain — is
     then held only from there to commit). `journal`: an active journal; `year`: the open year
     covering `date` (as `open_year_for` returns it). `accounts` (and `projects`): the current
     association's accounts (projects) by id, read by the caller, among which the lines' are looked
-    up and checked as usual (an id not among them is refused as unknown); else they are read."""
+    up and checked as usual (an id not among them is refused as unknown); else they are read.
+    `along`: the caller's rows written in the same statement as the entry (`InsertedAlong`)."""
     if not connection.in_atomic_block:
         raise RuntimeError("entry_write_to_post() runs inside the caller's transaction.")
     _validate_text(label=label, reference=reference)
     found = (accounts, projects or {}) if accounts is not None else None
     return _write_to_post(actor=actor, journal=journal, year=year, day=date, label=label, lines=lines,
-                          reference=reference, kind=kind, found=found)  # fmt: skip
+                          reference=reference, kind=kind, found=found, along=along)  # fmt: skip
 
 
 @transaction.atomic

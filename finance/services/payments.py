@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from associations.audit import audit_batch, audit_record
 from associations.errors import WaslError
-from associations.hot_sql import hot_cursor
+from associations.hot_sql import atomic_keeping_savepoint, hot_cursor
 from associations.models import Association
 from associations.tenancy import current_association_id
 from finance.models import (
@@ -46,7 +46,13 @@ from finance.models import (
     YearStatus,
 )
 from finance.reminders import reminder_key_prefix, withdraw_reminders
-from finance.services.entries import LineInput, entry_write_to_post, loaded_instance, parse_amount
+from finance.services.entries import (
+    InsertedAlong,
+    LineInput,
+    entry_write_to_post,
+    loaded_instance,
+    parse_amount,
+)
 from finance.services.simple import treasury_accounts
 
 ZERO = Decimal("0.00")
@@ -440,7 +446,7 @@ def _allocate(
     return shared, left
 
 
-@transaction.atomic
+@atomic_keeping_savepoint  # (no RELEASE SAVEPOINT while the posting's locks are held)
 def payment_record(
     *,
     actor,
@@ -612,6 +618,31 @@ def payment_record(
     # Everything that needs no lock first; the serial part (the year's chain head and the entry's
     # number, the receipt's number, the audit chain's head: each one row per association, held
     # until commit) comes last, so concurrent payments of one association queue only for it.
+    payment = Payment(
+        date=date,
+        amount=amount,
+        method=method,
+        cheque_number=cheque_number,
+        bank_name=bank_name,
+        reference=reference,
+        payer_member=member,
+        payer_name=payer_name,
+        payer_email=payer_email,
+        payer_phone=payer_phone,
+        purpose=purpose,
+        series=series,
+        treasury_account=treasury,
+        credit_account=credit_account,
+        project=project,
+        credit_left=left,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    # PostgreSQL: the payment's row and allocations go in the entry's insert statement.
+    along = None
+    if connection.vendor == "postgresql":
+        along = InsertedAlong(
+            *_payment_ctes(payment, shared, in_entry_statement=True), columns="(SELECT id FROM p)"
+        )
     with audit_batch():
         pending_entry = entry_write_to_post(
             actor=actor,
@@ -623,29 +654,14 @@ def payment_record(
             reference=(cheque_number or reference)[:60],
             accounts={account.pk: account for account in books.accounts},
             projects={project.pk: project} if project else None,
+            along=along,
         )
         entry = pending_entry.entry
-        payment = Payment(
-            date=date,
-            amount=amount,
-            method=method,
-            cheque_number=cheque_number,
-            bank_name=bank_name,
-            reference=reference,
-            payer_member=member,
-            payer_name=payer_name,
-            payer_email=payer_email,
-            payer_phone=payer_phone,
-            purpose=purpose,
-            series=series,
-            treasury_account=treasury,
-            credit_account=credit_account,
-            project=project,
-            credit_left=left,
-            entry=entry,
-            created_by=actor if getattr(actor, "pk", None) else None,
-        )
-        _write_payment(payment, shared)
+        payment.entry = entry
+        if along is not None and along.row is not None:
+            _saved(payment, along.row[0])
+        else:
+            _write_payment(payment, shared)
         pending_receipt = None
         if issue_receipt:
             from finance.services.receipts import receipt_prepare
@@ -680,12 +696,12 @@ _PAYMENT_COLUMNS = (
     "treasury_account_id", "credit_account_id", "project_id", "credit_left", "entry_id",
     "reversal_entry_id", "cancelled_at", "created_at", "created_by_id",
 )  # fmt: skip
-_WRITE_PAYMENT = f"""
-WITH p AS (
-    INSERT INTO finance_payment ({", ".join(_PAYMENT_COLUMNS)})
-    VALUES ({", ".join(f"%({c})s" for c in _PAYMENT_COLUMNS)})
+# The payment's row; its entry's id is a parameter, or `(SELECT id FROM e)` in the entry's statement.
+_WRITE_PAYMENT = """p AS (
+    INSERT INTO finance_payment ({columns})
+    VALUES ({values})
     RETURNING id
-)"""  # noqa: S608 (no input in the text)
+)"""
 _WRITE_ALLOCATIONS = """, s AS (
     SELECT * FROM unnest(%(due_ids)s::bigint[], %(parts)s::numeric[]) AS s (due_id, amount)
 ), a AS (
@@ -701,26 +717,22 @@ _WITHDRAW_REMINDERS = """, m AS (
 )"""
 
 
-def _write_payment(payment: Payment, shared: list[tuple[Due, Decimal]]) -> None:
-    """Insert the payment, its allocations, add them to the dues paid and withdraw the reminders of
-    the dues it settles: one statement on PostgreSQL, the ORM elsewhere."""
-    settled = [due.pk for due, part in shared if part >= due.balance]
-    if connection.vendor != "postgresql":
-        payment.save(force_insert=True)
-        if shared:
-            Allocation.objects.bulk_create(
-                [Allocation(payment=payment, due=due, amount=part) for due, part in shared]
-            )
-            for due, part in shared:
-                Due.objects.filter(pk=due.pk).update(paid=F("paid") + part)
-            withdraw_reminders(settled)
-        return
+def _payment_ctes(payment: Payment, shared: list[tuple[Due, Decimal]], *, in_entry_statement: bool):
+    """PostgreSQL: the CTEs inserting the payment (`p`), its allocations, adding them to the dues paid
+    and withdrawing the reminders of the dues it settles, with their parameters."""
     from notifications.models import Message
 
+    settled = [due.pk for due, part in shared if part >= due.balance]
     payment.association_id = current_association_id()
     payment.created_at = timezone.now()
-    params = {column: getattr(payment, column) for column in _PAYMENT_COLUMNS}
-    sql = _WRITE_PAYMENT
+    params = {column: getattr(payment, column) for column in _PAYMENT_COLUMNS if column != "entry_id"}
+    entry_id = "(SELECT id FROM e)" if in_entry_statement else "%(entry_id)s"
+    if not in_entry_statement:
+        params["entry_id"] = payment.entry_id
+    sql = _WRITE_PAYMENT.format(
+        columns=", ".join(_PAYMENT_COLUMNS),
+        values=", ".join(entry_id if c == "entry_id" else f"%({c})s" for c in _PAYMENT_COLUMNS),
+    )
     if shared:
         sql += _WRITE_ALLOCATIONS
         params |= {"due_ids": [due.pk for due, _part in shared], "parts": [part for _due, part in shared]}
@@ -731,11 +743,33 @@ def _write_payment(payment: Payment, shared: list[tuple[Due, Decimal]]) -> None:
             "reason": gettext("The due was paid before the reminder was sent."),
             "patterns": [f"{reminder_key_prefix(pk)}%" for pk in settled],
         }  # fmt: skip
-    with hot_cursor() as cursor:
-        cursor.execute(sql + " SELECT id FROM p", params)  # noqa: S608 (fixed texts, no input)
-        payment.pk = cursor.fetchone()[0]
+    return sql, params
+
+
+def _saved(payment: Payment, pk: int) -> None:
+    payment.pk = pk
     payment._state.adding = False
     payment._state.db = "default"
+
+
+def _write_payment(payment: Payment, shared: list[tuple[Due, Decimal]]) -> None:
+    """Insert the payment, its allocations, add them to the dues paid and withdraw the reminders of
+    the dues it settles: one statement on PostgreSQL (when the entry's statement did not carry it),
+    the ORM elsewhere."""
+    if connection.vendor != "postgresql":
+        payment.save(force_insert=True)
+        if shared:
+            Allocation.objects.bulk_create(
+                [Allocation(payment=payment, due=due, amount=part) for due, part in shared]
+            )
+            for due, part in shared:
+                Due.objects.filter(pk=due.pk).update(paid=F("paid") + part)
+            withdraw_reminders([due.pk for due, part in shared if part >= due.balance])
+        return
+    sql, params = _payment_ctes(payment, shared, in_entry_statement=False)
+    with hot_cursor() as cursor:
+        cursor.execute(f"WITH {sql} SELECT id FROM p", params)  # noqa: S608 (fixed texts, no input)
+        _saved(payment, cursor.fetchone()[0])
 
 
 class _Preview(Exception):

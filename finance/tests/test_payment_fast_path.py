@@ -12,8 +12,9 @@ from django.db import connection
 from django.db.models.signals import post_init, pre_init
 
 from associations.audit import audit_batch, audit_verify_association
+from associations.errors import WaslError
 from associations.models import Association, AuditEvent
-from finance.models import Account, Due, Entry, EntryStatus, FiscalYear, Journal, Project
+from finance.models import Account, Due, Entry, EntryStatus, FiscalYear, Journal, Payment, Project, Receipt
 from finance.services.entries import LineInput, entry_write_to_post, loaded_instance
 from finance.services.payments import payment_record
 from finance.services.receipts import receipt_cancel
@@ -70,10 +71,11 @@ def test_a_payment_with_receipt_costs_a_fixed_number_of_statements(dues_books, d
     due(first, y2025, "100.00")
     due(second, y2025, "100.00")
     _pay(treasurer, first)  # the first of the year creates the counters (the long way)
-    # PostgreSQL: SAVEPOINT, the books read (dues locked), the entry with its lines, the payment with
+    # PostgreSQL: SAVEPOINT, the books read (dues locked), the entry with its lines and the payment with
     # its allocation, the year locked with the journal's counter and the receipt (counter, document,
-    # receipt) and the audit head, the entry's chain with the audit events, RELEASE.
-    expected = 7 if connection.vendor == "postgresql" else 27
+    # receipt) and the audit head, the entry's chain with the audit events. No RELEASE: the savepoint
+    # ends with the enclosing transaction (atomic_keeping_savepoint).
+    expected = 5 if connection.vendor == "postgresql" else 26
     with django_assert_num_queries(expected):
         payment = _pay(treasurer, second)
     assert payment.receipts.get().number == 2 and payment.entry.number == 2
@@ -100,8 +102,46 @@ def test_payments_and_a_cancellation_keep_the_books_and_the_audit_chain_verifiab
     assert actions[-3:] == ["finance.entry.posted", "documents.document.issued", "finance.payment.recorded"]
 
 
+@pytest.mark.django_db
+def test_a_payment_refused_after_its_writes_leaves_nothing_and_the_transaction_usable(
+    dues_books, monkeypatch
+):
+    # Everything written (entry, payment, allocation, receipt, counters) before the last step fails:
+    # the payment's savepoint is rolled back, the caller's transaction goes on (a page shows the error).
+    association, treasurer, y2025 = dues_books
+    amal, omar = member(treasurer), member(treasurer)
+    due(amal, y2025, "100.00")
+    due(omar, y2025, "100.00")
+    first = _pay(treasurer, amal)
+    import finance.services.payments as payments
+
+    def refuse(**kwargs):
+        raise WaslError("refused at the end")
+
+    monkeypatch.setattr(payments, "audit_record", refuse)
+    counts = (
+        Entry.objects.count(),
+        Payment.objects.count(),
+        Receipt.objects.count(),
+        AuditEvent.objects.count(),
+    )
+    with pytest.raises(WaslError):
+        _pay(treasurer, omar)
+    assert (
+        Entry.objects.count(), Payment.objects.count(), Receipt.objects.count(), AuditEvent.objects.count()
+    ) == counts  # fmt: skip
+    assert Due.objects.get(member=omar).paid == 0
+    monkeypatch.undo()
+    second = _pay(treasurer, omar)
+    assert (second.entry.number, second.receipts.get().number) == (first.entry.number + 1, 2)  # no gap
+    assert verify_books(association) is None and audit_verify_association(association) is None
+
+
 def _five_dirhams():
-    return [LineInput(account("5161").pk, debit=Decimal("5")), LineInput(account("7152").pk, credit=Decimal("5"))]
+    return [
+        LineInput(account("5161").pk, debit=Decimal("5")),
+        LineInput(account("7152").pk, credit=Decimal("5")),
+    ]
 
 
 @pytest.mark.django_db
