@@ -251,9 +251,8 @@ def main() -> None:
             + (f" (first: {errors[0]})" if errors else "")
         )
         busy, total = (a - b for a, b in zip(cpu_after, cpu_before, strict=True))
-        if (
-            total and measured
-        ):  # the whole machine (writers, PostgreSQL, anything else), writers' start-up included
+        # The whole machine (writers, PostgreSQL, anything else), the writers' start-up included.
+        if total and measured:
             ticks = os.sysconf("SC_CLK_TCK")
             print(
                 f"  CPU: {busy / total:.0%} busy over {os.cpu_count()} CPUs, "
@@ -274,7 +273,7 @@ def main() -> None:
             )
             spans = sorted(r[3] - r[2] for r in results)
             print(f"  writers' own spans: shortest {spans[0]:.1f} s, longest {spans[-1]:.1f} s")
-        if PHASES:  # the stretch from each mark's start to the next one's, by the pair of marks, in ms
+        if PHASES:  # each mark's own time, and the gap from its end to the next mark's start, in ms
             stretches: dict[str, list[float]] = {}
             for payment in (p for r in results for p in r[4][1:]):  # each writer's first one left out
                 for (name, start, end), (after, _s, _e) in itertools.pairwise(payment):

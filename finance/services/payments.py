@@ -640,9 +640,7 @@ def payment_record(
     # PostgreSQL: the payment's row and allocations go in the entry's insert statement.
     along = None
     if connection.vendor == "postgresql":
-        along = InsertedAlong(
-            *_payment_ctes(payment, shared, in_entry_statement=True), columns="(SELECT id FROM p)"
-        )
+        along = InsertedAlong(*_payment_ctes(payment, shared), columns="(SELECT id FROM p)")
     with audit_batch():
         pending_entry = entry_write_to_post(
             actor=actor,
@@ -658,10 +656,10 @@ def payment_record(
         )
         entry = pending_entry.entry
         payment.entry = entry
-        if along is not None and along.row is not None:
-            _saved(payment, along.row[0])
+        if along is not None:  # written with the entry
+            payment.pk, payment._state.adding, payment._state.db = along.row[0], False, connection.alias
         else:
-            _write_payment(payment, shared)
+            _write_payment_orm(payment, shared)
         pending_receipt = None
         if issue_receipt:
             from finance.services.receipts import receipt_prepare
@@ -696,12 +694,12 @@ _PAYMENT_COLUMNS = (
     "treasury_account_id", "credit_account_id", "project_id", "credit_left", "entry_id",
     "reversal_entry_id", "cancelled_at", "created_at", "created_by_id",
 )  # fmt: skip
-# The payment's row; its entry's id is a parameter, or `(SELECT id FROM e)` in the entry's statement.
-_WRITE_PAYMENT = """p AS (
-    INSERT INTO finance_payment ({columns})
-    VALUES ({values})
+# The payment's row, in its entry's insert statement (the entry's id: `(SELECT id FROM e)`).
+_WRITE_PAYMENT = f"""p AS (
+    INSERT INTO finance_payment ({", ".join(_PAYMENT_COLUMNS)})
+    VALUES ({", ".join("(SELECT id FROM e)" if c == "entry_id" else f"%({c})s" for c in _PAYMENT_COLUMNS)})
     RETURNING id
-)"""
+)"""  # noqa: S608 (no input in the text)
 _WRITE_ALLOCATIONS = """, s AS (
     SELECT * FROM unnest(%(due_ids)s::bigint[], %(parts)s::numeric[]) AS s (due_id, amount)
 ), a AS (
@@ -717,22 +715,17 @@ _WITHDRAW_REMINDERS = """, m AS (
 )"""
 
 
-def _payment_ctes(payment: Payment, shared: list[tuple[Due, Decimal]], *, in_entry_statement: bool):
+def _payment_ctes(payment: Payment, shared: list[tuple[Due, Decimal]]):
     """PostgreSQL: the CTEs inserting the payment (`p`), its allocations, adding them to the dues paid
-    and withdrawing the reminders of the dues it settles, with their parameters."""
+    and withdrawing the reminders of the dues it settles, with their parameters; run in the entry's
+    insert statement (`InsertedAlong`)."""
     from notifications.models import Message
 
     settled = [due.pk for due, part in shared if part >= due.balance]
     payment.association_id = current_association_id()
     payment.created_at = timezone.now()
     params = {column: getattr(payment, column) for column in _PAYMENT_COLUMNS if column != "entry_id"}
-    entry_id = "(SELECT id FROM e)" if in_entry_statement else "%(entry_id)s"
-    if not in_entry_statement:
-        params["entry_id"] = payment.entry_id
-    sql = _WRITE_PAYMENT.format(
-        columns=", ".join(_PAYMENT_COLUMNS),
-        values=", ".join(entry_id if c == "entry_id" else f"%({c})s" for c in _PAYMENT_COLUMNS),
-    )
+    sql = _WRITE_PAYMENT
     if shared:
         sql += _WRITE_ALLOCATIONS
         params |= {"due_ids": [due.pk for due, _part in shared], "parts": [part for _due, part in shared]}
@@ -746,30 +739,17 @@ def _payment_ctes(payment: Payment, shared: list[tuple[Due, Decimal]], *, in_ent
     return sql, params
 
 
-def _saved(payment: Payment, pk: int) -> None:
-    payment.pk = pk
-    payment._state.adding = False
-    payment._state.db = "default"
-
-
-def _write_payment(payment: Payment, shared: list[tuple[Due, Decimal]]) -> None:
-    """Insert the payment, its allocations, add them to the dues paid and withdraw the reminders of
-    the dues it settles: one statement on PostgreSQL (when the entry's statement did not carry it),
-    the ORM elsewhere."""
-    if connection.vendor != "postgresql":
-        payment.save(force_insert=True)
-        if shared:
-            Allocation.objects.bulk_create(
-                [Allocation(payment=payment, due=due, amount=part) for due, part in shared]
-            )
-            for due, part in shared:
-                Due.objects.filter(pk=due.pk).update(paid=F("paid") + part)
-            withdraw_reminders([due.pk for due, part in shared if part >= due.balance])
-        return
-    sql, params = _payment_ctes(payment, shared, in_entry_statement=False)
-    with hot_cursor() as cursor:
-        cursor.execute(f"WITH {sql} SELECT id FROM p", params)  # noqa: S608 (fixed texts, no input)
-        _saved(payment, cursor.fetchone()[0])
+def _write_payment_orm(payment: Payment, shared: list[tuple[Due, Decimal]]) -> None:
+    """SQLite: insert the payment, its allocations, add them to the dues paid and withdraw the
+    reminders of the dues it settles (PostgreSQL does it in the entry's statement: `_payment_ctes`)."""
+    payment.save(force_insert=True)
+    if shared:
+        Allocation.objects.bulk_create(
+            [Allocation(payment=payment, due=due, amount=part) for due, part in shared]
+        )
+        for due, part in shared:
+            Due.objects.filter(pk=due.pk).update(paid=F("paid") + part)
+        withdraw_reminders([due.pk for due, part in shared if part >= due.balance])
 
 
 class _Preview(Exception):
