@@ -262,7 +262,7 @@ def chain_events(association_id: int, events: list[AuditEvent], *, last_seq: int
 
 def events_saved(events: list[AuditEvent], pks: list[int] | None = None) -> None:
     """Events inserted by raw SQL become saved instances, and `post_save` is sent for each as a save
-    would (the ministry's dirty mark listens)."""
+    would."""
     for index, event in enumerate(events):
         if pks is not None:
             event.pk = pks[index]

@@ -91,6 +91,21 @@ class DirtyAssociation(models.Model):
         return str(self.association_ref)
 
 
+class SweptAudit(models.Model):
+    """How far an association's audit chain had reached when its figures were last computed.
+
+    Every service appends an audit event for each change it makes, in the change's transaction, so
+    the chain's head (`associations.AuditChainHead.last_seq`) counts an association's changes: the
+    sweep takes again every association whose head moved past the seq kept here. A payment or any
+    other audited change thus writes nothing for the ministry (no mark, no second transaction)."""
+
+    association_ref = models.BigIntegerField(unique=True)
+    last_seq = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.association_ref}@{self.last_seq}"
+
+
 class RollupState(models.Model):
     """When the figures were last rebuilt or refreshed (one row)."""
 

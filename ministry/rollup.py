@@ -5,8 +5,11 @@ CROSS_TENANT_MODULES); what is written is counts and sums (ministry.models).
 
 - `rebuild()`: every association, in chunks; then the area table. The management command
   `ministry_rebuild` and a nightly beat entry call it.
-- `refresh_dirty()`: the associations marked dirty since the last sweep (signals, ministry.signals),
-  then the area table; beat runs it every minute, so a change shows within five minutes.
+- `refresh_dirty()`: the associations changed since the last sweep, then the area table; beat runs it
+  every minute, so a change shows within five minutes. Changed means: its audit chain's head moved
+  past the seq its figures were computed at (`SweptAudit`; every service's change appends an event,
+  so an audited change writes nothing for the ministry), or a save outside a service marked it
+  (`DirtyAssociation`, ministry.signals).
 """
 
 from __future__ import annotations
@@ -18,13 +21,20 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
-from associations.hot_sql import hot_cursor
-from associations.models import Association, Province
+from associations.models import Association, AuditChainHead, Province
 from associations.tenancy import cross_tenant_read
-from ministry.models import ALL, AreaFigure, AreaLevel, AssociationFigure, DirtyAssociation, RollupState
+from ministry.models import (
+    ALL,
+    AreaFigure,
+    AreaLevel,
+    AssociationFigure,
+    DirtyAssociation,
+    RollupState,
+    SweptAudit,
+)
 from ministry.providers import (
     CURRENT_STATUSES,
     INDICATORS,
@@ -182,7 +192,9 @@ def rebuild(*, today: date | None = None, progress=None) -> dict:
     started = time.monotonic()
     today = today or timezone.localdate()
     ids = list(Association.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
-    DirtyAssociation.objects.filter(marked_at__lte=timezone.now()).delete()
+    marked_before = timezone.now()
+    heads = _audit_heads()  # read before any figure: a change after this is swept next time
+    DirtyAssociation.objects.filter(marked_at__lte=marked_before).delete()
     AssociationFigure.objects.all().delete()
     rows_written = 0
     for done, chunk in enumerate(_chunks(ids), 1):
@@ -191,6 +203,7 @@ def rebuild(*, today: date | None = None, progress=None) -> dict:
         rows_written += len(rows)
         if progress:
             progress(done * CHUNK, len(ids))
+    _keep_swept(heads)
     cells = rebuild_areas()
     seconds = time.monotonic() - started
     _state(rebuilt=True, seconds=seconds)
@@ -198,31 +211,62 @@ def rebuild(*, today: date | None = None, progress=None) -> dict:
 
 
 def refresh_dirty(*, today: date | None = None, limit: int = 20000) -> dict:
-    """The associations marked since the last sweep; then the area table. Idempotent."""
+    """The associations changed since the last sweep; then the area table. Idempotent.
+
+    Changed: its audit chain moved past the seq kept at its last sweep, or it is marked. The heads
+    are read before any figure, so a change committed after that read is taken again next time."""
     started = time.monotonic()
     today = today or timezone.localdate()
     sweep_started = timezone.now()
-    ids = sorted(
+    marked = list(
         DirtyAssociation.objects.filter(marked_at__lte=sweep_started)
         .order_by("marked_at")
         .values_list("association_ref", flat=True)[:limit]
     )
+    moved = _audit_heads(moved_only=True)
+    # The oldest marks first, then the chains that moved; past `limit`, the rest wait for the next sweep.
+    ids = sorted(list(dict.fromkeys([*marked, *sorted(moved)]))[:limit])
     if not ids:
         return {"associations": 0}
     for chunk in _chunks(ids):
         _replace_association_rows(chunk, association_rows(chunk, today=today))
     # Only marks older than the sweep: a change made during it keeps its mark for the next one.
     DirtyAssociation.objects.filter(association_ref__in=ids, marked_at__lte=sweep_started).delete()
+    swept = set(ids)
+    _keep_swept({pk: seq for pk, seq in moved.items() if pk in swept})
     cells = rebuild_areas()
     seconds = time.monotonic() - started
     _state(rebuilt=False, seconds=seconds)
     return {"associations": len(ids), "cells": cells, "seconds": round(seconds, 1)}
 
 
+def _audit_heads(*, moved_only: bool = False) -> dict[int, int]:
+    """Each association's audit chain length (`last_seq`); `moved_only`: only those whose chain moved
+    past the seq kept at their last sweep (or never swept)."""
+    with cross_tenant_read(reason="ministry roll-ups: how far each association's audit chain has reached"):
+        heads = AuditChainHead.objects.all()
+        if moved_only:
+            kept = SweptAudit.objects.filter(association_ref=OuterRef("association_id")).values("last_seq")
+            heads = heads.annotate(kept=Subquery(kept[:1]))
+            heads = heads.filter(Q(kept__isnull=True) | Q(last_seq__gt=F("kept")))
+        return dict(heads.values_list("association_id", "last_seq"))
+
+
+def _keep_swept(heads: dict[int, int]) -> None:
+    """Keep the audit seq each association's figures were just computed at (read before them)."""
+    SweptAudit.objects.bulk_create(
+        [SweptAudit(association_ref=pk, last_seq=seq) for pk, seq in heads.items()],
+        batch_size=5000,
+        update_conflicts=True,
+        unique_fields=["association_ref"],
+        update_fields=["last_seq"],
+    )
+
+
 def mark_dirty(association_id: int) -> None:
     """Mark (or mark again, with the current time) one association: one upsert statement."""
     table = DirtyAssociation._meta.db_table
-    with hot_cursor() as cursor:  # after every posting and payment
+    with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (association_ref, marked_at) VALUES (%s, %s)"  # noqa: S608 (own table)
             " ON CONFLICT (association_ref) DO UPDATE SET marked_at = excluded.marked_at",

@@ -1,8 +1,12 @@
-"""Mark an association dirty when its data changes; beat sweeps the marks (ministry.tasks).
+"""Mark an association dirty when one of its rows is saved outside a service; beat sweeps the marks
+(ministry.tasks).
 
-Every service writes one audit event per change (STYLE.md), so an audit event marks its
-association whatever module wrote it, bulk imports included; the few models saved outside a
-service are listed too. Officers' logins are picked up by the nightly rebuild.
+Every service writes one audit event per change (STYLE.md), in the change's transaction, so the
+sweep finds those changes by the audit chain's head having moved (`ministry.rollup.refresh_dirty`,
+`SweptAudit`), whatever module wrote them, bulk imports included: they write nothing here. The
+models whose rows can be saved outside a service are listed and marked after commit (entries are
+written by the finance services only, each posting audited). Officers'
+logins are picked up by the nightly rebuild.
 """
 
 from __future__ import annotations
@@ -19,8 +23,7 @@ def _mark(sender, instance, **kwargs):
         return
     from ministry.rollup import mark_dirty
 
-    # Once per association and transaction: a posting saves its entry twice and appends an audit
-    # event, a payment five rows; one mark after commit is enough. A pending hook counts only if
+    # Once per association and transaction: one mark after commit is enough. A pending hook counts only if
     # it was registered inside the current savepoint (Django drops it with a rolled-back one), so
     # whoever runs the hooks of a block (tests capture them) finds the mark among them.
     connection = transaction.get_connection()
@@ -35,11 +38,9 @@ def _mark(sender, instance, **kwargs):
 
 
 def connect() -> None:
-    from associations.models import AuditEvent
-    from finance.models import Entry
     from members.models import Member
     from training.models import Course, Enrolment
 
-    for model in (AuditEvent, Member, Entry, Course, Enrolment):
+    for model in (Member, Course, Enrolment):
         post_save.connect(_mark, sender=model, dispatch_uid=f"ministry-dirty-{model._meta.label}")
         post_delete.connect(_mark, sender=model, dispatch_uid=f"ministry-dirty-del-{model._meta.label}")

@@ -200,6 +200,7 @@ ROLLUP_COLUMNS = {
         "id", "level", "area", "sector_code", "size_band", "year", "indicator", "value", "associations", "hidden",
     },
     "DirtyAssociation": {"id", "association_ref", "marked_at"},
+    "SweptAudit": {"id", "association_ref", "last_seq"},
     "RollupState": {"id", "rebuilt_at", "refreshed_at", "seconds"},
 }  # fmt: skip
 

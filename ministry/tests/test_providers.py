@@ -179,9 +179,9 @@ def test_funding_figures_equal_the_funding_records(tenant_a, tenant_b):
 def test_declaring_late_reaches_the_figures_through_the_minute_sweep(
     tenant_a, django_capture_on_commit_callbacks
 ):
-    """The service's change marks the association; the sweep (not a rebuild) moves the figure."""
+    """The service's audited change moves the association's audit chain; the sweep (not a rebuild)
+    takes it and moves the figure."""
     from finance.services import funding as funding_services
-    from ministry.models import DirtyAssociation
     from ministry.rollup import refresh_dirty
 
     rebuild()
@@ -193,7 +193,6 @@ def test_declaring_late_reaches_the_figures_through_the_minute_sweep(
             actor=tenant_a.treasurer, declaration_id=declaration_row.pk, reference="SGG-1",
             declared_on=declaration_row.due_on + timedelta(days=2),
         )  # fmt: skip
-    assert DirtyAssociation.objects.filter(association_ref=tenant_a.association.pk).exists()
     assert refresh_dirty()["associations"] == 1
     assert figure(tenant_a.association, "foreign_declared_late", year) == 1
     assert figure(tenant_a.association, "foreign_declared_on_time", year) == 0
