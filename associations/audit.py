@@ -50,23 +50,13 @@ def event_hash(
     created_at: str,
     prev_hash: str,
 ) -> str:
-    payload = event_canonical(
-        association_id=association_id, seq=seq, actor_id=actor_id, action=action, target_type=target_type,
-        target_id=target_id, changes=changes, created_at=created_at, prev_hash=prev_hash,
-    )  # fmt: skip
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-def event_canonical(
-    *, association_id, seq, actor_id, action, target_type, target_id, changes, created_at, prev_hash
-) -> str:
-    """The JSON `event_hash` hashes (with holes where a locking statement fills them: `SqlText`)."""
-    return json.dumps(
+    payload = json.dumps(
         [association_id, seq, actor_id, action, target_type, target_id, changes, created_at, prev_hash],
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
     )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def _timestamp(value) -> str:
@@ -414,86 +404,3 @@ def audit_verify_association(association: Association) -> ChainBreak | None:
         if head is not None and head.last_seq != expected_seq - 1:
             return ChainBreak(association.slug, expected_seq, "events after this point are missing")
     return None
-
-
-# --- Events appended by a caller's locking statement (PostgreSQL) --------------------------------
-
-
-@dataclass
-class StatementEvents:
-    """Events of the current association appended, hashed and chained by a caller's statement that
-    locks the chain's head: one round trip fewer while the lock is held (a payment's posting).
-
-    `events`: built by `audit_event` before the statement; their target id, target label and
-    changes may hold holes of `text` (`SqlText`) that the statement fills. `ctes(...)`: the CTEs
-    (`audit_h0`…: the hashes, `audit_ins`, `audit_head`); `returned()`: what the statement returns
-    for `saved(...)`, which completes the events as an append would have. Only fixed SQL goes in the
-    statement's text; every value is a parameter."""
-
-    events: list[AuditEvent]
-    text: Any  # associations.hot_sql.SqlText
-
-    def ctes(self, *, last_seq: str, last_hash: str, at: str, at_text: str, condition: str) -> str:
-        """`last_seq`, `last_hash`: SQL of the locked head's values; `at`: SQL of the events'
-        timestamp, `at_text`: of its text as `_timestamp` writes it; `condition`: SQL, append only
-        when true (the caller's write took effect)."""
-        text, association_id, name = self.text, self.events[0].association_id, self.text.prefix
-        association = f"%({name}_association)s::bigint"
-        text.params[f"{name}_association"] = association_id
-        hashes, rows = [], []
-        for index, event in enumerate(self.events):
-            seq = f"{last_seq} + {index + 1}"
-            if index == 0:
-                prev = f"COALESCE(NULLIF({last_hash}, ''), '{GENESIS_HASH}')"
-            else:
-                prev = f"(SELECT hash FROM audit_h{index - 1})"  # noqa: S608 (fixed SQL)
-            canonical = event_canonical(
-                association_id=association_id, seq=text.hole(seq, whole=True), actor_id=event.actor_id,
-                action=event.action, target_type=event.target_type, target_id=event.target_id,
-                changes=event.changes, created_at=text.hole(at_text), prev_hash=text.hole(prev),
-            )  # fmt: skip
-            digest = f"encode(sha256(convert_to({text.sql(canonical)}, 'UTF8')), 'hex')"
-            hashes.append(f"audit_h{index} AS (SELECT {digest} AS hash)")
-            changes = text.sql(json.dumps(event.changes, ensure_ascii=False))
-            rows.append(
-                f"SELECT {association}, {seq}, %({name}_actor{index})s::bigint, "  # noqa: S608 (fixed SQL)
-                f"%({name}_actor_label{index})s::text, %({name}_action{index})s::text, "
-                f"%({name}_target_type{index})s::text, {text.sql(event.target_id)}, "
-                f"{text.sql(event.target_label)}, {changes}::jsonb, {at}, {prev}, "
-                f"(SELECT hash FROM audit_h{index}) WHERE {condition}"
-            )
-            text.params |= {
-                f"{name}_actor{index}": event.actor_id,
-                f"{name}_actor_label{index}": event.actor_label,
-                f"{name}_action{index}": event.action,
-                f"{name}_target_type{index}": event.target_type,
-            }
-        last = len(self.events) - 1
-        return (
-            ", ".join(hashes)  # noqa: S608 (fixed SQL: the values are parameters)
-            + f", audit_ins AS (INSERT INTO associations_auditevent ({_COLUMNS}) "
-            + " UNION ALL ".join(rows)
-            + " RETURNING id, seq), audit_head AS (UPDATE associations_auditchainhead"
-            + f" SET last_seq = {last_seq} + {last + 1}, last_hash = (SELECT hash FROM audit_h{last})"  # noqa: S608
-            + f" WHERE association_id = {association} AND {condition})"
-        )
-
-    def returned(self) -> str:
-        """The columns the statement returns for `saved`: the events' ids, their hashes and the
-        values of the text's holes."""
-        hashes = ", ".join(f"(SELECT hash FROM audit_h{i})" for i in range(len(self.events)))  # noqa: S608 (fixed SQL)
-        ids = "(SELECT array_agg(id ORDER BY seq) FROM audit_ins)"
-        return f"{ids}, ARRAY[{hashes}]::text[], {self.text.values()}"
-
-    def saved(self, ids, hashes, values, *, last_seq: int, last_hash: str, created_at) -> None:
-        """Complete the events as appended: pk, seq, created_at, prev_hash and hash from the
-        statement, the holes of their fields filled with the `values` it returned."""
-        prev = last_hash or GENESIS_HASH
-        for index, event in enumerate(self.events):
-            event.pk, event.seq, event.created_at = ids[index], last_seq + index + 1, created_at
-            event.prev_hash, event.hash = prev, hashes[index]
-            prev = event.hash
-            event.target_id = self.text.fill(event.target_id, values)
-            event.target_label = self.text.fill(event.target_label, values)
-            event.changes = json.loads(self.text.fill(json.dumps(event.changes, ensure_ascii=False), values))
-        events_saved(self.events)

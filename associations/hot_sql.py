@@ -23,9 +23,6 @@ Django's client-binding cursor never prepares, and this cursor prepares on first
 
 from __future__ import annotations
 
-import re
-import secrets
-
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 
 
@@ -99,75 +96,3 @@ def atomic_keeping_savepoint(function=None, *, using=None):
     in a loop: each kept savepoint encloses the next one."""
     atomic = _KeptSavepointAtomic(using or DEFAULT_DB_ALIAS, True, False)
     return atomic(function) if function is not None else atomic
-
-
-# --- Text a locking statement completes ---------------------------------------------------------
-# A hash chain's next link hashes a canonical JSON holding values only the chain's lock gives (the
-# entry's number, the audit event's seq, the previous hash). To hash it in the locking statement
-# itself, Python writes the JSON as ever with a hole for each such value, and PostgreSQL fills the
-# holes and hashes it: one round trip fewer while the lock is held. The text around the holes is
-# Python's own output, so the hash is the one Python computes (`audit_verify`, `verify_books`).
-
-_HOLE = r'(")?(?:\\u0000|\x00)hole-{nonce}-(\d+)(?:\\u0000|\x00)(")?'
-
-
-class SqlText:
-    """A text (a JSON document, a label) with holes that one SQL statement fills.
-
-        text = SqlText("ev")
-        payload = {"seq": text.hole("h.last_seq + 1", whole=True), "label": f"CA-{text.hole('k.n')}"}
-        expression = text.sql(json.dumps(payload))  # run with text.params among the statement's
-
-    `hole(sql)` returns a marker to put in the text where the value of the SQL expression `sql`
-    goes; `whole=True`: the value replaces the JSON string holding the marker, quotes included (a
-    number, or a JSON text made by the statement). Markers survive `json.dumps` (NULs, which JSON
-    escapes) and carry a random nonce, so no text a user typed can pass for one. `sql(text)`: the
-    SQL expression of the completed text; `params`: the text around the holes, named after
-    `prefix`."""
-
-    def __init__(self, prefix: str) -> None:
-        self.prefix = prefix
-        self.holes: list[tuple[str, bool]] = []
-        self.params: dict[str, str] = {}
-        self._nonce = secrets.token_hex(8)
-        self._pattern = re.compile(_HOLE.format(nonce=self._nonce))
-
-    def hole(self, sql: str, *, whole: bool = False) -> str:
-        self.holes.append((sql, whole))
-        return f"\x00hole-{self._nonce}-{len(self.holes) - 1}\x00"
-
-    def sql(self, text: str) -> str:
-        parts, start = [], 0
-        for found in self._pattern.finditer(text):
-            sql, whole = self.holes[int(found.group(2))]
-            begin, end = found.span()
-            if not whole:  # the quotes around it, if any, stay in the text
-                begin += len(found.group(1) or "")
-                end -= len(found.group(3) or "")
-            elif not (found.group(1) and found.group(3)):
-                raise ValueError("A whole-value hole must be a JSON string of its own.")
-            parts.append(self._fragment(text[start:begin]))
-            parts.append(f"({sql})::text")
-            start = end
-        parts.append(self._fragment(text[start:]))
-        return "(" + " || ".join(parts) + ")"
-
-    def values(self) -> str:
-        """SQL of every hole's value, as text (an array, for `fill`)."""
-        return "ARRAY[" + ", ".join(f"({sql})::text" for sql, _whole in self.holes) + "]::text[]"
-
-    def fill(self, text: str, values: list[str]) -> str:
-        """`text` with its holes filled in Python from `values` (what `values()` returned)."""
-
-        def value(found):
-            filled = values[int(found.group(2))]
-            if self.holes[int(found.group(2))][1]:  # whole: the value is the JSON
-                return filled
-            return (found.group(1) or "") + filled + (found.group(3) or "")
-
-        return self._pattern.sub(value, text)
-
-    def _fragment(self, text: str) -> str:
-        name = f"{self.prefix}_{len(self.params)}"
-        self.params[name] = text
-        return f"%({name})s::text"

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from associations.audit import audit_event, audit_record
+from associations.audit import audit_record
 from associations.capabilities import RoleKind
 from associations.errors import NotFound, WaslError
 from associations.models import Association, Role
@@ -80,23 +80,14 @@ def document_new(
     )
 
 
-def document_issued_event(*, actor, document: Document):
-    """The audit event of a document's issue, built (not yet appended)."""
-    return audit_event(
-        actor=actor, action="documents.document.issued", target=document, changes={"kind": document.kind}
-    )
-
-
-def document_recorded(*, actor, document: Document, audited: bool = False) -> None:
-    """What follows a document's insert in the caller's transaction: its audit event (unless
-    `audited`: the caller's statement appended `document_issued_event` already), and its PDF
+def document_recorded(*, actor, document: Document) -> None:
+    """What follows a document's insert in the caller's transaction: its audit event, and its PDF
     rendered after commit."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("document_recorded() runs inside the caller's transaction.")
-    if not audited:
-        audit_record(
-            actor=actor, action="documents.document.issued", target=document, changes={"kind": document.kind}
-        )
+    audit_record(
+        actor=actor, action="documents.document.issued", target=document, changes={"kind": document.kind}
+    )
     association_id, document_id = document.association_id, document.pk
 
     def render_later():

@@ -13,13 +13,6 @@ def _money(value) -> str:
 
 def entry_hash(entry, lines, *, prev_hash: str) -> str:
     """SHA-256 of a canonical JSON of the entry as posted (`lines` with account and project loaded)."""
-    return hashlib.sha256(entry_canonical(entry, lines, prev_hash=prev_hash).encode("utf-8")).hexdigest()
-
-
-def entry_canonical(entry, lines, *, prev_hash, **known) -> str:
-    """The JSON `entry_hash` hashes. `known`: values put in as they are instead of the entry's
-    (`number`, `chain_index`, `posted_at` as text, `prev`): the holes a locking statement fills
-    (`associations.hot_sql.SqlText`)."""
     payload = {
         "association": entry.association_id,
         "year": entry.fiscal_year_id,
@@ -48,7 +41,5 @@ def entry_canonical(entry, lines, *, prev_hash, **known) -> str:
         ],
         "prev": prev_hash,
     }
-    if known.keys() - payload.keys():
-        raise ValueError(f"Unknown entry fields: {sorted(known.keys() - payload.keys())}")
-    payload |= known
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    encoded = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()

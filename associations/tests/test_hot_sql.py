@@ -1,18 +1,14 @@
 """hot_cursor(): the prepared cursor for the hot write statements, or Django's own cursor;
-atomic_keeping_savepoint(): atomic, without RELEASE SAVEPOINT at the end of a nested block;
-SqlText: a canonical JSON completed and hashed by PostgreSQL exactly as Python writes it."""
+atomic_keeping_savepoint(): atomic, without RELEASE SAVEPOINT at the end of a nested block."""
 
 from __future__ import annotations
-
-import hashlib
-import json
 
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from associations.errors import WaslError
-from associations.hot_sql import SqlText, atomic_keeping_savepoint, hot_cursor
+from associations.hot_sql import atomic_keeping_savepoint, hot_cursor
 
 
 @pytest.mark.django_db
@@ -136,61 +132,3 @@ def test_outermost_it_commits_or_rolls_back_as_atomic_does():
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE hot_sql_kept")
-
-
-def _canonical(payload) -> str:
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def test_sql_text_splits_around_its_holes_and_fills_them_back():
-    text = SqlText("t")
-    payload = {
-        "n": text.hole("(SELECT 42)", whole=True),
-        "label": f"CA-2026-{text.hole('(SELECT 7)')}",
-        "alone": text.hole("(SELECT 'x')"),
-        "name": "سعاد \"quoted\" \\ back",
-    }
-    encoded = _canonical(payload)
-    expression = text.sql(encoded)
-    assert expression.count("%(t_") == 4 and "(SELECT 42)" in expression
-    # the text around the holes: Python's own JSON, quotes of a whole-value hole taken out
-    assert list(text.params.values()) == [
-        '{"alone":"', '","label":"CA-2026-', '","n":', ',"name":"سعاد \\"quoted\\" \\\\ back"}',
-    ]
-    filled = text.fill(encoded, ["42", "7", "x"])
-    assert json.loads(filled) == {"n": 42, "label": "CA-2026-7", "alone": "x", "name": payload["name"]}
-
-
-def test_sql_text_takes_no_marker_it_did_not_make():
-    """Another text's marker, or one a user typed out, stays text: only this text's nonce counts."""
-    other, text = SqlText("o"), SqlText("t")
-    forged = other.hole("(SELECT 1)")
-    typed = "\\u0000hole-0000000000000000-0\\u0000"
-    encoded = _canonical({"a": forged, "b": typed, "n": text.hole("(SELECT 1)", whole=True)})
-    text.sql(encoded)
-    assert len(text.params) == 2  # split at its own hole only
-    assert text.params["t_0"] == encoded[: encoded.index('"n":') + 4]
-    assert text.fill(encoded, ["1"]) == _canonical({"a": forged, "b": typed, "n": 1})
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db
-def test_postgresql_hashes_the_completed_text_as_python_does():
-    text = SqlText("t")
-    payload = {
-        "number": text.hole("(SELECT 123)", whole=True),
-        "at": text.hole("(SELECT to_char(TIMESTAMPTZ '2026-11-30 10:00:00.000042+00' AT TIME ZONE 'UTC',"
-                        " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"'))"),
-        "label": f"ج-{text.hole('(SELECT lpad(5::text, 5, $$0$$))')}",
-        "lines": [[1, "5161", "100.00", "0.00", "Cotisation 2026 — سعاد", None]],
-    }
-    expression = text.sql(_canonical(payload))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT encode(sha256(convert_to({expression}, 'UTF8')), 'hex'), {text.values()}",
-            text.params,
-        )
-        hashed, values = cursor.fetchone()
-    expected = _canonical(payload | {"number": 123, "at": "2026-11-30T10:00:00.000042+00:00", "label": "ج-00005"})
-    assert hashed == hashlib.sha256(expected.encode("utf-8")).hexdigest()
-    assert text.fill(_canonical(payload), values) == expected

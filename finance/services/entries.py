@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from associations.audit import (
     AUDIT_EVENT_CTES,
-    StatementEvents,
     audit_batch_defer,
     audit_batch_flush,
     audit_batch_open,
@@ -26,9 +25,9 @@ from associations.audit import (
     events_saved,
 )
 from associations.errors import NotFound, WaslError
-from associations.hot_sql import SqlText, hot_cursor
+from associations.hot_sql import hot_cursor
 from associations.tenancy import current_association_id
-from finance.chain import entry_canonical, entry_hash
+from finance.chain import entry_hash
 from finance.models import (
     Account,
     Entry,
@@ -461,13 +460,6 @@ class LockedAlong:
     columns: str
     context: object = None
     row: tuple | None = None
-    # The caller's audit events, appended by the same statement after the entry's own (see
-    # `_post_and_chain_in_one`): `head`, SQL of the audit head's (seq, hash) its CTEs lock; `ready`,
-    # SQL true when they took effect. `chained`: the statement posted the entry and appended them.
-    events: StatementEvents | None = None
-    head: tuple[str, str] | None = None
-    ready: str = "true"
-    chained: bool = False
 
 
 @dataclass
@@ -647,23 +639,32 @@ def _year_closed(year) -> WaslError:
 
 
 def _chain_postgresql(
-    entry: Entry, lines, taken: int | None = None, along: LockedAlong | None = None, *, actor=None,
-    audit: bool = False,
+    entry: Entry, lines, taken: int | None = None, along: LockedAlong | None = None
 ) -> None:
     """The serial part of a posting in two round trips: (1) lock the year's row (head of its hash
     chain) and take the journal's next number (the counter row, locked after the year, as
     everywhere); (2) write the entry's number, chain link and hash and move the year's head.
-    `taken`: the number, when the caller locked the year and took it already. With a caller's
-    audit events (`along.events`, a payment) and `audit`, one round trip: `_post_and_chain_in_one`."""
+    `taken`: the number, when the caller locked the year and took it already."""
     params = {"association": entry.association_id, "year": entry.fiscal_year_id, "journal": entry.journal_id}
     audit_batch_flush()  # (a posting deferred in this batch moves the year's head this one reads)
-    if taken is None and along is not None and along.events is not None and audit:
-        found = _post_and_chain_in_one(actor, entry, lines, along, params)
-        if found is None:  # posted, chained and audited in that one statement
-            return
-        status, chain_length, chain_hash, number = found  # the long way from here
-    else:
-        status, chain_length, chain_hash, number = _lock_and_number(entry, taken, along, params)
+    with hot_cursor() as cursor:
+        if taken is None and along is not None:
+            sql = (
+                f"{_LOCK_YEAR_AND_COUNTER}, {along.ctes}\nSELECT y.status, y.chain_length, y.chain_hash,"  # noqa: S608
+                f" (SELECT last_number FROM c), {along.columns} FROM y"
+            )  # (fixed SQL: the caller's constant CTEs)
+            cursor.execute(sql, params | along.params)
+            status, chain_length, chain_hash, number, *along.row = cursor.fetchone()
+        elif taken is None:
+            cursor.execute(_LOCK_AND_NUMBER, params)
+            status, chain_length, chain_hash, number = cursor.fetchone()
+        else:  # the year is locked and the number taken already (`_chain_and_audit_postgresql`)
+            cursor.execute(
+                "SELECT status, chain_length, chain_hash, %s FROM finance_fiscalyear"
+                " WHERE association_id = %s AND id = %s",
+                [taken, entry.association_id, entry.fiscal_year_id],
+            )
+            status, chain_length, chain_hash, number = cursor.fetchone()
     if status == YearStatus.CLOSED:
         raise _year_closed(FiscalYear.objects.get(pk=entry.fiscal_year_id))
     entry.number = number if number is not None else _next_number(entry)
@@ -685,129 +686,6 @@ def _chain_postgresql(
         cursor.execute(_WRITE_CHAIN, params)
         if cursor.fetchone() is None:  # the entry was posted meanwhile (its row lock prevents it)
             raise _already_posted()
-
-
-def _lock_and_number(entry: Entry, taken: int | None, along: LockedAlong | None, params: dict) -> tuple:
-    """`_chain_postgresql`'s locking statement: (year's status, chain length, chain hash, number)."""
-    with hot_cursor() as cursor:
-        if taken is None and along is not None:
-            sql = (
-                f"{_LOCK_YEAR_AND_COUNTER}, {along.ctes}\nSELECT y.status, y.chain_length, y.chain_hash,"  # noqa: S608
-                f" (SELECT last_number FROM c), {along.columns} FROM y"
-            )  # (fixed SQL: the caller's constant CTEs)
-            cursor.execute(sql, params | along.params)
-            status, chain_length, chain_hash, number, *along.row = cursor.fetchone()
-        elif taken is None:
-            cursor.execute(_LOCK_AND_NUMBER, params)
-            status, chain_length, chain_hash, number = cursor.fetchone()
-        else:  # the year is locked and the number taken already (`_chain_and_audit_postgresql`)
-            cursor.execute(
-                "SELECT status, chain_length, chain_hash, %s FROM finance_fiscalyear"
-                " WHERE association_id = %s AND id = %s",
-                [taken, entry.association_id, entry.fiscal_year_id],
-            )
-            status, chain_length, chain_hash, number = cursor.fetchone()
-    return status, chain_length, chain_hash, number
-
-
-# The posting's values only the year's lock gives (`k`, read by the holes of `SqlText`s): the year's
-# status, the entry's chain index, the previous hash, its number (as printed too), and the moment.
-ENTRY_NUMBER_TEXT = "(SELECT number_text FROM k)"
-_POSTING_VALUES = """t AS (SELECT clock_timestamp() AS at
-), k AS (
-    SELECT y.status, y.chain_length + 1 AS chain_index, y.chain_hash AS prev, c.last_number AS number,
-        CASE WHEN c.last_number < 100000 THEN lpad(c.last_number::text, 5, '0') ELSE c.last_number::text END
-            AS number_text,
-        t.at, to_char(t.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"') AS at_text
-    FROM y CROSS JOIN t LEFT JOIN c ON true
-)"""
-# The entry posted (only if still a draft, the year open, the number taken and the caller's part
-# done), then the year's chain head moved; `eh`: the entry's hash, computed here.
-_POST_AND_MOVE_HEAD = """eh AS (SELECT encode(sha256(convert_to({entry_json}, 'UTF8')), 'hex') AS hash
-), ok AS (
-    SELECT 1 FROM k WHERE k.status <> %(pc_closed)s AND k.number IS NOT NULL AND {ready}
-), pe AS (
-    UPDATE finance_entry SET number = k.number, chain_index = k.chain_index, prev_hash = k.prev,
-        status = %(pc_status)s, posted_at = k.at, posted_by_id = %(pc_posted_by)s,
-        hash = (SELECT hash FROM eh)
-    FROM k
-    WHERE finance_entry.association_id = %(association)s AND finance_entry.id = %(pc_entry)s
-        AND finance_entry.status = 'draft' AND EXISTS (SELECT 1 FROM ok)
-    RETURNING finance_entry.id
-), ph AS (
-    UPDATE finance_fiscalyear SET chain_length = k.chain_index, chain_hash = (SELECT hash FROM eh)
-    FROM k
-    WHERE finance_fiscalyear.association_id = %(association)s AND finance_fiscalyear.id = %(year)s
-        AND EXISTS (SELECT 1 FROM pe)
-    RETURNING finance_fiscalyear.id
-)"""
-
-
-def entry_printed(entry: Entry, text: SqlText) -> str:
-    """`str(entry)` once posted, its number a hole of `text` that the posting's statement fills."""
-    return f"{entry.journal.code}-{entry.fiscal_year.start_date.year}-{text.hole(ENTRY_NUMBER_TEXT)}"
-
-
-def entry_posted_event(actor, entry: Entry, lines, text: SqlText):
-    """The audit event of a posting, built before the locking statement: its number (in the target's
-    label and the changes) is a hole of `text` (`entry_printed`)."""
-    printed = entry_printed(entry, text)
-    event = audit_event(actor=actor, action="finance.entry.posted", target=entry)
-    event.target_label = printed
-    event.changes = _posted_changes(entry, lines, printed=printed)
-    return event
-
-
-def _post_and_chain_in_one(actor, entry: Entry, lines, along: LockedAlong, params: dict) -> tuple | None:
-    """The serial part of a payment's posting in one statement: lock the year, take the journal's
-    number, run the caller's CTEs (its receipt, the audit head's lock), then post the entry with its
-    hash (computed by PostgreSQL over the JSON `entry_hash` reads, `SqlText`), move the year's head,
-    and append the audit events (`along.events`, the entry's own first) chained to the head.
-
-    None when all that was done. Else nothing was posted nor appended (the year is closed, or a
-    counter or the audit head has no row yet): the year's (status, chain length, chain hash,
-    number) for the long way, `along.row` set as `_lock_and_number` sets it."""
-    text = along.events.text
-    events = StatementEvents([entry_posted_event(actor, entry, lines, text), *along.events.events], text)
-    canonical = entry_canonical(
-        entry, lines, prev_hash=text.hole("(SELECT prev FROM k)"),
-        number=text.hole("(SELECT number FROM k)", whole=True),
-        chain_index=text.hole("(SELECT chain_index FROM k)", whole=True),
-        posted_at=text.hole("(SELECT at_text FROM k)"),
-    )  # fmt: skip
-    entry_json = text.sql(canonical)
-    head_seq, head_hash = along.head
-    audit = events.ctes(
-        last_seq=head_seq, last_hash=head_hash, at="(SELECT at FROM k)", at_text="(SELECT at_text FROM k)",
-        condition="EXISTS (SELECT 1 FROM ph)",
-    )  # fmt: skip
-    returned = (
-        f"k.status, k.chain_index - 1, k.prev, k.number, {along.columns}, EXISTS (SELECT 1 FROM ph), k.at,"  # noqa: S608
-        f" (SELECT hash FROM eh), {head_seq}, {head_hash}, {events.returned()}"
-    )
-    sql = (
-        f"{_LOCK_YEAR_AND_COUNTER}, {along.ctes}, {_POSTING_VALUES}, "
-        + _POST_AND_MOVE_HEAD.format(entry_json=entry_json, ready=along.ready)
-        + f", {audit}\nSELECT {returned} FROM k"
-    )
-    mine = {
-        "pc_closed": YearStatus.CLOSED, "pc_status": EntryStatus.POSTED, "pc_posted_by": entry.posted_by_id,
-        "pc_entry": entry.pk,
-    }  # fmt: skip
-    if (along.params.keys() | text.params.keys()) & (params.keys() | mine.keys()):
-        raise RuntimeError("A caller's parameter shadows one of the posting's.")
-    params = params | along.params | text.params | mine
-    with hot_cursor() as cursor:
-        cursor.execute(sql, params)
-        status, chain_length, chain_hash, number, *row = cursor.fetchone()
-    *along.row, chained, at, hashed, last_seq, last_hash, ids, hashes, values = row
-    if not chained:
-        return status, chain_length, chain_hash, number
-    entry.number, entry.chain_index, entry.prev_hash = number, chain_length + 1, chain_hash
-    entry.posted_at, entry.hash = at, hashed
-    events.saved(ids, hashes, values, last_seq=last_seq, last_hash=last_hash, created_at=at)
-    along.chained = True
-    return None
 
 
 _LOCK_ALL = (
@@ -872,9 +750,9 @@ def _chain_and_audit_postgresql(actor, entry: Entry, lines) -> tuple[bool, int |
     return True, number
 
 
-def _posted_changes(entry: Entry, lines, printed: str | None = None) -> dict:
+def _posted_changes(entry: Entry, lines) -> dict:
     total = sum((line.debit for line in lines), Decimal("0.00"))
-    return {"number": printed or str(entry), "amount": f"{total:.2f}", "label": entry.label}
+    return {"number": str(entry), "amount": f"{total:.2f}", "label": entry.label}
 
 
 def _chain_orm(entry: Entry, lines, year: FiscalYear | None) -> None:
@@ -931,10 +809,7 @@ def _post_locked(*, actor, entry: Entry, year: FiscalYear | None, audit: bool = 
             done, taken = _chain_and_audit_postgresql(actor, entry, lines)
             if done:
                 return entry
-        along = along if audit_batch_open(entry.association_id) else None
-        _chain_postgresql(entry, lines, taken, along, actor=actor, audit=audit)
-        if along is not None and along.chained:  # its audit event appended with the posting
-            return entry
+        _chain_postgresql(entry, lines, taken, along if audit_batch_open(entry.association_id) else None)
     else:
         _chain_orm(entry, lines, year)
     if audit:

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
-from associations.audit import audit_batch, audit_event, audit_record
+from associations.audit import audit_batch, audit_record
 from associations.errors import WaslError
 from associations.hot_sql import atomic_keeping_savepoint, hot_cursor
 from associations.models import Association
@@ -49,7 +49,6 @@ from finance.reminders import reminder_key_prefix, withdraw_reminders
 from finance.services.entries import (
     InsertedAlong,
     LineInput,
-    entry_printed,
     entry_write_to_post,
     loaded_instance,
     parse_amount,
@@ -663,48 +662,30 @@ def payment_record(
             _write_payment_orm(payment, shared)
         pending_receipt = None
         if issue_receipt:
-            from finance.services.receipts import RECEIPT_LABEL, receipt_prepare
+            from finance.services.receipts import receipt_prepare
 
             pending_receipt = receipt_prepare(
                 payment=payment, series=series, fiscal_year=year, allocations=shared,
                 association=books.association,
             )  # fmt: skip
-        # PostgreSQL: the receipt (and the audit head's lock) in the posting's locking statement,
-        # and with them the audit events, hashed there (the receipt's number and the entry's are
-        # holes that statement fills): from the year's lock to the commit, one statement.
-        along = pending_receipt.along_posting(actor=actor, audited=True) if pending_receipt else None
-        if along is not None:
-            text = along.events.text
-            along.events.events.append(
-                _recorded_event(actor, payment, text.hole(RECEIPT_LABEL), entry_printed(entry, text))
-            )
+        # PostgreSQL: the receipt (and the audit head's lock) in the posting's locking statement
+        along = pending_receipt.along_posting(actor=actor) if pending_receipt else None
         pending_entry.post(along=along)
         receipt = (
             pending_receipt.issue(actor=actor, send=send_receipt, along=along) if pending_receipt else None
         )
-        if along is None or not along.chained:
-            audit_record(
-                actor=actor, action="finance.payment.recorded", target=payment,
-                changes=_recorded_changes(payment, receipt.label if receipt else "", str(entry)),
-            )  # fmt: skip
+        audit_record(
+            actor=actor,
+            action="finance.payment.recorded",
+            target=payment,
+            changes={
+                "amount": f"{amount:.2f}",
+                "method": method,
+                "receipt": receipt.label if receipt else "",
+                "entry": str(entry),
+            },
+        )
     return payment
-
-
-def _recorded_changes(payment: Payment, receipt_label: str, entry_label: str) -> dict:
-    return {
-        "amount": f"{payment.amount:.2f}",
-        "method": payment.method,
-        "receipt": receipt_label,
-        "entry": entry_label,
-    }
-
-
-def _recorded_event(actor, payment: Payment, receipt_label: str, entry_label: str):
-    """The payment's audit event, built before the posting's statement appends it."""
-    return audit_event(
-        actor=actor, action="finance.payment.recorded", target=payment,
-        changes=_recorded_changes(payment, receipt_label, entry_label),
-    )  # fmt: skip
 
 
 _PAYMENT_COLUMNS = (

@@ -19,15 +19,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from associations.audit import (
-    StatementEvents,
-    audit_batch,
-    audit_batch_head_locked,
-    audit_batch_open,
-    audit_record,
-)
+from associations.audit import audit_batch, audit_batch_head_locked, audit_batch_open, audit_record
 from associations.errors import NotFound, WaslError
-from associations.hot_sql import SqlText, hot_cursor
+from associations.hot_sql import hot_cursor
 from associations.models import Association
 from associations.tenancy import current_association_id
 from finance.models import (
@@ -191,33 +185,21 @@ class PendingReceipt:
     snapshot: dict
     issuer_verified: bool
 
-    def along_posting(self, *, actor, audited: bool = False) -> LockedAlong | None:
+    def along_posting(self, *, actor) -> LockedAlong | None:
         """PostgreSQL, inside the audit batch of its association: the receipt's statement as CTEs to
         run in the statement of a posting that locks the year and takes the journal's number (then
         `.issue(along=…)`): the receipt counter is taken after the journal's counter, as when the
-        two statements follow each other. None elsewhere (`.issue()` runs its own statement).
-        `audited`: the posting's statement appends the audit events too, its document's first
-        (`along.events`: the caller adds its own; the receipt's label is `RECEIPT_LABEL` there)."""
+        two statements follow each other. None elsewhere (`.issue()` runs its own statement)."""
         association_id = current_association_id()
         if connection.vendor != "postgresql" or not audit_batch_open(association_id):
             return None
         document, params = _issue_params(self, actor)
-        along = LockedAlong(
+        return LockedAlong(
             ctes=_RECEIPT_CTES.replace("{condition}", "EXISTS (SELECT 1 FROM c)") + _AUDIT_HEAD_CTE,
             params=params,
             columns=_RECEIPT_COLUMNS,
             context=document,
         )
-        if audited:
-            from documents.services import document_issued_event
-
-            text = SqlText("ae")
-            event = document_issued_event(actor=actor, document=document)
-            event.target_id = text.hole("(SELECT id FROM d)")
-            along.events = StatementEvents([event], text)
-            along.head = ("(SELECT last_seq FROM h)", "(SELECT last_hash FROM h)")
-            along.ready = "EXISTS (SELECT 1 FROM h)"
-        return along
 
     def issue(self, *, actor, send: bool = True, along: LockedAlong | None = None) -> Receipt:
         """Number it (the series' counter row, locked until commit: do this as late as possible),
@@ -228,7 +210,7 @@ class PendingReceipt:
 
         receipt, payment = self.receipt, self.payment
         if along is not None and along.row is not None and along.row[0] is not None:
-            _issued(self, actor, along.context, along.row, audited=along.chained)
+            _issued(self, actor, along.context, along.row)
         elif connection.vendor != "postgresql" or not _issue_postgresql(self, actor):
             receipt.number = next_receipt_number(fiscal_year=receipt.fiscal_year, series=receipt.series)
             snapshot = {**self.snapshot, "number": receipt.label}
@@ -343,16 +325,14 @@ def _issue_postgresql(pending: PendingReceipt, actor) -> bool:
     return True
 
 
-def _issued(pending: PendingReceipt, actor, document, row, *, audited: bool = False) -> None:
+def _issued(pending: PendingReceipt, actor, document, row) -> None:
     """The receipt and its document as saved, from the statement's (number, label, document id,
-    receipt id, audit head's seq and hash — None when not locked). `audited`: that statement
-    appended the document's audit event too (and moved the head: the batch locks it anew if it
-    appends more)."""
+    receipt id, audit head's seq and hash — None when not locked)."""
     from documents.services import document_recorded
 
     receipt, payment = pending.receipt, pending.payment
     receipt.number, label, document.pk, receipt.pk, last_seq, last_hash = row
-    if last_seq is not None and not audited:  # (no head row yet: the batch creates it, the long way)
+    if last_seq is not None:  # (no head row yet: the batch creates it, the long way)
         audit_batch_head_locked(receipt.association_id, last_seq, last_hash)
     if label != receipt.label:  # the statement prints numbers as Receipt.label does
         raise RuntimeError(f"Receipt label {label!r} is not {receipt.label!r}.")
@@ -362,11 +342,7 @@ def _issued(pending: PendingReceipt, actor, document, row, *, audited: bool = Fa
     document._state.db = receipt._state.db = "default"
     receipt._state.adding = False
     receipt.document = document
-    document_recorded(actor=actor, document=document, audited=audited)
-
-
-# What a payment's own audit event names its receipt by, in the posting's statement (`SqlText` hole).
-RECEIPT_LABEL = "(SELECT label FROM l)"
+    document_recorded(actor=actor, document=document)
 
 
 def receipt_prepare(

@@ -13,7 +13,7 @@ from django.db.models.signals import post_init, pre_init
 
 from associations.audit import audit_batch, audit_verify_association
 from associations.errors import WaslError
-from associations.models import Association, AuditChainHead, AuditEvent
+from associations.models import Association, AuditEvent
 from finance.models import Account, Due, Entry, EntryStatus, FiscalYear, Journal, Payment, Project, Receipt
 from finance.services.entries import LineInput, entry_write_to_post, loaded_instance
 from finance.services.payments import payment_record
@@ -72,11 +72,10 @@ def test_a_payment_with_receipt_costs_a_fixed_number_of_statements(dues_books, d
     due(second, y2025, "100.00")
     _pay(treasurer, first)  # the first of the year creates the counters (the long way)
     # PostgreSQL: SAVEPOINT, the books read (dues locked), the entry with its lines and the payment with
-    # its allocation, then one statement from the year's lock on: the journal's counter, the receipt
-    # (counter, document, receipt), the audit head, the entry posted with its hash, the year's head,
-    # the three audit events hashed and chained. No RELEASE: the savepoint ends with the enclosing
-    # transaction (atomic_keeping_savepoint).
-    expected = 4 if connection.vendor == "postgresql" else 26
+    # its allocation, the year locked with the journal's counter and the receipt (counter, document,
+    # receipt) and the audit head, the entry's chain with the audit events. No RELEASE: the savepoint
+    # ends with the enclosing transaction (atomic_keeping_savepoint).
+    expected = 5 if connection.vendor == "postgresql" else 26
     with django_assert_num_queries(expected):
         payment = _pay(treasurer, second)
     assert payment.receipts.get().number == 2 and payment.entry.number == 2
@@ -114,13 +113,12 @@ def test_a_payment_refused_after_its_writes_leaves_nothing_and_the_transaction_u
     due(amal, y2025, "100.00")
     due(omar, y2025, "100.00")
     first = _pay(treasurer, amal)
-    import documents.services
+    import finance.services.payments as payments
 
     def refuse(**kwargs):
         raise WaslError("refused at the end")
 
-    # (the receipt's document recorded: after every write of the payment, on both databases)
-    monkeypatch.setattr(documents.services, "document_recorded", refuse)
+    monkeypatch.setattr(payments, "audit_record", refuse)
     counts = (
         Entry.objects.count(),
         Payment.objects.count(),
@@ -175,56 +173,3 @@ def test_a_posting_deferred_in_a_batch_without_events_is_still_written(dues_book
     assert (stored.status, stored.number, stored.hash) == (EntryStatus.POSTED, 1, entry.hash)
     assert FiscalYear.objects.get(pk=y2025.pk).chain_hash == entry.hash
     assert verify_books(association) is None
-
-
-@pytest.mark.django_db
-def test_the_audit_events_hashed_by_the_posting_statement_read_as_the_long_way_writes_them(dues_books):
-    """On PostgreSQL the payment's three audit events are hashed and filled in by its one locking
-    statement (the receipt's and the entry's numbers are holes there); they must hold what the long
-    way writes (SQLite), verify, and the instances returned must match the rows."""
-    association, treasurer, y2025 = dues_books
-    amal, omar = member(treasurer), member(treasurer)
-    due(amal, y2025, "100.00")
-    due(omar, y2025, "100.00")
-    first = _pay(treasurer, amal)  # the long way (the year's first creates the counters)
-    seen = []
-    from django.db.models.signals import post_save
-
-    def keep(sender, instance, **kwargs):
-        seen.append(instance)
-
-    post_save.connect(keep, sender=AuditEvent, dispatch_uid="test-keep-events")
-    try:
-        payment = _pay(treasurer, omar)
-    finally:
-        post_save.disconnect(dispatch_uid="test-keep-events", sender=AuditEvent)
-    receipt, entry = payment.receipts.get(), Entry.objects.get(pk=payment.entry_id)
-    long_way = first.receipts.get().document
-    assert (receipt.document.status, receipt.document.kind) == (long_way.status, long_way.kind)
-    assert receipt.document.title == f"{receipt.label} {payment.payer_name}"[:200]
-    assert receipt.document.snapshot["number"] == receipt.label
-    rows = list(AuditEvent.objects.order_by("seq"))[-3:]
-    assert [(e.action, e.target_id, e.target_label, e.changes) for e in rows] == [
-        ("finance.entry.posted", str(entry.pk), str(entry),
-         {"number": str(entry), "amount": "100.00", "label": entry.label}),
-        ("documents.document.issued", str(receipt.document_id), str(receipt.document),
-         {"kind": receipt.document.kind}),
-        ("finance.payment.recorded", str(payment.pk), str(payment),
-         {"amount": "100.00", "method": "cash", "receipt": receipt.label, "entry": str(entry)}),
-    ]  # fmt: skip
-    assert [(e.pk, e.seq, e.hash, e.prev_hash, e.target_id, e.target_label, e.changes) for e in seen] == [
-        (e.pk, e.seq, e.hash, e.prev_hash, e.target_id, e.target_label, e.changes) for e in rows
-    ]
-    if connection.vendor == "postgresql":  # one statement: one moment for the posting and its events
-        assert rows[0].created_at == entry.posted_at == rows[2].created_at
-    else:
-        assert rows[0].created_at >= entry.posted_at
-    assert payment.entry.hash == entry.hash and payment.entry.posted_at == entry.posted_at
-    # both chains' heads moved by the statement
-    year_row = FiscalYear.objects.get(pk=y2025.pk)
-    assert (year_row.chain_length, year_row.chain_hash) == (entry.chain_index, entry.hash)
-    head = AuditChainHead.objects.get()
-    assert (head.last_seq, head.last_hash) == (rows[2].seq, rows[2].hash)
-    assert rows[1].prev_hash == rows[0].hash and rows[2].prev_hash == rows[1].hash
-    assert verify_books(association) is None
-    assert audit_verify_association(association) is None
