@@ -225,7 +225,7 @@ def refresh_dirty(*, today: date | None = None, limit: int = 20000) -> dict:
     )
     moved = _audit_heads(moved_only=True)
     # The oldest marks first, then the chains that moved; past `limit`, the rest wait for the next sweep.
-    ids = sorted(list(dict.fromkeys([*marked, *sorted(moved)]))[:limit])
+    ids = sorted([*dict.fromkeys([*marked, *sorted(moved)])][:limit])
     if not ids:
         return {"associations": 0}
     for chunk in _chunks(ids):

@@ -5,8 +5,8 @@ Every service writes one audit event per change (STYLE.md), in the change's tran
 sweep finds those changes by the audit chain's head having moved (`ministry.rollup.refresh_dirty`,
 `SweptAudit`), whatever module wrote them, bulk imports included: they write nothing here. The
 models whose rows can be saved outside a service are listed and marked after commit (entries are
-written by the finance services only, each posting audited). Officers'
-logins are picked up by the nightly rebuild.
+written by the finance services only, each posting audited). Officers' logins are picked up by the
+nightly rebuild.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ def _mark(sender, instance, **kwargs):
         return
     from ministry.rollup import mark_dirty
 
-    # Once per association and transaction: one mark after commit is enough. A pending hook counts only if
-    # it was registered inside the current savepoint (Django drops it with a rolled-back one), so
-    # whoever runs the hooks of a block (tests capture them) finds the mark among them.
+    # Once per association and transaction: one mark after commit is enough. A pending hook counts
+    # only if it was registered inside the current savepoint (Django drops it with a rolled-back
+    # one), so whoever runs the hooks of a block (tests capture them) finds the mark among them.
     connection = transaction.get_connection()
     if connection.in_atomic_block:
         current = set(connection.savepoint_ids)
