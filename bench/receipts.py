@@ -103,6 +103,27 @@ def _cpu_ticks() -> tuple[int, int]:
     return sum(fields) - idle, sum(fields)
 
 
+def _host_speed() -> str:
+    """Two fixed pieces of work, timed (best of three): how fast this host is today. Hosts of one kind
+    differ: the same code recorded 194 payments/s with one writer on one and 79/s on another, so a
+    figure means little without this line beside it."""
+    python = postgresql = float("inf")
+    for _ in range(3):
+        started, total = time.perf_counter(), 0
+        for n in range(2_000_000):
+            total += n
+        python = min(python, time.perf_counter() - started)
+        with connection.cursor() as cursor:
+            started = time.perf_counter()
+            cursor.execute("SELECT count(*) FROM generate_series(1, 2000000)")
+            cursor.fetchone()
+            postgresql = min(postgresql, time.perf_counter() - started)
+    return (
+        f"host speed: Python, 2M additions in {python * 1000:.0f} ms; "
+        f"PostgreSQL, a count of 2M generated rows in {postgresql * 1000:.0f} ms"
+    )
+
+
 def main() -> None:
     setup_test_environment()
     config = setup_databases(verbosity=0, interactive=False, serialized_aliases=set())
@@ -119,6 +140,7 @@ def main() -> None:
         # The PDF is rendered after commit by a task: measured on its own below, not in the writers' time.
         documents.tasks.document_render.delay = lambda **kwargs: None
         print(f"vendor={connection.vendor} load={os.getloadavg()}")
+        print(_host_speed())
         association = AssociationFactory(fiscal_year_start_month=1)
         treasurer = UserFactory()
         today = timezone.localdate()
@@ -209,7 +231,7 @@ def main() -> None:
             report((mine, error, began, time.time(), phases.payments if phases else []))
 
         results = []
-        cpu_before = _cpu_ticks()
+        cpu_before, times_before = _cpu_ticks(), os.times()
         if PROCESSES:  # as web workers are: one Python interpreter each
             import multiprocessing
 
@@ -231,7 +253,7 @@ def main() -> None:
                 thread.start()
             for thread in threads:
                 thread.join()
-        cpu_after = _cpu_ticks()
+        cpu_after, times_after = _cpu_ticks(), os.times()
         # From the start barrier to the last commit (process start-up not counted).
         elapsed = max(r[3] for r in results) - min(r[2] for r in results)
         durations = [d for r in results for d in r[0]]
@@ -254,9 +276,17 @@ def main() -> None:
         # The whole machine (writers, PostgreSQL, anything else), the writers' start-up included.
         if total and measured:
             ticks = os.sysconf("SC_CLK_TCK")
+            # The writers' own CPU (Python, Django, the driver): the reaped child processes', or this
+            # process's for threads; the rest is PostgreSQL's backends, the OS and anything else.
+            if PROCESSES:
+                writers_cpu = sum(times_after[2:4]) - sum(times_before[2:4])
+            else:
+                writers_cpu = sum(times_after[:2]) - sum(times_before[:2])
             print(
                 f"  CPU: {busy / total:.0%} busy over {os.cpu_count()} CPUs, "
-                f"{busy / ticks / measured * 1000:.1f} ms of CPU per payment"
+                f"{busy / ticks / measured * 1000:.1f} ms of CPU per payment: "
+                f"{writers_cpu / measured * 1000:.1f} ms in the writers, "
+                f"{(busy / ticks - writers_cpu) / measured * 1000:.1f} ms elsewhere (PostgreSQL, the OS)"
             )
         if durations:
             firsts = sorted(r[0][0] for r in results if r[0])
